@@ -1,0 +1,1 @@
+//! magvar-pdfform (being written)

@@ -1,0 +1,1 @@
+//! magvar-pipeline (being written)
