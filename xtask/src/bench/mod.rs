@@ -59,3 +59,13 @@ pub fn measure(items: usize, min_time: Duration, mut work: impl FnMut()) -> f64 
     }
     items as f64 / best
 }
+
+/// A named suite: `cargo xtask bench NAME` runs it.
+pub struct Suite {
+    pub name: &'static str,
+    pub run: fn() -> Vec<Workload>,
+}
+
+/// Every suite, in the order `cargo xtask bench` (no names) runs them.
+/// Add a suite by adding its module above and one line here.
+pub const SUITES: &[Suite] = &[];
