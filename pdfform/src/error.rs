@@ -1,0 +1,70 @@
+//! Errors: every one names the document it concerns and says what is wrong.
+
+use std::path::PathBuf;
+
+/// Why a document (or a template file) could not be read.
+///
+/// Each variant carries the path or name the caller gave, so a message
+/// printed on its own still says which file failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be read from disk.
+    #[error("{file}: cannot read the file: {source}")]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bytes are not a PDF at all (empty, HTML, an image...).
+    #[error("{file}: not a PDF file ({reason})")]
+    NotPdf { file: PathBuf, reason: String },
+    /// The file starts like a PDF but its structure cannot be read.
+    #[error("{file}: damaged PDF: {reason}")]
+    Damaged { file: PathBuf, reason: String },
+    /// The document is encrypted and the empty user password does not open it.
+    #[error("{file}: the PDF is encrypted and needs a password (give it with --password)")]
+    PasswordRequired { file: PathBuf },
+    /// A password was given but it opens neither the user nor the owner lock.
+    #[error("{file}: the password given does not open this encrypted PDF")]
+    WrongPassword { file: PathBuf },
+    /// The document has an XFA form and no AcroForm fields, and its XFA
+    /// data packet holds no values we can report.
+    #[error("{file}: XFA-only form: the fields live in an XFA template and {detail}")]
+    XfaOnly { file: PathBuf, detail: String },
+    /// The field tree is nested deeper than any real form would be.
+    #[error("{file}: the form field tree is deeper than {limit} levels (at \"{field}\")")]
+    FieldTreeTooDeep {
+        file: PathBuf,
+        field: String,
+        limit: usize,
+    },
+    /// A page number outside the document was asked for.
+    #[error("{file}: there is no page {page} (the document has {count} pages)")]
+    NoSuchPage {
+        file: PathBuf,
+        page: u32,
+        count: u32,
+    },
+    /// A template file could not be read or is not valid template TOML.
+    #[error("{file}: bad template file: {reason}")]
+    Template { file: PathBuf, reason: String },
+}
+
+impl Error {
+    /// True when the problem is with what the user supplied (a password is
+    /// missing or wrong, a template is malformed, a page does not exist),
+    /// as opposed to a damaged or unsupported document.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Error::Io { .. }
+                | Error::PasswordRequired { .. }
+                | Error::WrongPassword { .. }
+                | Error::NoSuchPage { .. }
+                | Error::Template { .. }
+        )
+    }
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T> = std::result::Result<T, Error>;
