@@ -1,0 +1,1 @@
+//! whois (being written)
