@@ -1,1 +1,147 @@
-//! whois (being written)
+//! `magvar whois`: which organisations the clients of a web server belong
+//! to. Client addresses from access logs flow through a [`crate::Pipeline`]
+//! to concurrent RFC 3912 whois lookups that follow referrals, share
+//! answers, and remember them on disk.
+
+pub mod cache;
+pub mod client;
+pub mod log;
+pub mod net;
+pub mod parse;
+pub mod report;
+pub mod resolver;
+
+use crate::{Pipeline, PipelineError, Stage};
+use cache::{Cache, CacheError, Cached};
+use client::ClientConfig;
+use log::{LogError, read_logs};
+use parse::Server;
+use report::{Report, traffic_by_address};
+use resolver::Resolver;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+pub use report::Format;
+
+/// The bootstrap server every lookup starts from unless a referral is known.
+pub const DEFAULT_BOOTSTRAP: &str = "whois.iana.org";
+
+/// Everything `magvar whois` can be told.
+#[derive(Debug, Clone)]
+pub struct WhoisConfig {
+    /// Concurrent lookups.
+    pub workers: usize,
+    pub bootstrap: Server,
+    pub client: ClientConfig,
+    /// The answer cache; `None` to neither read nor write one.
+    pub cache: Option<PathBuf>,
+    /// How long a cached answer is trusted.
+    pub cache_ttl: Duration,
+    /// Referrals followed per lookup at most.
+    pub max_referrals: usize,
+}
+
+impl Default for WhoisConfig {
+    fn default() -> Self {
+        WhoisConfig {
+            workers: 12,
+            bootstrap: Server {
+                host: DEFAULT_BOOTSTRAP.to_string(),
+                port: 43,
+            },
+            client: ClientConfig::default(),
+            cache: default_cache_path(),
+            cache_ttl: Duration::from_secs(30 * 86_400),
+            max_referrals: 5,
+        }
+    }
+}
+
+/// `<user cache dir>/magvar/whois.redb`, if the platform has a cache dir.
+pub fn default_cache_path() -> Option<PathBuf> {
+    dirs::cache_dir().map(|dir| dir.join("magvar").join("whois.redb"))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WhoisError {
+    #[error(transparent)]
+    Log(#[from] LogError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+}
+
+type LookupResult = (IpAddr, Result<Arc<cache::Answer>, resolver::LookupError>);
+
+fn lookup_failed(result: &LookupResult) -> bool {
+    result.1.is_err()
+}
+
+/// Reads the logs, looks every distinct client up and aggregates.
+///
+/// `progress(done, total)` is called after each address's lookup. Setting
+/// `stop` (e.g. from a Ctrl-C handler) ends the run early: lookups already
+/// answered are kept and the remaining addresses are reported as not
+/// looked up.
+pub fn analyse(
+    logs: &[PathBuf],
+    config: &WhoisConfig,
+    stop: Arc<AtomicBool>,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Report, WhoisError> {
+    let data = read_logs(logs)?;
+    let (cache, cached) = match &config.cache {
+        Some(path) => {
+            let cache = Cache::open(path, config.cache_ttl)?;
+            let cached = cache.load()?;
+            (Some(cache), cached)
+        }
+        None => (None, Cached::default()),
+    };
+    let resolver = Arc::new(Resolver::new(
+        config.bootstrap.clone(),
+        config.client.clone(),
+        config.max_referrals,
+        cache,
+        cached,
+        Arc::clone(&stop),
+    ));
+    // Busiest clients first: if the run is interrupted, the report already
+    // covers most of the traffic.
+    let mut addresses = traffic_by_address(&data.requests);
+    addresses.sort_by(|a, b| b.1.cmp(&a.1));
+    let total = addresses.len() as u64;
+    let workers_resolver = Arc::clone(&resolver);
+    let pipeline = Pipeline::source(addresses.into_iter().map(|(ip, _)| ip)).stage(
+        Stage::new("lookup")
+            .workers(config.workers)
+            .capacity(config.workers.max(1) * 2)
+            .counting_errors(lookup_failed),
+        move |inputs| {
+            let resolver = Arc::clone(&workers_resolver);
+            inputs.map(move |ip| (ip, resolver.resolve(ip)))
+        },
+    );
+    let cancel = pipeline.cancel_handle();
+    let mut results = HashMap::new();
+    pipeline.run(|(ip, result)| {
+        results.insert(ip, result);
+        progress(results.len() as u64, total);
+        if stop.load(Ordering::Relaxed) {
+            cancel.cancel();
+        }
+    })?;
+    let mut report = Report::build(
+        &data.requests,
+        &results,
+        data.malformed,
+        resolver.queries_sent(),
+    );
+    report.cache_errors = resolver.cache_errors();
+    Ok(report)
+}
