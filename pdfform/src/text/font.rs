@@ -1,0 +1,328 @@
+//! Fonts as the text interpreter needs them: how to split a shown string
+//! into character codes, what text each code stands for, and how far each
+//! code advances the pen.
+
+use super::cmap::ToUnicode;
+use crate::document::{MAX_STREAM_BYTES, PdfDocument};
+use lopdf::{Dictionary, Object};
+use std::collections::HashMap;
+
+/// Glyph width used when a font gives none (the standard 14 fonts carry no
+/// /Widths): about the average Latin glyph, in thousandths of an em.
+const DEFAULT_WIDTH: f64 = 500.0;
+
+pub struct Font {
+    kind: Kind,
+    to_unicode: Option<ToUnicode>,
+    /// Simple fonts: text of each byte from /Encoding and /Differences.
+    byte_text: Option<Vec<String>>,
+    /// Composite fonts with a UCS-2/UTF-16 CMap: codes *are* UTF-16BE.
+    utf16_codes: bool,
+}
+
+enum Kind {
+    /// One byte per code; widths indexed by the byte.
+    Simple { widths: Box<[f64; 256]> },
+    /// Type0: codes of (usually) two bytes, widths by CID from /W.
+    Composite {
+        widths: HashMap<u32, f64>,
+        default_width: f64,
+    },
+}
+
+/// One character code of a shown string.
+pub struct Code {
+    pub text: String,
+    /// Advance in thousandths of text space units.
+    pub width: f64,
+    /// True for the single-byte code 32, to which word spacing applies.
+    pub is_space: bool,
+}
+
+impl Font {
+    pub fn load(pdf: &PdfDocument, dict: &Dictionary) -> Font {
+        let to_unicode = match pdf.get(dict, b"ToUnicode") {
+            Some(Object::Stream(stream)) => stream
+                .decompressed_content_with_limit(MAX_STREAM_BYTES)
+                .ok()
+                .map(|data| ToUnicode::parse(&data)),
+            _ => None,
+        };
+        let is_type0 = matches!(pdf.get(dict, b"Subtype"), Some(Object::Name(n)) if n == b"Type0");
+        if is_type0 {
+            let encoding = match pdf.get(dict, b"Encoding") {
+                Some(Object::Name(name)) => name.as_slice(),
+                _ => b"",
+            };
+            let utf16_codes = encoding.ends_with(b"UCS2-H") || encoding.ends_with(b"UTF16-H");
+            let descendant = pdf
+                .get_array(dict, b"DescendantFonts")
+                .and_then(|fonts| fonts.first())
+                .and_then(|font| pdf.dict_entry(font))
+                .map(|(_, font)| font);
+            let (widths, default_width) =
+                descendant.map_or((HashMap::new(), 1000.0), |font| cid_widths(pdf, font));
+            return Font {
+                kind: Kind::Composite {
+                    widths,
+                    default_width,
+                },
+                to_unicode,
+                byte_text: None,
+                utf16_codes,
+            };
+        }
+        // lopdf reads /Encoding with its base encoding and /Differences (or
+        // the standard encoding when absent); we ask it once per byte and keep
+        // the table. It is only consulted for codes ToUnicode does not map.
+        let is_dingbats = matches!(pdf.get(dict, b"BaseFont"), Some(Object::Name(n)) if n.ends_with(b"ZapfDingbats"));
+        let byte_text = if is_dingbats && !dict.has(b"Encoding") {
+            Some((0u8..=255).map(dingbat).collect())
+        } else if let Some(builtin) = builtin_type1_encoding(pdf, dict) {
+            Some(builtin)
+        } else {
+            dict.get_font_encoding(&pdf.doc).ok().map(|encoding| {
+                (0u8..=255)
+                    .map(|byte| encoding.bytes_to_string(&[byte]).unwrap_or_default())
+                    .collect()
+            })
+        };
+        Font {
+            kind: Kind::Simple {
+                widths: simple_widths(pdf, dict),
+            },
+            to_unicode,
+            byte_text,
+            utf16_codes: false,
+        }
+    }
+
+    /// Splits `bytes` into codes with their text and width.
+    pub fn codes(&self, bytes: &[u8]) -> Vec<Code> {
+        let mut codes = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let len = self.code_length(&bytes[i..]).min(bytes.len() - i);
+            let code = bytes[i..i + len]
+                .iter()
+                .fold(0u32, |acc, &b| acc << 8 | u32::from(b));
+            let text = self.text_of(len, code);
+            let width = match &self.kind {
+                Kind::Simple { widths } => widths[bytes[i] as usize],
+                Kind::Composite {
+                    widths,
+                    default_width,
+                } => widths.get(&code).copied().unwrap_or(*default_width),
+            };
+            codes.push(Code {
+                text,
+                width,
+                is_space: len == 1 && code == 32,
+            });
+            i += len;
+        }
+        codes
+    }
+
+    fn code_length(&self, bytes: &[u8]) -> usize {
+        match (&self.kind, &self.to_unicode) {
+            (Kind::Simple { .. }, _) => 1,
+            (Kind::Composite { .. }, Some(cmap)) if cmap.has_codespaces() => {
+                cmap.code_length(bytes).unwrap_or(2)
+            }
+            (Kind::Composite { .. }, _) => 2,
+        }
+    }
+
+    fn text_of(&self, len: usize, code: u32) -> String {
+        if let Some(text) = self
+            .to_unicode
+            .as_ref()
+            .and_then(|cmap| cmap.lookup(len, code))
+        {
+            return text;
+        }
+        if let Some(table) = &self.byte_text
+            && len == 1
+        {
+            return table[code as usize].clone();
+        }
+        if self.utf16_codes {
+            return char::from_u32(code).map(String::from).unwrap_or_default();
+        }
+        // An Identity-encoded font without ToUnicode: the glyph ids carry
+        // no text we could recover.
+        String::new()
+    }
+}
+
+fn simple_widths(pdf: &PdfDocument, dict: &Dictionary) -> Box<[f64; 256]> {
+    let missing = pdf
+        .get_dict(dict, b"FontDescriptor")
+        .and_then(|descriptor| pdf.get(descriptor, b"MissingWidth"))
+        .and_then(|w| w.as_float().ok())
+        .map(f64::from)
+        .filter(|w| *w > 0.0)
+        .unwrap_or(DEFAULT_WIDTH);
+    let mut widths = Box::new([missing; 256]);
+    let first = match pdf.get(dict, b"FirstChar") {
+        Some(Object::Integer(first)) => *first,
+        _ => 0,
+    };
+    for (index, width) in pdf
+        .get_array(dict, b"Widths")
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let code = first + index as i64;
+        if let (Ok(code), Some(width)) = (
+            usize::try_from(code),
+            pdf.resolve(width).and_then(|w| w.as_float().ok()),
+        ) && code < 256
+        {
+            widths[code] = f64::from(width);
+        }
+    }
+    widths
+}
+
+/// /W of a CIDFont: `c [w1 w2 ...]` or `c_first c_last w` entries.
+fn cid_widths(pdf: &PdfDocument, font: &Dictionary) -> (HashMap<u32, f64>, f64) {
+    let default_width = pdf
+        .get(font, b"DW")
+        .and_then(|w| w.as_float().ok())
+        .map_or(1000.0, f64::from);
+    let mut widths = HashMap::new();
+    let entries = pdf.get_array(font, b"W").unwrap_or_default();
+    let number = |object: &Object| {
+        pdf.resolve(object)
+            .and_then(|o| o.as_float().ok())
+            .map(f64::from)
+    };
+    let mut i = 0;
+    while i < entries.len() {
+        let Some(first) = number(&entries[i]) else {
+            break;
+        };
+        match entries.get(i + 1).and_then(|o| pdf.resolve(o)) {
+            Some(Object::Array(list)) => {
+                for (offset, width) in list.iter().enumerate() {
+                    if let Some(width) = number(width) {
+                        widths.insert(first as u32 + offset as u32, width);
+                    }
+                }
+                i += 2;
+            }
+            Some(last) => {
+                let (Some(last), Some(width)) =
+                    (last.as_float().ok(), entries.get(i + 2).and_then(number))
+                else {
+                    break;
+                };
+                // Bound the span so a forged range cannot fill memory.
+                let last = (last as u32).min(first as u32 + 0xFFFF);
+                for cid in first as u32..=last {
+                    widths.insert(cid, width);
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+    (widths, default_width)
+}
+
+/// ZapfDingbats' built-in encoding for the marks forms use (bullets,
+/// boxes, check marks, crosses); other codes give no text, as the font's
+/// pictures have no letters.
+fn dingbat(code: u8) -> String {
+    let mark = match code {
+        b' ' => ' ',
+        0x33 => '✓',
+        0x34 => '✔',
+        0x35 => '✕',
+        0x36 => '✖',
+        0x37 => '✗',
+        0x38 => '✘',
+        0x6C => '●',
+        0x6D => '❍',
+        0x6E => '■',
+        0x6F => '❏',
+        0x70 => '❐',
+        0x71 => '❑',
+        0x72 => '❒',
+        0x73 => '▲',
+        0x74 => '▼',
+        0x75 => '◆',
+        0x76 => '❖',
+        0x77 => '◗',
+        _ => return String::new(),
+    };
+    mark.to_string()
+}
+
+/// A symbolic Type 1 font without /Encoding uses the encoding built into
+/// its font program (9.6.5): the cleartext part of /FontFile lists it as
+/// `dup <code> /<glyph> put`. We turn those lines into /Differences on a
+/// scratch font dictionary and let lopdf map the glyph names to Unicode.
+fn builtin_type1_encoding(pdf: &PdfDocument, dict: &Dictionary) -> Option<Vec<String>> {
+    if dict.has(b"Encoding") {
+        return None;
+    }
+    let descriptor = pdf.get_dict(dict, b"FontDescriptor")?;
+    let Some(Object::Stream(program)) = pdf.get(descriptor, b"FontFile") else {
+        return None;
+    };
+    let data = program
+        .decompressed_content_with_limit(MAX_STREAM_BYTES)
+        .ok()?;
+    // The cleartext part ends where encryption starts, at `eexec`.
+    let clear_end = data
+        .windows(5)
+        .position(|w| w == b"eexec")
+        .unwrap_or(data.len());
+    // Names need no space before them (`dup 99/H18533 put`): split there too.
+    let clear = String::from_utf8_lossy(&data[..clear_end]).replace('/', " /");
+    if clear.contains("/Encoding StandardEncoding") || clear.contains("/Encoding  StandardEncoding")
+    {
+        return None;
+    }
+    let mut table = vec![String::new(); 256];
+    let mut found = false;
+    let mut words = clear.split_whitespace();
+    while let Some(word) = words.next() {
+        if word != "dup" {
+            continue;
+        }
+        let (Some(code), Some(name)) = (words.next(), words.next()) else {
+            break;
+        };
+        if let (Ok(code), Some(name)) = (code.parse::<u8>(), name.strip_prefix('/')) {
+            found = true;
+            table[usize::from(code)] = glyph_text(pdf, name);
+        }
+    }
+    found.then_some(table)
+}
+
+/// The Unicode text of a glyph name, by lopdf's glyph list. One name per
+/// call: lopdf rejects a whole /Differences array for one unknown name,
+/// and symbol fonts are full of names outside the Adobe Glyph List.
+fn glyph_text(pdf: &PdfDocument, name: &str) -> String {
+    let differences = Object::Array(vec![
+        Object::Integer(0),
+        Object::Name(name.as_bytes().to_vec()),
+    ]);
+    let mut encoding = Dictionary::new();
+    encoding.set("Differences", differences);
+    let mut scratch = Dictionary::new();
+    scratch.set("Type", Object::Name(b"Font".to_vec()));
+    scratch.set("Encoding", Object::Dictionary(encoding));
+    match scratch.get_font_encoding(&pdf.doc) {
+        // Code 0 of the standard encoding is undefined, so any text at all
+        // came from the name.
+        Ok(decoder) => decoder.bytes_to_string(&[0]).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}

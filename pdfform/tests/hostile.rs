@@ -1,0 +1,288 @@
+//! Hostile and broken input: every case must end in a clear error naming
+//! the file (or a partial result), never a panic, hang or stack overflow.
+//! The files are generated here rather than committed.
+
+use magvar_pdfform::{Error, FieldValue, PdfDocument};
+use std::path::Path;
+
+/// A PDF with the given objects (numbered from 1, object 1 the catalog)
+/// and a correct cross-reference table.
+fn pdf_with_objects(objects: &[String]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (index, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", index + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// Catalog, page tree, one page listing the given annotation references,
+/// and an AcroForm whose /Fields is `fields`; more objects follow from 5.
+fn form_pdf(fields: &str, annots: &str, extra: &[String]) -> Vec<u8> {
+    let mut objects = vec![
+        format!("<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields {fields} >> >>"),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots {annots} /Contents 4 0 R >>"
+        ),
+        "<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 720 Td (Hello) Tj ET         \nendstream"
+            .to_owned(),
+    ];
+    objects.extend_from_slice(extra);
+    pdf_with_objects(&objects)
+}
+
+fn open(bytes: &[u8]) -> Result<PdfDocument, Error> {
+    PdfDocument::from_bytes(bytes, "hostile.pdf", None)
+}
+
+/// Reads fields and text; returns the first error. Must not panic.
+fn read_everything(bytes: &[u8]) -> Result<(), Error> {
+    let pdf = open(bytes)?;
+    pdf.form()?;
+    for page in 1..=pdf.page_count() {
+        pdf.page_text(page)?;
+    }
+    Ok(())
+}
+
+fn assert_names_file(error: &Error) {
+    assert!(error.to_string().starts_with("hostile.pdf: "), "{error}");
+}
+
+#[test]
+fn empty_file_is_not_a_pdf() {
+    let error = open(b"").err().expect("error");
+    assert!(matches!(error, Error::NotPdf { .. }), "{error}");
+    assert!(error.to_string().contains("empty"), "{error}");
+}
+
+#[test]
+fn html_page_is_not_a_pdf() {
+    let error = open(b"<!DOCTYPE html><html><body>Download form</body></html>")
+        .err()
+        .expect("error");
+    assert!(matches!(error, Error::NotPdf { .. }), "{error}");
+    assert!(error.to_string().contains("HTML"), "{error}");
+    assert_names_file(&error);
+}
+
+#[test]
+fn garbage_after_header_is_damaged() {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    let mut state = 0x2545_u32;
+    for _ in 0..50_000 {
+        // A fixed xorshift sequence: arbitrary bytes, same every run.
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        bytes.push(state as u8);
+    }
+    let error = read_everything(&bytes).expect_err("error");
+    assert!(matches!(error, Error::Damaged { .. }), "{error}");
+    assert_names_file(&error);
+}
+
+#[test]
+fn truncated_files_fail_cleanly_or_read_partially() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    for name in [
+        "gen_hierarchical_inherited.pdf",
+        "pdfminer_AcroForm_TEST.pdf",
+        "gen_enc_aes256.pdf",
+    ] {
+        let bytes = std::fs::read(corpus.join(name)).expect("corpus file");
+        for cut in [10, 100, bytes.len() / 3, bytes.len() / 2, bytes.len() - 20] {
+            // Either outcome is acceptable; what is tested is that it returns.
+            if let Err(error) = read_everything(&bytes[..cut]) {
+                assert_names_file(&error);
+            }
+        }
+    }
+}
+
+#[test]
+fn huge_length_claim_does_not_allocate_it() {
+    let bytes = form_pdf(
+        "[]",
+        "[]",
+        &["<< /Length 99999999999 >>\nstream\nabc\nendstream".to_owned()],
+    );
+    let pdf = open(&bytes).expect("the rest of the file is fine");
+    assert_eq!(pdf.form().expect("form").fields.len(), 0);
+}
+
+#[test]
+fn huge_page_count_claim_is_ignored() {
+    let mut bytes = form_pdf("[]", "[]", &[]);
+    let text = String::from_utf8_lossy(&bytes).replace("/Count 1 ", "/Count 2147483647 ");
+    bytes = text.into_bytes();
+    // The byte length changed by the same amount before every later object,
+    // so xref offsets are off and lopdf must reconstruct: both paths count.
+    let pdf = open(&bytes).expect("opens");
+    assert_eq!(pdf.page_count(), 1);
+}
+
+#[test]
+fn deeply_nested_arrays_do_not_overflow_the_stack() {
+    let depth = 200_000;
+    let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let bytes = form_pdf(
+        "5 0 R",
+        "[]",
+        &[format!("<< /T (deep) /FT /Tx /V {nested} >>")],
+    );
+    // The default test thread has a 2 MiB stack: a recursive descent 200k
+    // deep would overflow it long before finishing.
+    if let Ok(pdf) = open(&bytes) {
+        let _ = pdf.form();
+    }
+}
+
+#[test]
+fn deep_kids_chain_is_a_clear_error() {
+    let depth = 5000;
+    let extra: Vec<String> = (0..depth)
+        .map(|level| {
+            let id = 5 + level;
+            if level + 1 == depth {
+                format!("<< /T (f{level}) /FT /Tx /V (leaf) >>")
+            } else {
+                format!("<< /T (f{level}) /Kids [{} 0 R] >>", id + 1)
+            }
+        })
+        .collect();
+    let bytes = form_pdf("[5 0 R]", "[]", &extra);
+    let error = read_everything(&bytes).expect_err("too deep");
+    assert!(matches!(error, Error::FieldTreeTooDeep { .. }), "{error}");
+    assert_names_file(&error);
+}
+
+#[test]
+fn circular_kids_give_the_fields_once_with_a_warning() {
+    let extra = vec![
+        "<< /T (a) /Kids [6 0 R] >>".to_owned(),
+        "<< /T (b) /Kids [5 0 R 7 0 R] >>".to_owned(),
+        "<< /T (c) /FT /Tx /V (value) >>".to_owned(),
+    ];
+    let bytes = form_pdf("[5 0 R]", "[]", &extra);
+    let form = open(&bytes).expect("opens").form().expect("partial result");
+    let names: Vec<&str> = form.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["a.b.c"]);
+    assert_eq!(form.fields[0].value, FieldValue::Text("value".into()));
+    assert!(
+        form.warnings.iter().any(|w| w.contains("reached twice")),
+        "{:?}",
+        form.warnings
+    );
+}
+
+#[test]
+fn circular_parent_chain_from_annotations_terminates() {
+    // A widget only reachable from /Annots whose /Parent chain loops.
+    let extra = vec![
+        "<< /Type /Annot /Subtype /Widget /T (w) /FT /Tx /V (x) /Parent 6 0 R /Rect [0 0 10 10] >>"
+            .to_owned(),
+        "<< /T (p) /Parent 7 0 R /Kids [5 0 R] >>".to_owned(),
+        "<< /T (q) /Parent 6 0 R /Kids [6 0 R] >>".to_owned(),
+    ];
+    let bytes = form_pdf("[]", "[5 0 R]", &extra);
+    let form = open(&bytes).expect("opens").form().expect("partial result");
+    assert_eq!(form.fields.len(), 1, "{:?}", form.fields);
+    assert!(
+        form.fields[0].name.ends_with("w"),
+        "{}",
+        form.fields[0].name
+    );
+}
+
+#[test]
+fn field_only_in_page_annotations_is_found_with_its_page() {
+    let extra = vec![
+        "<< /Type /Annot /Subtype /Widget /T (orphan) /FT /Tx /V (here) /Rect [10 20 110 40] >>"
+            .to_owned(),
+    ];
+    let bytes = form_pdf("[]", "[5 0 R]", &extra);
+    let form = open(&bytes).expect("opens").form().expect("form");
+    assert_eq!(form.fields.len(), 1);
+    assert_eq!(form.fields[0].name, "orphan");
+    assert_eq!(form.fields[0].page, Some(1));
+    assert_eq!(form.fields[0].rect, Some([10.0, 20.0, 110.0, 40.0]));
+}
+
+#[test]
+fn circular_page_tree_terminates() {
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_owned(),
+    ];
+    objects.push("<< /Type /Pages /Kids [2 0 R] /Parent 2 0 R >>".to_owned());
+    let _ = read_everything(&pdf_with_objects(&objects));
+}
+
+/// gen_hierarchical_inherited.pdf encrypted (RC4 128-bit) with a real user
+/// password, made with lopdf's encryptor.
+fn encrypted_corpus_file(user_password: &str) -> Vec<u8> {
+    use lopdf::encryption::{EncryptionState, EncryptionVersion, Permissions};
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut doc =
+        lopdf::Document::load(corpus.join("gen_hierarchical_inherited.pdf")).expect("corpus");
+    if !doc.trailer.has(b"ID") {
+        let id = lopdf::Object::string_literal(b"0123456789abcdef".to_vec());
+        doc.trailer.set("ID", vec![id.clone(), id]);
+    }
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner-secret",
+        user_password,
+        key_length: 128,
+        permissions: Permissions::all(),
+    })
+    .expect("encryption state");
+    doc.encrypt(&state).expect("encrypt");
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+    bytes
+}
+
+#[test]
+fn encrypted_without_the_password_asks_for_it() {
+    let bytes = encrypted_corpus_file("user-secret");
+    let error = PdfDocument::from_bytes(&bytes, "hostile.pdf", None)
+        .err()
+        .expect("needs a password");
+    assert!(matches!(error, Error::PasswordRequired { .. }), "{error}");
+    assert!(error.to_string().contains("--password"), "{error}");
+
+    let error = PdfDocument::from_bytes(&bytes, "hostile.pdf", Some("guess"))
+        .err()
+        .expect("wrong password");
+    assert!(matches!(error, Error::WrongPassword { .. }), "{error}");
+
+    let form = PdfDocument::from_bytes(&bytes, "hostile.pdf", Some("user-secret"))
+        .expect("right password")
+        .form()
+        .expect("form");
+    let phone = form
+        .fields
+        .iter()
+        .find(|f| f.name == "contact.phone")
+        .expect("field");
+    assert_eq!(phone.value, FieldValue::Text("inherited value".into()));
+}
