@@ -6,6 +6,7 @@ mod document;
 mod error;
 mod fields;
 mod model;
+mod template;
 mod text;
 mod xfa;
 
@@ -13,6 +14,7 @@ pub use document::PdfDocument;
 pub use error::{Error, Result};
 pub use fields::MAX_FIELD_DEPTH;
 pub use model::{ChoiceOption, Field, FieldKind, FieldValue, Form, FormSource, Widget};
+pub use template::{Identification, NearMiss, Template, TemplateMatch, Templates, TextRule};
 pub use text::{PageText, TextBlock, TextLine, TextReader};
 
 impl PdfDocument {
