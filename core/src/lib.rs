@@ -1,1 +1,60 @@
-//! placeholder during bootstrap
+//! magvar-core: the Earth's main magnetic field from the published models
+//! — IGRF-14, WMM2025 and WMMHR2025 built in, any NOAA `.COF`, IAGA table
+//! or `.shc` file at run time.
+//!
+//! A [`MagneticModel`] is built once from its coefficients and then
+//! evaluated for many points. Positions are in degrees and kilometres;
+//! field components in nanotesla, angles in degrees, rates per year.
+//!
+//! ```
+//! use magvar_core::{BuiltinModel, DatePolicy, Position};
+//!
+//! let model = BuiltinModel::Wmm2025.model();
+//! // Norfolk, Virginia, at sea level, on 2026-11-25.
+//! let position = Position::geodetic(36.85, -76.29, 0.0)?;
+//! let year = magvar_core::decimal_year(2026, 11, 25)?;
+//! let field = model.field(&position, year, DatePolicy::Strict)?;
+//! assert!((-12.0..-9.0).contains(&field.elements.declination_deg));
+//! println!("{}", magvar_core::chart_line(&field.elements, year));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The layers, from the bottom: [`GaussCoefficients`] addressed by (n, m);
+//! Schmidt semi-normalised Legendre functions ([`legendre`]); the generic
+//! spherical-harmonic engine ([`synthesis`]), which sums over degree once
+//! per circle of latitude; the model's time dependence and validity
+//! ([`MagneticModel`]); and the elements derived from the field vector
+//! ([`MagneticElements`]).
+//!
+//! At latitude ±90° the north and east components are taken along the
+//! meridian of the longitude given, as the IGRF Fortran, NOAA's WMM
+//! library and GeographicLib do (geomag 7.0 prints NaN there), so every
+//! result is finite.
+
+pub mod builtin;
+pub mod coefficients;
+mod date;
+pub mod elements;
+mod error;
+pub mod formats;
+pub mod geodesy;
+pub mod legendre;
+mod model;
+mod notation;
+mod position;
+pub mod synthesis;
+
+pub use builtin::{BuiltinModel, ModelChoice};
+pub use coefficients::GaussCoefficients;
+pub use date::{decimal_year, is_leap_year, parse_date, today_utc};
+pub use elements::{Element, MagneticElements, normalize_degrees};
+pub use error::{InputError, ModelError};
+pub use model::{
+    BLACKOUT_ZONE_H_NT, CAUTION_ZONE_H_NT, DatePolicy, Evaluator, FieldReport, MagneticModel,
+    ModelDefinition, Warning,
+};
+pub use notation::{chart_line, format_degrees_minutes, format_signed_minutes};
+pub use position::{
+    AltitudeUnit, Coordinates, Position, parse_altitude_km, parse_altitude_with_default,
+    parse_latitude, parse_longitude,
+};

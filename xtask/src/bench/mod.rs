@@ -69,3 +69,67 @@ pub struct Suite {
 /// Every suite, in the order `cargo xtask bench` (no names) runs them.
 /// Add a suite by adding its module above and one line here.
 pub const SUITES: &[Suite] = &[];
+
+/// Runs the named suites (all when `names` is empty) and prints a table,
+/// or one JSON object with `--json`.
+pub fn run(names: &[&str], json: bool) -> Result<(), String> {
+    let unknown: Vec<&&str> = names
+        .iter()
+        .filter(|n| !SUITES.iter().any(|s| s.name == **n))
+        .collect();
+    if !unknown.is_empty() {
+        let known: Vec<&str> = SUITES.iter().map(|s| s.name).collect();
+        return Err(format!(
+            "unknown suite(s) {unknown:?}: expected {}",
+            known.join(", ")
+        ));
+    }
+    let mut workloads = Vec::new();
+    for suite in SUITES
+        .iter()
+        .filter(|s| names.is_empty() || names.contains(&s.name))
+    {
+        if !json {
+            eprintln!("running suite {} …", suite.name);
+        }
+        let results = (suite.run)();
+        if !json {
+            print_table(&results);
+        }
+        workloads.extend(results);
+    }
+    if json {
+        let object = serde_json::json!({ "workloads": workloads });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&object).map_err(|e| e.to_string())?
+        );
+    }
+    Ok(())
+}
+
+fn print_table(workloads: &[Workload]) {
+    println!(
+        "{:<10} {:<28} {:>16} {:<24} {:>16} {:>7}",
+        "suite", "workload", "magvar/s", "peer", "peer/s", "ratio"
+    );
+    for w in workloads {
+        let peer_rate = w
+            .peer_per_s
+            .map(|r| format!("{r:.0}"))
+            .unwrap_or_else(|| "-".into());
+        let ratio = w
+            .ratio
+            .map(|r| format!("{r:.2}"))
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "{:<10} {:<28} {:>16} {:<24} {:>16} {:>7}",
+            w.suite,
+            w.name,
+            format!("{:.0} {}", w.magvar_per_s, w.unit),
+            w.peer.as_deref().unwrap_or("-"),
+            peer_rate,
+            ratio
+        );
+    }
+}

@@ -1,0 +1,436 @@
+//! A geomagnetic model: coefficient epochs over time, its validity, and
+//! the evaluation of the field at a position and date.
+
+use crate::coefficients::GaussCoefficients;
+use crate::elements::MagneticElements;
+use crate::error::ModelError;
+use crate::geodesy::{SphericalPoint, WGS84_A_KM, WGS84_F};
+use crate::position::{Coordinates, Position};
+use crate::synthesis::{FieldCoefficients, SynthesisWorkspace};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// Horizontal intensity below which a compass is unreliable (WMM "blackout
+/// zone"), nT.
+pub const BLACKOUT_ZONE_H_NT: f64 = 2000.0;
+/// Horizontal intensity below which compass accuracy degrades (WMM
+/// "caution zone"), nT.
+pub const CAUTION_ZONE_H_NT: f64 = 6000.0;
+
+/// One stretch of time on which the coefficients are linear in time.
+#[derive(Debug, Clone)]
+struct Segment {
+    /// Decimal year at which `main` holds.
+    start_year: f64,
+    main: GaussCoefficients,
+    /// nT/yr, carrying `main` to the next epoch (or beyond the last one).
+    secular_variation: GaussCoefficients,
+}
+
+/// A main-field model: Gauss coefficients at one or more epochs, linear
+/// interpolation between them and secular-variation extrapolation after
+/// the last. Construct once, evaluate for many points.
+#[derive(Debug, Clone)]
+pub struct MagneticModel {
+    name: String,
+    source: String,
+    reference_radius_km: f64,
+    segments: Vec<Segment>,
+    valid_from_year: f64,
+    valid_until_year: f64,
+    altitude_range_km: Option<(f64, f64)>,
+    degree: usize,
+}
+
+/// What a model file or built-in table gives to build a model from.
+#[derive(Debug, Clone)]
+pub struct ModelDefinition {
+    /// Display name, e.g. "WMM2025" or "IGRF-14".
+    pub name: String,
+    /// Where the coefficients came from (file path or built-in source).
+    pub source: String,
+    /// Reference radius a, km (6371.2 for IGRF and WMM).
+    pub reference_radius_km: f64,
+    /// (decimal year, main-field coefficients in nT), ascending by year.
+    pub epochs: Vec<(f64, GaussCoefficients)>,
+    /// Secular variation after the last epoch, nT/yr.
+    pub final_secular_variation: GaussCoefficients,
+    /// Validity in decimal years, inclusive.
+    pub valid_years: (f64, f64),
+    /// Stated altitude range, km above the ellipsoid, if the source states one.
+    pub altitude_range_km: Option<(f64, f64)>,
+}
+
+/// A note about a result that is computed but deserves the user's caution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// H < 2000 nT: the compass is unreliable here.
+    BlackoutZone { horizontal_nt: f64 },
+    /// 2000 ≤ H < 6000 nT: compass accuracy may be degraded.
+    CautionZone { horizontal_nt: f64 },
+    /// The altitude lies outside the range the model states.
+    AltitudeOutOfRange {
+        altitude_km: f64,
+        model: String,
+        min_km: f64,
+        max_km: f64,
+    },
+    /// The date lies outside the model's validity and was extrapolated on request.
+    DateExtrapolated {
+        date: f64,
+        model: String,
+        valid_from: f64,
+        valid_until: f64,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::BlackoutZone { horizontal_nt } => write!(
+                f,
+                "blackout zone: horizontal intensity {horizontal_nt:.0} nT is below 2000 nT; compass unreliable"
+            ),
+            Warning::CautionZone { horizontal_nt } => write!(
+                f,
+                "caution zone: horizontal intensity {horizontal_nt:.0} nT is below 6000 nT; compass accuracy may be degraded"
+            ),
+            Warning::AltitudeOutOfRange {
+                altitude_km,
+                model,
+                min_km,
+                max_km,
+            } => write!(
+                f,
+                "altitude {altitude_km} km is outside {model}'s stated range {min_km}–{max_km} km"
+            ),
+            Warning::DateExtrapolated {
+                date,
+                model,
+                valid_from,
+                valid_until,
+            } => write!(
+                f,
+                "date {date:.4} extrapolated: {model} is valid {valid_from:.1}–{valid_until:.1}"
+            ),
+        }
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Whether dates outside a model's validity are an error or a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DatePolicy {
+    /// Outside the validity: [`ModelError::DateOutOfRange`].
+    #[default]
+    Strict,
+    /// Outside the validity: computed, with [`Warning::DateExtrapolated`].
+    Extrapolate,
+}
+
+/// Everything `magvar at` reports about one point: the serialised form has
+/// exactly the documented JSON keys.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldReport {
+    pub model: String,
+    /// Decimal year.
+    pub date: f64,
+    pub latitude_deg: f64,
+    pub longitude_deg: f64,
+    /// Height above the ellipsoid (geodetic) or radius (geocentric), km.
+    pub altitude_km: f64,
+    pub coordinates: Coordinates,
+    #[serde(flatten)]
+    pub elements: MagneticElements,
+    pub warnings: Vec<Warning>,
+}
+
+impl MagneticModel {
+    /// Builds a model, checking that the definition is coherent.
+    pub fn new(definition: ModelDefinition) -> Result<Self, ModelError> {
+        let ModelDefinition {
+            name,
+            source,
+            reference_radius_km,
+            epochs,
+            final_secular_variation,
+            valid_years,
+            altitude_range_km,
+        } = definition;
+        let invalid = |message: String| ModelError::Invalid {
+            origin: source.clone(),
+            message,
+        };
+        if epochs.is_empty() {
+            return Err(invalid("no coefficient epochs".into()));
+        }
+        if epochs.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(invalid("epochs are not in increasing order".into()));
+        }
+        if !(reference_radius_km > 0.0) {
+            return Err(invalid(format!(
+                "reference radius {reference_radius_km} km"
+            )));
+        }
+        if !(valid_years.0 < valid_years.1) {
+            return Err(invalid(format!(
+                "validity {}–{} is empty",
+                valid_years.0, valid_years.1
+            )));
+        }
+        let degree = epochs
+            .iter()
+            .map(|(_, c)| c.degree())
+            .chain([final_secular_variation.degree()])
+            .max()
+            .unwrap_or(0);
+        let mut segments = Vec::with_capacity(epochs.len());
+        for (i, (year, main)) in epochs.iter().enumerate() {
+            let secular_variation = match epochs.get(i + 1) {
+                Some((next_year, next)) => main.rate_to(next, next_year - year),
+                None => final_secular_variation.clone(),
+            };
+            segments.push(Segment {
+                start_year: *year,
+                main: main.extended_to(degree),
+                secular_variation: secular_variation.extended_to(degree),
+            });
+        }
+        Ok(MagneticModel {
+            name,
+            source,
+            reference_radius_km,
+            segments,
+            valid_from_year: valid_years.0,
+            valid_until_year: valid_years.1,
+            altitude_range_km,
+            degree,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the coefficients came from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Maximum spherical-harmonic degree.
+    pub fn degree(&self) -> usize {
+        self.degree
+    }
+
+    /// First valid date, decimal year.
+    pub fn valid_from_year(&self) -> f64 {
+        self.valid_from_year
+    }
+
+    /// Last valid date, decimal year (inclusive).
+    pub fn valid_until_year(&self) -> f64 {
+        self.valid_until_year
+    }
+
+    /// The altitude range the model states, km above the ellipsoid.
+    pub fn altitude_range_km(&self) -> Option<(f64, f64)> {
+        self.altitude_range_km
+    }
+
+    /// Decimal years of the coefficient epochs.
+    pub fn epochs(&self) -> impl Iterator<Item = f64> + '_ {
+        self.segments.iter().map(|s| s.start_year)
+    }
+
+    /// Whether `year` (decimal) lies within the validity.
+    pub fn is_valid_at(&self, year: f64) -> bool {
+        year >= self.valid_from_year && year <= self.valid_until_year
+    }
+
+    /// Checks the date against the validity under `policy`.
+    pub fn check_date(&self, year: f64, policy: DatePolicy) -> Result<Option<Warning>, ModelError> {
+        if !year.is_finite() {
+            return Err(ModelError::DateOutOfRange {
+                model: self.name.clone(),
+                date: year,
+                valid_from: self.valid_from_year,
+                valid_until: self.valid_until_year,
+            });
+        }
+        if self.is_valid_at(year) {
+            return Ok(None);
+        }
+        match policy {
+            DatePolicy::Strict => Err(ModelError::DateOutOfRange {
+                model: self.name.clone(),
+                date: year,
+                valid_from: self.valid_from_year,
+                valid_until: self.valid_until_year,
+            }),
+            DatePolicy::Extrapolate => Ok(Some(Warning::DateExtrapolated {
+                date: year,
+                model: self.name.clone(),
+                valid_from: self.valid_from_year,
+                valid_until: self.valid_until_year,
+            })),
+        }
+    }
+
+    /// The expansion at `year`: coefficients linear in time within each
+    /// segment, extrapolated with the first segment's rate before the
+    /// first epoch and with the secular variation after the last.
+    pub fn coefficients_at(&self, year: f64) -> FieldCoefficients {
+        let segment = self
+            .segments
+            .iter()
+            .rev()
+            .find(|s| year >= s.start_year)
+            .unwrap_or(&self.segments[0]);
+        FieldCoefficients {
+            main: segment
+                .main
+                .add_scaled(&segment.secular_variation, year - segment.start_year),
+            secular_variation: segment.secular_variation.clone(),
+            reference_radius_km: self.reference_radius_km,
+        }
+    }
+
+    /// The field at one position and date. For many points, reuse an
+    /// [`Evaluator`] instead.
+    pub fn field(
+        &self,
+        position: &Position,
+        year: f64,
+        policy: DatePolicy,
+    ) -> Result<FieldReport, ModelError> {
+        Evaluator::new(self).field(position, year, policy)
+    }
+
+    /// Warnings that depend on the position and result, not the date.
+    fn point_warnings(&self, position: &Position, elements: &MagneticElements) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        if let Some((min_km, max_km)) = self.altitude_range_km {
+            let height = position.height_above_ellipsoid_km();
+            if height < min_km || height > max_km {
+                warnings.push(Warning::AltitudeOutOfRange {
+                    altitude_km: position.altitude_km,
+                    model: self.name.clone(),
+                    min_km,
+                    max_km,
+                });
+            }
+        }
+        let h = elements.horizontal_nt;
+        if h < BLACKOUT_ZONE_H_NT {
+            warnings.push(Warning::BlackoutZone { horizontal_nt: h });
+        } else if h < CAUTION_ZONE_H_NT {
+            warnings.push(Warning::CautionZone { horizontal_nt: h });
+        }
+        warnings
+    }
+}
+
+/// Evaluates one model at many points, keeping the scratch space and the
+/// coefficients of the last date between calls.
+#[derive(Debug, Clone)]
+pub struct Evaluator<'m> {
+    model: &'m MagneticModel,
+    workspace: SynthesisWorkspace,
+    cached: Option<(f64, FieldCoefficients)>,
+}
+
+impl<'m> Evaluator<'m> {
+    pub fn new(model: &'m MagneticModel) -> Self {
+        Evaluator {
+            model,
+            workspace: SynthesisWorkspace::new(model.degree),
+            cached: None,
+        }
+    }
+
+    pub fn model(&self) -> &'m MagneticModel {
+        self.model
+    }
+
+    /// Field elements and rates at `position` on `year` (decimal year).
+    pub fn field(
+        &mut self,
+        position: &Position,
+        year: f64,
+        policy: DatePolicy,
+    ) -> Result<FieldReport, ModelError> {
+        let date_warning = self.model.check_date(year, policy)?;
+        let elements = self.elements(position, year);
+        let mut warnings: Vec<Warning> = date_warning.into_iter().collect();
+        warnings.extend(self.model.point_warnings(position, &elements));
+        Ok(FieldReport {
+            model: self.model.name.clone(),
+            date: year,
+            latitude_deg: position.latitude_deg,
+            longitude_deg: position.longitude_deg,
+            altitude_km: position.altitude_km,
+            coordinates: position.coordinates,
+            elements,
+            warnings,
+        })
+    }
+
+    /// The elements alone, without validity checks or warnings.
+    pub fn elements(&mut self, position: &Position, year: f64) -> MagneticElements {
+        if self.cached.as_ref().is_none_or(|(y, _)| *y != year) {
+            self.cached = Some((year, self.model.coefficients_at(year)));
+        }
+        let coefficients = &self.cached.as_ref().expect("just cached").1;
+        let point = position.spherical_point();
+        let circle = self.workspace.circle(
+            coefficients,
+            point.radius_km,
+            point.cos_colatitude,
+            point.sin_colatitude,
+        );
+        let (field, rate) = circle.at_longitude(point.longitude_rad);
+        MagneticElements::from_vectors(
+            field.rotated(point.cos_psi, point.sin_psi),
+            rate.rotated(point.cos_psi, point.sin_psi),
+            position.latitude_deg,
+            position.longitude_deg,
+        )
+    }
+}
+
+impl Position {
+    /// The point as the synthesis needs it.
+    pub fn spherical_point(&self) -> SphericalPoint {
+        match self.coordinates {
+            Coordinates::Geodetic => SphericalPoint::from_geodetic(
+                self.latitude_deg,
+                self.longitude_deg,
+                self.altitude_km,
+            ),
+            Coordinates::Geocentric => SphericalPoint::from_geocentric(
+                self.latitude_deg,
+                self.longitude_deg,
+                self.altitude_km,
+            ),
+        }
+    }
+
+    /// Height above the WGS-84 ellipsoid, km (for geocentric input, the
+    /// radius less the ellipsoid's radius at that geocentric latitude).
+    pub fn height_above_ellipsoid_km(&self) -> f64 {
+        match self.coordinates {
+            Coordinates::Geodetic => self.altitude_km,
+            Coordinates::Geocentric => {
+                let a = WGS84_A_KM;
+                let b = a * (1.0 - WGS84_F);
+                let (s, c) = self.latitude_deg.to_radians().sin_cos();
+                self.altitude_km - a * b / ((b * c).powi(2) + (a * s).powi(2)).sqrt()
+            }
+        }
+    }
+}

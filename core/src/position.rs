@@ -1,0 +1,356 @@
+//! Positions and the forms in which people write them.
+
+use crate::error::InputError;
+use serde::Serialize;
+
+/// Which latitude and which altitude a [`Position`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Coordinates {
+    /// WGS-84 geodetic latitude; altitude is height above the ellipsoid.
+    #[default]
+    Geodetic,
+    /// Geocentric latitude; altitude is the radius from Earth's centre.
+    /// Field components stay in the geocentric frame, as geomag 7.0 gives them.
+    Geocentric,
+}
+
+/// A point at which to evaluate the field.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Position {
+    /// Latitude, degrees north (−90..=90).
+    pub latitude_deg: f64,
+    /// Longitude, degrees east, normalised to (−180, 180].
+    pub longitude_deg: f64,
+    /// Height above the WGS-84 ellipsoid (geodetic) or radius (geocentric), km.
+    pub altitude_km: f64,
+    pub coordinates: Coordinates,
+}
+
+impl Position {
+    /// A geodetic position: latitude and longitude in degrees, height above
+    /// the WGS-84 ellipsoid in km. Longitudes 0–360 are accepted.
+    pub fn geodetic(
+        latitude_deg: f64,
+        longitude_deg: f64,
+        height_km: f64,
+    ) -> Result<Self, InputError> {
+        Self::checked(
+            latitude_deg,
+            longitude_deg,
+            height_km,
+            Coordinates::Geodetic,
+        )
+    }
+
+    /// A geocentric position: latitude and longitude in degrees, radius
+    /// from Earth's centre in km.
+    pub fn geocentric(
+        latitude_deg: f64,
+        longitude_deg: f64,
+        radius_km: f64,
+    ) -> Result<Self, InputError> {
+        Self::checked(
+            latitude_deg,
+            longitude_deg,
+            radius_km,
+            Coordinates::Geocentric,
+        )
+    }
+
+    fn checked(
+        latitude_deg: f64,
+        longitude_deg: f64,
+        altitude_km: f64,
+        coordinates: Coordinates,
+    ) -> Result<Self, InputError> {
+        check_latitude(latitude_deg, &latitude_deg.to_string())?;
+        let longitude_deg = normalize_longitude(longitude_deg, &longitude_deg.to_string())?;
+        let altitude = |reason: &str| InputError::Altitude {
+            input: format!("{altitude_km} km"),
+            reason: reason.to_string(),
+        };
+        if !altitude_km.is_finite() {
+            return Err(altitude("not a finite number"));
+        }
+        match coordinates {
+            // Deeper than ~ the Earth's radius makes the point meaningless.
+            Coordinates::Geodetic if altitude_km <= -6000.0 => {
+                return Err(altitude(
+                    "below the Earth's centre region (must be > -6000 km)",
+                ));
+            }
+            Coordinates::Geocentric if altitude_km <= 0.0 => {
+                return Err(altitude("a geocentric radius must be positive"));
+            }
+            _ => {}
+        }
+        Ok(Position {
+            latitude_deg,
+            longitude_deg,
+            altitude_km,
+            coordinates,
+        })
+    }
+}
+
+fn check_latitude(value: f64, input: &str) -> Result<f64, InputError> {
+    if !value.is_finite() || !(-90.0..=90.0).contains(&value) {
+        return Err(InputError::Latitude {
+            input: input.to_string(),
+            reason: "out of range".into(),
+        });
+    }
+    Ok(value)
+}
+
+/// Folds 0–360 (and −180–180) longitudes into (−180, 180].
+fn normalize_longitude(value: f64, input: &str) -> Result<f64, InputError> {
+    if !value.is_finite() || !(-180.0..=360.0).contains(&value) {
+        return Err(InputError::Longitude {
+            input: input.to_string(),
+            reason: "out of range".into(),
+        });
+    }
+    Ok(if value > 180.0 { value - 360.0 } else { value })
+}
+
+/// Parses a latitude as people write it: `36.85`, `-36.85`, `36.85N`,
+/// `36°51'30"N`, `36d51m30sN`, `36:51:30N`, `36 51.5 N`. Degrees north.
+pub fn parse_latitude(input: &str) -> Result<f64, InputError> {
+    let error = |reason: String| InputError::Latitude {
+        input: input.to_string(),
+        reason,
+    };
+    let value = parse_angle(input, ('N', 'S')).map_err(error)?;
+    check_latitude(value, input)
+}
+
+/// Parses a longitude (same forms, `E`/`W`; 0–360 accepted), returning
+/// degrees east in (−180, 180].
+pub fn parse_longitude(input: &str) -> Result<f64, InputError> {
+    let error = |reason: String| InputError::Longitude {
+        input: input.to_string(),
+        reason,
+    };
+    let value = parse_angle(input, ('E', 'W')).map_err(error)?;
+    normalize_longitude(value, input)
+}
+
+/// Signed degrees from decimal or degree-minute-second text with an
+/// optional hemisphere letter (`positive`, `negative`) before or after.
+fn parse_angle(input: &str, (positive, negative): (char, char)) -> Result<f64, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err("empty".into());
+    }
+    let (text, hemisphere) = split_hemisphere(text);
+    let sign = match hemisphere {
+        None => 1.0,
+        Some(letter) if letter == positive => 1.0,
+        Some(letter) if letter == negative => -1.0,
+        Some(letter) => {
+            return Err(format!(
+                "hemisphere letter {letter} does not fit (use {positive} or {negative})"
+            ));
+        }
+    };
+    if hemisphere.is_some() && text.starts_with('-') {
+        return Err("a hemisphere letter and a minus sign together".into());
+    }
+    // Separators of degrees, minutes and seconds, in all the common forms.
+    let parts: Vec<&str> = text
+        .split(|c: char| {
+            matches!(
+                c,
+                '°' | 'º' | '\'' | '"' | '′' | '″' | ':' | 'd' | 'D' | 'm' | 'M' | 's'
+            ) || c.is_whitespace()
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return Err("not a number or degrees-minutes-seconds".into());
+    }
+    let mut numbers = Vec::with_capacity(3);
+    for part in &parts {
+        let value: f64 = part
+            .parse()
+            .map_err(|_| format!("{part:?} is not a number"))?;
+        if !value.is_finite() {
+            return Err(format!("{part:?} is not a finite number"));
+        }
+        numbers.push(value);
+    }
+    for (value, name) in numbers.iter().skip(1).zip(["minutes", "seconds"]) {
+        if !(0.0..60.0).contains(value) {
+            return Err(format!("{name} must be in 0..60"));
+        }
+    }
+    if numbers.len() > 1 && numbers[0].fract() != 0.0 {
+        return Err("degrees must be whole when minutes follow".into());
+    }
+    let minutes = numbers.get(1).copied().unwrap_or(0.0);
+    let seconds = numbers.get(2).copied().unwrap_or(0.0);
+    let magnitude = numbers[0].abs() + minutes / 60.0 + seconds / 3600.0;
+    let signed = if parts[0].starts_with('-') {
+        -magnitude
+    } else {
+        magnitude
+    };
+    Ok(sign * signed)
+}
+
+/// Splits a leading or trailing hemisphere letter (N, S, E, W) off an
+/// angle. A trailing lower-case `s` that closes a `…m…s` form is the
+/// seconds mark, not South.
+fn split_hemisphere(text: &str) -> (&str, Option<char>) {
+    let is_letter = |c: char| matches!(c.to_ascii_uppercase(), 'N' | 'S' | 'E' | 'W');
+    if let Some(last) = text.chars().last().filter(|&c| is_letter(c)) {
+        let rest = &text[..text.len() - 1];
+        let seconds_mark = last == 's' && rest.contains(['m', '\'', '′']);
+        if !seconds_mark {
+            return (rest.trim_end(), Some(last.to_ascii_uppercase()));
+        }
+    }
+    if let Some(first) = text.chars().next().filter(|&c| is_letter(c)) {
+        return (text[1..].trim_start(), Some(first.to_ascii_uppercase()));
+    }
+    (text, None)
+}
+
+/// Parses an altitude: a number with an optional unit `m`, `km` or `ft`
+/// (bare numbers are km). Returns km.
+pub fn parse_altitude_km(input: &str) -> Result<f64, InputError> {
+    parse_altitude_with_default(input, AltitudeUnit::Kilometres)
+}
+
+/// Units an altitude may be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AltitudeUnit {
+    #[serde(rename = "m")]
+    Metres,
+    #[default]
+    #[serde(rename = "km")]
+    Kilometres,
+    #[serde(rename = "ft")]
+    Feet,
+}
+
+impl AltitudeUnit {
+    /// How many km one of this unit is.
+    pub fn km_per_unit(self) -> f64 {
+        match self {
+            AltitudeUnit::Metres => 0.001,
+            AltitudeUnit::Kilometres => 1.0,
+            AltitudeUnit::Feet => 0.0003048,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            AltitudeUnit::Metres => "m",
+            AltitudeUnit::Kilometres => "km",
+            AltitudeUnit::Feet => "ft",
+        }
+    }
+}
+
+impl std::str::FromStr for AltitudeUnit {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "m" | "metre" | "metres" | "meter" | "meters" => Ok(AltitudeUnit::Metres),
+            "km" | "kilometre" | "kilometres" | "kilometer" | "kilometers" => {
+                Ok(AltitudeUnit::Kilometres)
+            }
+            "ft" | "foot" | "feet" => Ok(AltitudeUnit::Feet),
+            other => Err(format!(
+                "unknown altitude unit {other:?}: expected m, km or ft"
+            )),
+        }
+    }
+}
+
+/// Parses an altitude whose bare numbers are in `default_unit`. Returns km.
+pub fn parse_altitude_with_default(
+    input: &str,
+    default_unit: AltitudeUnit,
+) -> Result<f64, InputError> {
+    let error = |reason: &str| InputError::Altitude {
+        input: input.to_string(),
+        reason: reason.to_string(),
+    };
+    let text = input.trim();
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit = if unit.trim().is_empty() {
+        default_unit
+    } else {
+        unit.parse().map_err(|e: String| error(&e))?
+    };
+    let value: f64 = number.trim().parse().map_err(|_| error("not a number"))?;
+    if !value.is_finite() {
+        return Err(error("not a finite number"));
+    }
+    Ok(value * unit.km_per_unit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latitude_forms() {
+        let close = |s: &str, v: f64| {
+            let got = parse_latitude(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert!((got - v).abs() < 1e-12, "{s}: {got} vs {v}");
+        };
+        close("36.85", 36.85);
+        close("-36.85", -36.85);
+        close("36.85N", 36.85);
+        close("36.85S", -36.85);
+        close("36.85 s", -36.85);
+        close("N36.85", 36.85);
+        close("36°51'30\"N", 36.0 + 51.0 / 60.0 + 30.0 / 3600.0);
+        close("36d51m30sN", 36.0 + 51.0 / 60.0 + 30.0 / 3600.0);
+        close("36:51:30N", 36.0 + 51.0 / 60.0 + 30.0 / 3600.0);
+        close("36 51.5 N", 36.0 + 51.5 / 60.0);
+        close("-0:30", -0.5);
+        close("90", 90.0);
+    }
+
+    #[test]
+    fn longitude_forms_and_0_360() {
+        assert_eq!(parse_longitude("76.29W").unwrap(), -76.29);
+        assert!((parse_longitude("283.71").unwrap() - -76.29).abs() < 1e-9);
+        assert_eq!(parse_longitude("180").unwrap(), 180.0);
+        assert_eq!(parse_longitude("360").unwrap(), 0.0);
+        assert!((parse_longitude("76°17'24\"W").unwrap() + 76.29).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_angles_say_why() {
+        for bad in [
+            "", "abc", "91", "-90.1", "36.85E", "36:61N", "36.5:30N", "-36N", "1:2:3:4", "nan",
+            "inf",
+        ] {
+            assert!(parse_latitude(bad).is_err(), "{bad:?} accepted");
+        }
+        for bad in ["361", "-181", "76.29N", "x"] {
+            assert!(parse_longitude(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn altitudes_with_units() {
+        assert_eq!(parse_altitude_km("12").unwrap(), 12.0);
+        assert_eq!(parse_altitude_km("300m").unwrap(), 0.3);
+        assert_eq!(parse_altitude_km("1.5 km").unwrap(), 1.5);
+        assert!((parse_altitude_km("1000ft").unwrap() - 0.3048).abs() < 1e-12);
+        assert!(parse_altitude_km("12 parsecs").is_err());
+        assert!(parse_altitude_km("high").is_err());
+    }
+}

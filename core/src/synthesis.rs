@@ -1,0 +1,172 @@
+//! The generic spherical-harmonic engine: from Gauss coefficients to the
+//! field vector (and its secular variation) in the local geocentric frame.
+//!
+//! The potential of an internal field is
+//! V = a Σₙ (a/r)ⁿ⁺¹ Σₘ (gₙᵐ cos mλ + hₙᵐ sin mλ) Pₙᵐ(cos θ), and B = −∇V:
+//!
+//! * X (north) = Σ (a/r)ⁿ⁺² Σ (g cos mλ + h sin mλ) dPₙᵐ/dθ
+//! * Y (east)  = Σ (a/r)ⁿ⁺² Σ m (g sin mλ − h cos mλ) Pₙᵐ / sin θ
+//! * Z (down)  = −Σ (n+1) (a/r)ⁿ⁺² Σ (g cos mλ + h sin mλ) Pₙᵐ
+//!
+//! The sums over n depend only on (r, θ), so they are done once per circle
+//! of latitude ([`CircleSums`]); a point then costs one pass over m. This is
+//! GeographicLib's MagneticCircle idea, and it is also the fastest way to
+//! do a single point.
+
+use crate::coefficients::GaussCoefficients;
+use crate::legendre::{LegendreRecurrence, LegendreTable};
+
+/// A field vector in nT (or nT/yr): north, east, down.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FieldVector {
+    pub north: f64,
+    pub east: f64,
+    pub down: f64,
+}
+
+impl FieldVector {
+    /// Rotates a vector from the geocentric frame into the geodetic one by
+    /// ψ = geodetic − geocentric latitude (a rotation about east).
+    #[inline]
+    pub fn rotated(self, cos_psi: f64, sin_psi: f64) -> Self {
+        FieldVector {
+            north: self.north * cos_psi + self.down * sin_psi,
+            east: self.east,
+            down: self.down * cos_psi - self.north * sin_psi,
+        }
+    }
+}
+
+/// The expansion valid at one instant: main field and its rate of change.
+#[derive(Debug, Clone)]
+pub struct FieldCoefficients {
+    /// Main-field coefficients, nT.
+    pub main: GaussCoefficients,
+    /// Secular variation, nT/yr.
+    pub secular_variation: GaussCoefficients,
+    /// Reference radius a of the expansion, km.
+    pub reference_radius_km: f64,
+}
+
+impl FieldCoefficients {
+    pub fn degree(&self) -> usize {
+        self.main.degree().max(self.secular_variation.degree())
+    }
+}
+
+/// Per-order sums over degree for one (radius, colatitude): everything a
+/// point on that circle needs except its longitude.
+#[derive(Debug, Clone)]
+pub struct CircleSums {
+    /// Index m: [X cos, X sin, Y g-part, Y h-part, Z cos, Z sin] for the
+    /// main field, then the same six for the secular variation.
+    per_order: Vec<[f64; 12]>,
+}
+
+/// Reusable scratch space for synthesis at one degree: the Legendre table
+/// and its recurrence constants. Make one per thread and reuse it.
+#[derive(Debug, Clone)]
+pub struct SynthesisWorkspace {
+    recurrence: LegendreRecurrence,
+    legendre: LegendreTable,
+}
+
+impl SynthesisWorkspace {
+    pub fn new(degree: usize) -> Self {
+        SynthesisWorkspace {
+            recurrence: LegendreRecurrence::new(degree),
+            legendre: LegendreTable::new(degree),
+        }
+    }
+
+    pub fn degree(&self) -> usize {
+        self.recurrence.degree()
+    }
+
+    /// The per-order sums for the circle at `radius_km`, colatitude θ.
+    pub fn circle(
+        &mut self,
+        coefficients: &FieldCoefficients,
+        radius_km: f64,
+        cos_colatitude: f64,
+        sin_colatitude: f64,
+    ) -> CircleSums {
+        let degree = coefficients.degree();
+        assert!(
+            degree <= self.degree(),
+            "workspace of degree {} used for a degree-{degree} expansion",
+            self.degree()
+        );
+        self.legendre
+            .compute(&self.recurrence, cos_colatitude, sin_colatitude);
+        let (p, dp, p_over_sin) = self.legendre.tables();
+        let main = coefficients.main.extended_to(degree);
+        let sv = coefficients.secular_variation.extended_to(degree);
+        let (g, h) = main.tables();
+        let (g_sv, h_sv) = sv.tables();
+
+        let ratio = coefficients.reference_radius_km / radius_km;
+        // (a/r)^(n+2) for n = 0..=degree.
+        let mut scale = Vec::with_capacity(degree + 1);
+        let mut s = ratio * ratio;
+        for _ in 0..=degree {
+            scale.push(s);
+            s *= ratio;
+        }
+
+        let mut per_order = vec![[0.0; 12]; degree + 1];
+        for n in 1..=degree {
+            let base = n * (n + 1) / 2;
+            let s = scale[n];
+            let z_factor = -((n + 1) as f64) * s;
+            for (m, sums) in per_order.iter_mut().enumerate().take(n + 1) {
+                let i = base + m;
+                let (dp_s, p_m_s, p_z) = (dp[i] * s, p_over_sin[i] * m as f64 * s, p[i] * z_factor);
+                sums[0] += g[i] * dp_s;
+                sums[1] += h[i] * dp_s;
+                sums[2] += g[i] * p_m_s;
+                sums[3] += h[i] * p_m_s;
+                sums[4] += g[i] * p_z;
+                sums[5] += h[i] * p_z;
+                sums[6] += g_sv[i] * dp_s;
+                sums[7] += h_sv[i] * dp_s;
+                sums[8] += g_sv[i] * p_m_s;
+                sums[9] += h_sv[i] * p_m_s;
+                sums[10] += g_sv[i] * p_z;
+                sums[11] += h_sv[i] * p_z;
+            }
+        }
+        CircleSums { per_order }
+    }
+}
+
+impl CircleSums {
+    /// Field and secular variation (geocentric frame) at longitude λ.
+    pub fn at_longitude(&self, longitude_rad: f64) -> (FieldVector, FieldVector) {
+        let (sin_l, cos_l) = longitude_rad.sin_cos();
+        let (mut cos_m, mut sin_m) = (1.0, 0.0);
+        let mut acc = [0.0; 6];
+        for sums in &self.per_order {
+            acc[0] += sums[0] * cos_m + sums[1] * sin_m;
+            acc[1] += sums[2] * sin_m - sums[3] * cos_m;
+            acc[2] += sums[4] * cos_m + sums[5] * sin_m;
+            acc[3] += sums[6] * cos_m + sums[7] * sin_m;
+            acc[4] += sums[8] * sin_m - sums[9] * cos_m;
+            acc[5] += sums[10] * cos_m + sums[11] * sin_m;
+            // cos/sin((m+1)λ) by the angle-addition formulas.
+            (cos_m, sin_m) = (cos_m * cos_l - sin_m * sin_l, sin_m * cos_l + cos_m * sin_l);
+        }
+        (
+            FieldVector {
+                north: acc[0],
+                east: acc[1],
+                down: acc[2],
+            },
+            FieldVector {
+                north: acc[3],
+                east: acc[4],
+                down: acc[5],
+            },
+        )
+    }
+}
