@@ -114,7 +114,7 @@ pub fn analyse(
     // Busiest clients first: if the run is interrupted, the report already
     // covers most of the traffic.
     let mut addresses = traffic_by_address(&data.requests);
-    addresses.sort_by(|a, b| b.1.cmp(&a.1));
+    addresses.sort_by_key(|&(_, requests)| std::cmp::Reverse(requests));
     let total = addresses.len() as u64;
     let workers_resolver = Arc::clone(&resolver);
     let pipeline = Pipeline::source(addresses.into_iter().map(|(ip, _)| ip)).stage(

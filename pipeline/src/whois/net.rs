@@ -114,7 +114,7 @@ impl Network {
         match size {
             // The whole IPv6 space.
             None => (self.first == 0).then_some(0),
-            Some(size) if size.is_power_of_two() && self.first % size == 0 => {
+            Some(size) if size.is_power_of_two() && self.first.is_multiple_of(size) => {
                 Some(width - size.trailing_zeros())
             }
             Some(_) => None,

@@ -56,7 +56,7 @@ impl Drop for InFlight<'_> {
 }
 
 /// The smallest network in `list` holding `ip`.
-fn smallest<'a, T>(list: &'a [T], network: impl Fn(&T) -> Network, ip: IpAddr) -> Option<&'a T> {
+fn smallest<T>(list: &[T], network: impl Fn(&T) -> Network, ip: IpAddr) -> Option<&T> {
     list.iter()
         .filter(|item| network(item).contains(ip))
         .min_by_key(|item| network(item).span())
