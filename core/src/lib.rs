@@ -38,6 +38,7 @@ pub mod elements;
 mod error;
 pub mod formats;
 pub mod geodesy;
+pub mod geomag_format;
 pub mod legendre;
 mod model;
 mod notation;

@@ -386,8 +386,27 @@ impl<'m> Evaluator<'m> {
             self.cached = Some((year, self.model.coefficients_at(year)));
         }
         let coefficients = &self.cached.as_ref().expect("just cached").1;
+        Self::synthesize(&mut self.workspace, coefficients, position)
+    }
+
+    /// The elements of a given expansion at `position` (for callers that
+    /// shift coefficients in time themselves, such as geomag's 1-year
+    /// differences).
+    pub fn elements_of(
+        &mut self,
+        coefficients: &FieldCoefficients,
+        position: &Position,
+    ) -> MagneticElements {
+        Self::synthesize(&mut self.workspace, coefficients, position)
+    }
+
+    fn synthesize(
+        workspace: &mut SynthesisWorkspace,
+        coefficients: &FieldCoefficients,
+        position: &Position,
+    ) -> MagneticElements {
         let point = position.spherical_point();
-        let circle = self.workspace.circle(
+        let circle = workspace.circle(
             coefficients,
             point.radius_km,
             point.cos_colatitude,

@@ -49,6 +49,16 @@ pub struct FieldCoefficients {
 }
 
 impl FieldCoefficients {
+    /// The expansion carried `years` along its secular variation — the
+    /// same straight line, even across an epoch of the model.
+    pub fn advanced(&self, years: f64) -> Self {
+        FieldCoefficients {
+            main: self.main.add_scaled(&self.secular_variation, years),
+            secular_variation: self.secular_variation.clone(),
+            reference_radius_km: self.reference_radius_km,
+        }
+    }
+
     pub fn degree(&self) -> usize {
         self.main.degree().max(self.secular_variation.degree())
     }
