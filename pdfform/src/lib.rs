@@ -6,6 +6,7 @@ mod document;
 mod error;
 mod fields;
 mod model;
+mod submit;
 mod template;
 mod text;
 mod xfa;
