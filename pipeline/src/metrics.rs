@@ -5,7 +5,7 @@
 //! no cache-line ping-pong between workers); readers sum the blocks.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, Ordering::Acquire, Ordering::Relaxed, Ordering::Release};
 use std::time::{Duration, Instant};
 
 /// One worker's counters. Aligned to 128 bytes so two workers never share a
@@ -28,6 +28,13 @@ pub(crate) struct WorkerCounters {
 #[inline]
 pub(crate) fn bump(counter: &AtomicU64) {
     counter.store(counter.load(Relaxed) + 1, Relaxed);
+}
+
+/// [`bump`] for output counters: `Release` pairs with the snapshot's
+/// `Acquire`, so a reader that sees an output also sees its input counted.
+#[inline]
+pub(crate) fn bump_output(counter: &AtomicU64) {
+    counter.store(counter.load(Relaxed) + 1, Release);
 }
 
 #[inline]
@@ -55,7 +62,7 @@ impl StageMetrics {
     }
 
     fn total(&self, field: impl Fn(&WorkerCounters) -> &AtomicU64) -> u64 {
-        self.workers.iter().map(|w| field(w).load(Relaxed)).sum()
+        self.workers.iter().map(|w| field(w).load(Acquire)).sum()
     }
 
     pub(crate) fn snapshot(&self, epoch: Instant) -> StageSnapshot {
@@ -77,6 +84,9 @@ impl StageMetrics {
                     .saturating_sub(w.wait_nanos.load(Relaxed))
             })
             .sum();
+        // Outputs before inputs: the counters only grow, so a snapshot
+        // taken while workers run never shows more out than in.
+        let items_out = self.total(|w| &w.items_out);
         let items_in = self.total(|w| &w.items_in);
         let queue_depth = self
             .upstream
@@ -86,7 +96,7 @@ impl StageMetrics {
             name: self.name.clone(),
             workers: self.workers.len(),
             items_in,
-            items_out: self.total(|w| &w.items_out),
+            items_out,
             errors: self.total(|w| &w.errors),
             busy: Duration::from_nanos(busy_nanos),
             queue_depth,

@@ -1,7 +1,7 @@
 //! The pipeline builder, stage specifications and the running handle.
 
 use crate::error::{BoxError, PipelineError, panic_message};
-use crate::metrics::{StageMetrics, StageSnapshot, bump};
+use crate::metrics::{StageMetrics, StageSnapshot, bump_output};
 use crate::runtime::{
     InlineStage, Inputs, Output, Shared, Tagged, Window, lock, reorder, run_worker, send_counted,
 };
@@ -103,7 +103,7 @@ impl<T: Send + 'static> Pipeline<T> {
                         return None;
                     }
                     let item = iter.next()?;
-                    bump(&source_metrics.workers[0].items_out);
+                    bump_output(&source_metrics.workers[0].items_out);
                     Some(item)
                 });
                 return Upstream::Inline(Box::new(counted));
@@ -118,7 +118,7 @@ impl<T: Send + 'static> Pipeline<T> {
                         if shared.is_cancelled() {
                             break;
                         }
-                        bump(&counters.items_out);
+                        bump_output(&counters.items_out);
                         if !send_counted(&tx, (seq as u64, item), counters) {
                             break;
                         }

@@ -3,7 +3,7 @@
 //! ordered mode, and the handle the caller reads outputs from.
 
 use crate::error::{BoxError, PipelineError, panic_message};
-use crate::metrics::{StageMetrics, StageSnapshot, WorkerCounters, add, bump};
+use crate::metrics::{StageMetrics, StageSnapshot, WorkerCounters, add, bump, bump_output};
 use crossbeam_channel::{Receiver, Sender, TryRecvError, TrySendError};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -356,7 +356,7 @@ pub(crate) fn run_worker<V, U>(
         for produced in outputs() {
             match classify(produced) {
                 Ok(item) => {
-                    bump(&counters.items_out);
+                    bump_output(&counters.items_out);
                     if error_if.is_some_and(|is_error| is_error(&item)) {
                         bump(&counters.errors);
                     }
@@ -478,7 +478,7 @@ impl<V, U> Iterator for InlineStage<V, U> {
         };
         match (self.classify)(produced) {
             Ok(item) => {
-                bump(&counters.items_out);
+                bump_output(&counters.items_out);
                 if self.error_if.is_some_and(|is_error| is_error(&item)) {
                     bump(&counters.errors);
                 }
