@@ -17,7 +17,7 @@
 
 use crate::date::is_leap_year;
 use crate::elements::{MagneticElements, normalize_degrees};
-use crate::model::{DatePolicy, Evaluator, Warning};
+use crate::model::{DatePolicy, Evaluator, FieldReport};
 use crate::position::Position;
 use crate::{ModelChoice, ModelError};
 
@@ -146,19 +146,30 @@ fn parse_angle(token: &str) -> Result<f64, String> {
     Ok(if negative { -magnitude } else { magnitude })
 }
 
-/// Evaluates a row: the elements at its date, and one year later along
-/// the same coefficient line (geomag 7.0's annual change).
+/// geomag 7.0 computes dates up to one year past a model's end, with a
+/// warning; this format keeps that grace year.
+pub const GRACE_YEARS: f64 = 1.0;
+
+/// Evaluates a row: the report at its date, and the elements one year
+/// later along the same coefficient line (geomag 7.0's annual change).
 pub fn evaluate(
     choice: &ModelChoice,
     row: &GeomagRow,
     policy: DatePolicy,
-) -> Result<(MagneticElements, MagneticElements, Vec<Warning>), ModelError> {
+) -> Result<(FieldReport, MagneticElements), ModelError> {
     let model = choice.model_for(row.year);
+    let within_grace =
+        row.year > model.valid_until_year() && row.year <= model.valid_until_year() + GRACE_YEARS;
+    let policy = if within_grace {
+        DatePolicy::Extrapolate
+    } else {
+        policy
+    };
     let mut evaluator = Evaluator::new(model);
     let report = evaluator.field(&row.position, row.year, policy)?;
     let coefficients = model.coefficients_at(row.year).advanced(1.0);
     let next_year = evaluator.elements_of(&coefficients, &row.position);
-    Ok((report.elements, next_year, report.warnings))
+    Ok((report, next_year))
 }
 
 /// The output line: the input tokens, then geomag 7.0's columns.

@@ -158,6 +158,12 @@ fn parse_angle(input: &str, (positive, negative): (char, char)) -> Result<f64, S
     if hemisphere.is_some() && text.starts_with('-') {
         return Err("a hemisphere letter and a minus sign together".into());
     }
+    if text
+        .chars()
+        .any(|c| c.is_alphabetic() && !matches!(c, 'd' | 'D' | 'm' | 'M' | 's'))
+    {
+        return Err("not a number or degrees-minutes-seconds".into());
+    }
     // Separators of degrees, minutes and seconds, in all the common forms.
     let parts: Vec<&str> = text
         .split(|c: char| {

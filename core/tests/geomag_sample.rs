@@ -36,8 +36,8 @@ fn reproduce(model_file: &str, expected: &str, rounding_edges: &[(usize, usize)]
         .enumerate()
     {
         let parsed = parse_line(line).unwrap();
-        let (now, next_year, _) = evaluate(&choice, &parsed, DatePolicy::Extrapolate).unwrap();
-        let ours = format_line(&parsed.tokens, &now, &next_year);
+        let (now, next_year) = evaluate(&choice, &parsed, DatePolicy::Strict).unwrap();
+        let ours = format_line(&parsed.tokens, &now.elements, &next_year);
         let theirs = expected_lines
             .next()
             .expect("as many output rows as input rows");

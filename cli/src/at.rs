@@ -1,0 +1,171 @@
+//! `magvar at LAT LON`: the field at one point.
+
+use crate::config::Config;
+use crate::error::{CliError, CliResult};
+use crate::model_error;
+use clap::Args;
+use magvar_core::{
+    DatePolicy, FieldReport, ModelChoice, Position, chart_line, format_degrees_minutes,
+    parse_altitude_with_default, parse_date, parse_latitude, parse_longitude,
+};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Positions: 36.85 or -36.85, 36.85N, 36°51'30\"N, 36d51m30sN, 36:51:30N, \"36 51.5 N\"; longitudes 0–360 too.\n\nExamples:\n  magvar at 36.85N 76.29W\n  magvar at -33.87 151.21 --date 2027-03-01 --alt 35000ft\n  magvar at 78.2 15.6 --model igrf14 --date 1965.5 --format json\n  magvar at 0 0 --geocentric --alt 6871.2 --model ./WMM2030.COF"
+)]
+pub struct AtArgs {
+    /// Latitude, degrees north (36.85, 36.85N, 36°51'30"N, …).
+    pub latitude: String,
+    /// Longitude, degrees east (-76.29, 76.29W, 283.71, 76°17'24"W, …).
+    pub longitude: String,
+    /// Date: decimal year (2026.9), ISO date (2026-11-25) or today.
+    #[arg(long, default_value = "today")]
+    pub date: String,
+    /// Altitude above the WGS-84 ellipsoid, with optional unit m|km|ft (bare
+    /// numbers: km, or the config's altitude_unit). With --geocentric: the
+    /// radius from Earth's centre.
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
+    pub alt: String,
+    /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// LAT is geocentric and ALT the radius; components stay geocentric.
+    #[arg(long)]
+    pub geocentric: bool,
+    /// Compute outside the model's validity, with a warning, instead of failing.
+    #[arg(long)]
+    pub extrapolate: bool,
+    /// Output format.
+    #[arg(long, value_parser = ["text", "json"])]
+    pub format: Option<String>,
+}
+
+pub fn run(args: AtArgs, config: &Config) -> CliResult {
+    let usage = |e: magvar_core::InputError| CliError::Usage(e.to_string());
+    let latitude = parse_latitude(&args.latitude).map_err(usage)?;
+    let longitude = parse_longitude(&args.longitude).map_err(usage)?;
+    let year = parse_date(&args.date).map_err(usage)?;
+    let altitude_km =
+        parse_altitude_with_default(&args.alt, config.altitude_unit()).map_err(usage)?;
+    let position = if args.geocentric {
+        Position::geocentric(latitude, longitude, altitude_km)
+    } else {
+        Position::geodetic(latitude, longitude, altitude_km)
+    }
+    .map_err(usage)?;
+    let choice = ModelChoice::parse(config.model_or(args.model.as_deref())).map_err(model_error)?;
+    let policy = if args.extrapolate {
+        DatePolicy::Extrapolate
+    } else {
+        DatePolicy::Strict
+    };
+    let report = choice
+        .model_for(year)
+        .field(&position, year, policy)
+        .map_err(model_error)?;
+    let format = args
+        .format
+        .as_deref()
+        .or(config
+            .format
+            .as_deref()
+            .filter(|f| matches!(*f, "text" | "json")))
+        .unwrap_or("text");
+    if format == "json" {
+        let json =
+            serde_json::to_string_pretty(&report).map_err(|e| CliError::Failed(e.to_string()))?;
+        println!("{json}");
+    } else {
+        print!("{}", render_text(&report));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The readable summary: the chart line first, then every element.
+pub fn render_text(report: &FieldReport) -> String {
+    let e = &report.elements;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", chart_line(e, report.date));
+    let _ = writeln!(out);
+    let altitude = match report.coordinates {
+        magvar_core::Coordinates::Geodetic => {
+            format!("{} km above the WGS-84 ellipsoid", report.altitude_km)
+        }
+        magvar_core::Coordinates::Geocentric => {
+            format!("{} km from Earth's centre (geocentric)", report.altitude_km)
+        }
+    };
+    let _ = writeln!(
+        out,
+        "Position     {}  {}  ({:.6}, {:.6}), {altitude}",
+        format_degrees_minutes(report.latitude_deg, 'N', 'S'),
+        format_degrees_minutes(report.longitude_deg, 'E', 'W'),
+        report.latitude_deg,
+        report.longitude_deg
+    );
+    let _ = writeln!(out, "Date         {:.4}", report.date);
+    let _ = writeln!(out, "Model        {}", report.model);
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{:<22} {:>14}   {:>16}",
+        "Element", "Value", "Annual change"
+    );
+    let _ = writeln!(
+        out,
+        "{:<22} {:>14}   {:>16}   ({})",
+        "Declination D",
+        format!("{:.4}°", e.declination_deg),
+        format!("{:+.4}°/yr", e.declination_deg_per_year),
+        format_degrees_minutes(e.declination_deg, 'E', 'W')
+    );
+    let _ = writeln!(
+        out,
+        "{:<22} {:>14}   {:>16}",
+        "Inclination I",
+        format!("{:.4}°", e.inclination_deg),
+        format!("{:+.4}°/yr", e.inclination_deg_per_year)
+    );
+    for (name, value, rate) in [
+        (
+            "Horizontal intensity H",
+            e.horizontal_nt,
+            e.horizontal_nt_per_year,
+        ),
+        ("North component X", e.north_nt, e.north_nt_per_year),
+        ("East component Y", e.east_nt, e.east_nt_per_year),
+        ("Down component Z", e.down_nt, e.down_nt_per_year),
+        ("Total intensity F", e.total_nt, e.total_nt_per_year),
+    ] {
+        let _ = writeln!(
+            out,
+            "{name:<22} {:>14}   {:>16}",
+            format!("{value:.1} nT"),
+            format!("{rate:+.1} nT/yr")
+        );
+    }
+    match e.grid_variation_deg {
+        Some(gv) => {
+            let _ = writeln!(
+                out,
+                "{:<22} {:>14}   {:>16}",
+                "Grid variation GV",
+                format!("{gv:.4}°"),
+                format!("{:+.4}°/yr", e.declination_deg_per_year)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{:<22} {:>14}", "Grid variation GV", "(|lat| < 55°)");
+        }
+    }
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out);
+        for warning in &report.warnings {
+            let _ = writeln!(out, "warning: {warning}");
+        }
+    }
+    out
+}
