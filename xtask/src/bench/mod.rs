@@ -5,6 +5,8 @@
 //! on the same input in the same run, so the ratio is meaningful on any
 //! machine.
 
+pub mod pdf;
+
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -68,7 +70,7 @@ pub struct Suite {
 
 /// Every suite, in the order `cargo xtask bench` (no names) runs them.
 /// Add a suite by adding its module above and one line here.
-pub const SUITES: &[Suite] = &[];
+pub const SUITES: &[Suite] = &[Suite { name: "pdf", run: pdf::run }];
 
 /// Runs the named suites (all when `names` is empty) and prints a table,
 /// or one JSON object with `--json`.
