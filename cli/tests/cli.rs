@@ -1,0 +1,336 @@
+//! The `magvar` binary end to end: outputs as snapshots, every bad input
+//! with its message and exit status 2, batch behaviour on good and bad rows.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn magvar(args: &[&str]) -> Output {
+    magvar_with_stdin(args, None)
+}
+
+fn magvar_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
+    // An empty config directory, so a developer's own settings cannot leak in.
+    let config_home = std::env::temp_dir().join("magvar-cli-tests-empty-config");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_magvar"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", &config_home)
+        .env("HOME", &config_home)
+        .env("COLUMNS", "100")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("magvar runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn data(path: &str) -> String {
+    format!("{}/../data/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn at_text() {
+    let output = magvar(&["at", "36.85N", "76.29W", "--date", "2026-11-25"]);
+    assert!(output.status.success());
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn at_json_has_exactly_the_documented_keys() {
+    let output = magvar(&[
+        "at",
+        "36°51'N",
+        "76°17'24\"W",
+        "--date",
+        "2026.9",
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "model",
+            "date",
+            "latitude_deg",
+            "longitude_deg",
+            "altitude_km",
+            "coordinates",
+            "declination_deg",
+            "inclination_deg",
+            "horizontal_nt",
+            "north_nt",
+            "east_nt",
+            "down_nt",
+            "total_nt",
+            "grid_variation_deg",
+            "declination_deg_per_year",
+            "inclination_deg_per_year",
+            "horizontal_nt_per_year",
+            "north_nt_per_year",
+            "east_nt_per_year",
+            "down_nt_per_year",
+            "total_nt_per_year",
+            "warnings"
+        ]
+    );
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn at_polar_with_grid_variation_and_warnings_json() {
+    let output = magvar(&[
+        "at", "85.9", "139", "--date", "2025.0", "--alt", "1600km", "--format", "json",
+    ]);
+    assert!(output.status.success());
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn at_matches_the_wmm2025_report_through_the_cli() {
+    // Row 3 of the WMM2025 report table: 2025.0, 0 km, 80°S 240°E.
+    let output = magvar(&[
+        "at", "-80", "240", "--date", "2025.0", "--model", "wmm2025", "--format", "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let get = |k: &str| value[k].as_f64().unwrap();
+    assert!((get("declination_deg") - 68.78).abs() <= 0.005);
+    assert!((get("grid_variation_deg") - -51.22).abs() <= 0.005);
+    assert!((get("total_nt") - 54698.2).abs() <= 0.05);
+}
+
+#[test]
+fn help_texts() {
+    for (name, args) in [
+        ("help_root", vec!["--help"]),
+        ("help_at", vec!["at", "--help"]),
+        ("help_batch", vec!["batch", "--help"]),
+    ] {
+        let output = magvar(&args);
+        assert!(output.status.success());
+        insta::assert_snapshot!(name, stdout(&output));
+    }
+}
+
+#[test]
+fn bad_input_is_a_usage_error_with_a_message() {
+    let missing_model = data("no-such-model.COF");
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("bad_latitude", vec!["at", "95N", "10"]),
+        ("bad_longitude", vec!["at", "10", "10Q"]),
+        ("bad_date", vec!["at", "10", "10", "--date", "2026-02-30"]),
+        (
+            "date_outside_model",
+            vec!["at", "10", "10", "--date", "2031.5"],
+        ),
+        (
+            "bad_altitude",
+            vec!["at", "10", "10", "--alt", "12 parsecs"],
+        ),
+        (
+            "bad_model_name",
+            vec!["at", "10", "10", "--model", "wmm2099"],
+        ),
+        (
+            "unreadable_model_file",
+            vec!["at", "10", "10", "--model", &missing_model],
+        ),
+    ];
+    for (name, args) in cases {
+        let output = magvar(&args);
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", stderr(&output));
+        assert!(output.stdout.is_empty());
+        let message = stderr(&output).replace(&missing_model, "data/no-such-model.COF");
+        insta::assert_snapshot!(name, message);
+    }
+}
+
+#[test]
+fn a_model_file_that_is_not_one_is_a_usage_error() {
+    let output = magvar(&["at", "10", "10", "--model", &data("SOURCES.md")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a coefficient file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn extrapolate_turns_the_date_error_into_a_warning() {
+    let output = magvar(&["at", "10", "10", "--date", "2031.5", "--extrapolate"]);
+    assert!(output.status.success());
+    assert!(
+        stdout(&output)
+            .contains("warning: date 2031.5000 extrapolated: WMM2025 is valid 2025.0–2030.0")
+    );
+}
+
+/// geomag 7.0's sample files through `magvar batch`: every field equal but
+/// the four intensities that geomag's truncated degree constant moves
+/// across a rounding edge (see core/tests/geomag_sample.rs, which proves the
+/// cause).
+#[test]
+fn batch_reproduces_geomag_sample_output() {
+    for (model, expected, edges) in [
+        (
+            "reference/igrf12coeffs.txt",
+            "reference/sample_out_IGRF12.txt",
+            [(2, 12), (14, 9)],
+        ),
+        (
+            "reference/WMM2015.COF",
+            "reference/sample_out_WMM2015.txt",
+            [(4, 10), (5, 9)],
+        ),
+    ] {
+        let output = magvar(&[
+            "batch",
+            &data("reference/sample_coords.txt"),
+            "--model",
+            &data(model),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let expected = std::fs::read_to_string(data(expected)).unwrap();
+        let ours = stdout(&output);
+        let (ours, theirs): (Vec<&str>, Vec<&str>) = (
+            ours.lines().collect(),
+            expected.lines().filter(|l| !l.is_empty()).collect(),
+        );
+        assert_eq!(ours.len(), theirs.len());
+        for (line, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            for (column, (x, y)) in a.split_whitespace().zip(b.split_whitespace()).enumerate() {
+                if edges.contains(&(line, column)) {
+                    let diff = (x.parse::<f64>().unwrap() - y.parse::<f64>().unwrap()).abs();
+                    assert!(
+                        (diff - 0.1).abs() < 1e-6,
+                        "line {line} column {column}: {x} vs {y}"
+                    );
+                } else {
+                    assert_eq!(x, y, "line {line} column {column}:\n{a}\n{b}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn batch_csv_keeps_order_reports_bad_rows_and_exits_1() {
+    let input = "name,lat,lon,alt,date\nnorfolk,36.85N,76.29W,0,2026.5\nbroken,north,1,0,2026\nsydney,-33.87,151.21,300m,2027-01-01\nlate,0,0,0,2035\n";
+    let output = magvar_with_stdin(&["batch", "-"], Some(input));
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(errors.contains("<stdin>:3: latitude \"north\""), "{errors}");
+    assert!(
+        errors.contains("<stdin>:5: date 2035.0000 is outside the model"),
+        "{errors}"
+    );
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn batch_jsonl_has_input_fields_keys_and_error() {
+    let input = "lat,lon,date,id\n10,20,2026.0,a\n100,20,2026.0,b\n";
+    let output = magvar_with_stdin(&["batch", "--format", "jsonl"], Some(input));
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["input_date"], "2026.0");
+    assert_eq!(lines[0]["model"], "WMM2025");
+    assert!(lines[0]["error"].is_null());
+    assert_eq!(lines[1]["id"], "b");
+    assert!(lines[1]["declination_deg"].is_null());
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("latitude \"100\"")
+    );
+}
+
+#[test]
+fn batch_without_lat_column_is_a_usage_error() {
+    let output = magvar_with_stdin(&["batch", "--input-format", "csv"], Some("x,y\n1,2\n"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no latitude column"));
+}
+
+#[test]
+fn batch_of_an_unreadable_file_is_a_usage_error() {
+    let output = magvar(&["batch", "/nonexistent/points.csv"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot read input file /nonexistent/points.csv"));
+}
+
+#[test]
+fn config_file_sets_defaults_and_bad_keys_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "model = \"igrf14\"\naltitude_unit = \"ft\"\nformat = \"json\"\n",
+    )
+    .unwrap();
+    let output = magvar(&[
+        "--config",
+        config.to_str().unwrap(),
+        "at",
+        "10",
+        "10",
+        "--date",
+        "2000.0",
+        "--alt",
+        "32808.4",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["model"], "IGRF-14");
+    assert!((value["altitude_km"].as_f64().unwrap() - 10.0).abs() < 1e-4);
+    std::fs::write(&config, "modle = \"igrf14\"\n").unwrap();
+    let output = magvar(&["--config", config.to_str().unwrap(), "at", "10", "10"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown field `modle`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn completions_and_models() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = magvar(&["completions", shell]);
+        assert!(output.status.success());
+        assert!(stdout(&output).contains("batch"));
+    }
+    let output = magvar(&["models"]);
+    insta::assert_snapshot!(stdout(&output));
+}
