@@ -6,6 +6,7 @@
 //! machine.
 
 pub mod pdf;
+pub mod pipeline;
 
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -70,7 +71,10 @@ pub struct Suite {
 
 /// Every suite, in the order `cargo xtask bench` (no names) runs them.
 /// Add a suite by adding its module above and one line here.
-pub const SUITES: &[Suite] = &[Suite { name: "pdf", run: pdf::run }];
+pub const SUITES: &[Suite] = &[
+    Suite { name: "pdf", run: pdf::run },
+    Suite { name: "pipeline", run: pipeline::run },
+];
 
 /// Runs the named suites (all when `names` is empty) and prints a table,
 /// or one JSON object with `--json`.
