@@ -75,10 +75,7 @@ fn magvar_io(items: u64) {
     let mut done = 0u64;
     Pipeline::source(0..items)
         .stage(Stage::new("io").workers(WORKERS), |inputs| {
-            inputs.map(|n| {
-                thread::sleep(IO_TIME);
-                n
-            })
+            inputs.inspect(|_| thread::sleep(IO_TIME))
         })
         .run(|_| done += 1)
         .expect("the sleeping stage cannot fail");
