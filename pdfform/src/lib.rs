@@ -1,5 +1,43 @@
 //! magvar-pdfform: filled-in PDF forms as data.
-//! (doc comment completed below once the text module lands)
+//!
+//! A PDF form's values come out the way an HTML form's POST would give
+//! them, with enough positioned page text to tell which form — and which
+//! revision of it — a document is.
+//!
+//! * [`PdfDocument`] opens a file on [lopdf] (xref streams, object streams,
+//!   incremental updates, reconstruction of a broken xref, RC4 and AES
+//!   decryption with the empty user password or one you give).
+//! * [`PdfDocument::form`] reads the AcroForm field tree: fully qualified
+//!   names, inherited /FT /V /DV /Ff /Opt, widgets merged with their fields,
+//!   fields reachable only from page /Annots, guarded against cycles and
+//!   absurd depth. Values follow the conventions of [`FieldValue`]; an
+//!   XFA-only form gives the values of its datasets packet.
+//! * [`PdfDocument::page_text`] interprets content streams into positioned
+//!   [`TextBlock`]s grouped into [`TextLine`]s, top to bottom.
+//! * [`Templates`] recognise a form by text and fields, and explain near
+//!   misses.
+//!
+//! No input makes it panic: damaged and hostile files give an [`Error`]
+//! naming the file and the problem.
+//!
+//! ```
+//! use magvar_pdfform::{FieldValue, PdfDocument};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/gen_hierarchical_inherited.pdf");
+//! let pdf = PdfDocument::open(path, None)?;
+//! let form = pdf.form()?;
+//! // /V inherited from the parent field "contact":
+//! let phone = form.fields.iter().find(|f| f.name == "contact.phone").unwrap();
+//! assert_eq!(phone.value, FieldValue::Text("inherited value".into()));
+//! // As a browser would post it:
+//! assert!(form.urlencoded().contains("prefs.langs=en&prefs.langs=fr"));
+//! // The footer that names the revision:
+//! let page = pdf.page_text(1)?;
+//! assert!(page.plain().contains("Rev 2011.01.17"));
+//! # Ok::<(), magvar_pdfform::Error>(())
+//! ```
+//!
+//! [lopdf]: https://docs.rs/lopdf
 
 mod decode;
 mod document;

@@ -22,7 +22,11 @@ impl Form {
         for field in &self.fields {
             let values: Vec<&str> = match (field.kind, &field.value) {
                 (FieldKind::Pushbutton | FieldKind::Signature, _) => Vec::new(),
-                (FieldKind::Checkbox | FieldKind::Radio, FieldValue::Text(state)) if state == "Off" => Vec::new(),
+                (FieldKind::Checkbox | FieldKind::Radio, FieldValue::Text(state))
+                    if state == "Off" =>
+                {
+                    Vec::new()
+                }
                 (FieldKind::Text, FieldValue::Null) => vec![""],
                 (_, value) => value.as_strings(),
             };
@@ -41,7 +45,9 @@ fn encode(text: &str) -> String {
     let mut out = String::with_capacity(normalised.len());
     for byte in normalised.bytes() {
         match byte {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(char::from(byte)),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(char::from(byte))
+            }
             b' ' => out.push('+'),
             other => out.push_str(&format!("%{other:02X}")),
         }
@@ -94,15 +100,35 @@ mod tests {
             file: "f.pdf".into(),
             source: FormSource::AcroForm,
             fields: vec![
-                field("full name", FieldKind::Text, FieldValue::Text("Jürgen Müller & co".into())),
+                field(
+                    "full name",
+                    FieldKind::Text,
+                    FieldValue::Text("Jürgen Müller & co".into()),
+                ),
                 field("notes", FieldKind::Text, FieldValue::Null),
                 field("agree", FieldKind::Checkbox, FieldValue::Text("Yes".into())),
                 field("spam", FieldKind::Checkbox, FieldValue::Text("Off".into())),
-                field("langs", FieldKind::List, FieldValue::List(vec!["en".into(), "fr".into()])),
+                field(
+                    "langs",
+                    FieldKind::List,
+                    FieldValue::List(vec!["en".into(), "fr".into()]),
+                ),
                 field("country", FieldKind::Combo, FieldValue::Null),
-                field("reset", FieldKind::Pushbutton, FieldValue::Text("Off".into())),
-                field("sig", FieldKind::Signature, FieldValue::Text("signed".into())),
-                field("address", FieldKind::Text, FieldValue::Text("a\rb\nc\r\nd~".into())),
+                field(
+                    "reset",
+                    FieldKind::Pushbutton,
+                    FieldValue::Text("Off".into()),
+                ),
+                field(
+                    "sig",
+                    FieldKind::Signature,
+                    FieldValue::Text("signed".into()),
+                ),
+                field(
+                    "address",
+                    FieldKind::Text,
+                    FieldValue::Text("a\rb\nc\r\nd~".into()),
+                ),
             ],
             warnings: Vec::new(),
         };

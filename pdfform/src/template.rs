@@ -82,33 +82,47 @@ pub struct Identification {
 impl Templates {
     /// Reads and checks a template file.
     pub fn load(path: &Path) -> Result<Templates> {
-        let text = std::fs::read_to_string(path).map_err(|error| template_error(path, &error.to_string()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| template_error(path, &error.to_string()))?;
         Templates::parse(&text, path)
     }
 
     /// Parses template TOML; `path` only names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Templates> {
-        let templates: Templates = toml::from_str(text).map_err(|error| template_error(path, error.message()))?;
+        let templates: Templates =
+            toml::from_str(text).map_err(|error| template_error(path, error.message()))?;
         for template in &templates.templates {
             if template.text.is_empty() {
                 return Err(template_error(
                     path,
-                    &format!("template \"{}\" has no [[template.text]] rule, so it would match anything", template.name),
+                    &format!(
+                        "template \"{}\" has no [[template.text]] rule, so it would match anything",
+                        template.name
+                    ),
                 ));
             }
             for rule in &template.text {
                 if rule.contains.trim().is_empty() {
-                    return Err(template_error(path, &format!("template \"{}\": empty `contains`", template.name)));
+                    return Err(template_error(
+                        path,
+                        &format!("template \"{}\": empty `contains`", template.name),
+                    ));
                 }
                 if rule.page == Some(0) {
-                    return Err(template_error(path, &format!("template \"{}\": pages count from 1", template.name)));
+                    return Err(template_error(
+                        path,
+                        &format!("template \"{}\": pages count from 1", template.name),
+                    ));
                 }
                 if let Some([x0, y0, x1, y1]) = rule.region
                     && (x0 > x1 || y0 > y1)
                 {
                     return Err(template_error(
                         path,
-                        &format!("template \"{}\": region must be [x0, y0, x1, y1] with x0 <= x1 and y0 <= y1", template.name),
+                        &format!(
+                            "template \"{}\": region must be [x0, y0, x1, y1] with x0 <= x1 and y0 <= y1",
+                            template.name
+                        ),
                     ));
                 }
             }
@@ -213,6 +227,9 @@ fn check_text(rule: &TextRule, pages: &[PageText]) -> std::result::Result<(), St
         Err(format!("text \"{wanted}\" not found{place}"))
     } else {
         elsewhere.dedup();
-        Err(format!("text \"{wanted}\" not found{place}, but found on {}", elsewhere.join(", ")))
+        Err(format!(
+            "text \"{wanted}\" not found{place}, but found on {}",
+            elsewhere.join(", ")
+        ))
     }
 }

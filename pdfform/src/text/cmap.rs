@@ -138,22 +138,46 @@ impl ToUnicode {
 
     /// The text for a code of `len` bytes.
     pub fn lookup(&self, len: usize, code: u32) -> Option<String> {
+        let mut out = String::new();
+        self.write(len, code, &mut out).then_some(out)
+    }
+
+    /// Appends the text for a code of `len` bytes to `out`; false when the
+    /// CMap does not map the code.
+    pub fn write(&self, len: usize, code: u32, out: &mut String) -> bool {
         if let Some(text) = self.chars.get(&(len, code)) {
-            return Some(text.clone());
+            out.push_str(text);
+            return true;
         }
-        let range = self
+        let Some(range) = self
             .ranges
             .iter()
-            .find(|range| range.len == len && range.low <= code && code <= range.high)?;
+            .find(|range| range.len == len && range.low <= code && code <= range.high)
+        else {
+            return false;
+        };
         let offset = code - range.low;
         match &range.target {
             Target::Start(start) => {
-                let mut units = start.clone();
-                let last = units.last_mut()?;
-                *last = last.wrapping_add(offset as u16);
-                Some(utf16_text(&units))
+                let Some((&last, head)) = start.split_last() else {
+                    return false;
+                };
+                let units = head
+                    .iter()
+                    .copied()
+                    .chain([last.wrapping_add(offset as u16)]);
+                out.extend(
+                    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)),
+                );
+                true
             }
-            Target::List(list) => list.get(offset as usize).cloned(),
+            Target::List(list) => match list.get(offset as usize) {
+                Some(text) => {
+                    out.push_str(text);
+                    true
+                }
+                None => false,
+            },
         }
     }
 }

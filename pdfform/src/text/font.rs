@@ -13,30 +13,34 @@ const DEFAULT_WIDTH: f64 = 500.0;
 
 pub struct Font {
     kind: Kind,
-    to_unicode: Option<ToUnicode>,
-    /// Simple fonts: text of each byte from /Encoding and /Differences.
-    byte_text: Option<Vec<String>>,
-    /// Composite fonts with a UCS-2/UTF-16 CMap: codes *are* UTF-16BE.
-    utf16_codes: bool,
 }
 
 enum Kind {
-    /// One byte per code; widths indexed by the byte.
-    Simple { widths: Box<[f64; 256]> },
+    /// One byte per code: text and width looked up by the byte. The text
+    /// table already merges ToUnicode over /Encoding and /Differences.
+    Simple {
+        text: Box<[Box<str>]>,
+        widths: Box<[f64; 256]>,
+    },
     /// Type0: codes of (usually) two bytes, widths by CID from /W.
     Composite {
+        to_unicode: Option<ToUnicode>,
+        /// With a UCS-2/UTF-16 CMap the codes *are* UTF-16BE.
+        utf16_codes: bool,
         widths: HashMap<u32, f64>,
         default_width: f64,
     },
 }
 
-/// One character code of a shown string.
-pub struct Code {
-    pub text: String,
-    /// Advance in thousandths of text space units.
+/// What a shown string adds up to.
+#[derive(Default)]
+pub struct Shown {
+    /// Sum of glyph widths, in thousandths of text space units.
     pub width: f64,
-    /// True for the single-byte code 32, to which word spacing applies.
-    pub is_space: bool,
+    /// Number of codes (character spacing applies to each).
+    pub codes: usize,
+    /// Number of single-byte code 32 (word spacing applies to each).
+    pub spaces: usize,
 }
 
 impl Font {
@@ -64,95 +68,92 @@ impl Font {
                 descendant.map_or((HashMap::new(), 1000.0), |font| cid_widths(pdf, font));
             return Font {
                 kind: Kind::Composite {
+                    to_unicode,
+                    utf16_codes,
                     widths,
                     default_width,
                 },
-                to_unicode,
-                byte_text: None,
-                utf16_codes,
             };
         }
         // lopdf reads /Encoding with its base encoding and /Differences (or
         // the standard encoding when absent); we ask it once per byte and keep
-        // the table. It is only consulted for codes ToUnicode does not map.
+        // the table, with ToUnicode's mapping winning where it has one.
         let is_dingbats = matches!(pdf.get(dict, b"BaseFont"), Some(Object::Name(n)) if n.ends_with(b"ZapfDingbats"));
-        let byte_text = if is_dingbats && !dict.has(b"Encoding") {
-            Some((0u8..=255).map(dingbat).collect())
+        let encoded: Vec<String> = if is_dingbats && !dict.has(b"Encoding") {
+            (0u8..=255).map(dingbat).collect()
         } else if let Some(builtin) = builtin_type1_encoding(pdf, dict) {
-            Some(builtin)
+            builtin
         } else {
-            dict.get_font_encoding(&pdf.doc).ok().map(|encoding| {
-                (0u8..=255)
+            match dict.get_font_encoding(&pdf.doc) {
+                Ok(encoding) => (0u8..=255)
                     .map(|byte| encoding.bytes_to_string(&[byte]).unwrap_or_default())
-                    .collect()
-            })
+                    .collect(),
+                Err(_) => vec![String::new(); 256],
+            }
         };
+        let text = encoded
+            .into_iter()
+            .enumerate()
+            .map(|(byte, text)| {
+                to_unicode
+                    .as_ref()
+                    .and_then(|cmap| cmap.lookup(1, byte as u32))
+                    .unwrap_or(text)
+                    .into_boxed_str()
+            })
+            .collect();
         Font {
             kind: Kind::Simple {
+                text,
                 widths: simple_widths(pdf, dict),
             },
-            to_unicode,
-            byte_text,
-            utf16_codes: false,
         }
     }
 
-    /// Splits `bytes` into codes with their text and width.
-    pub fn codes(&self, bytes: &[u8]) -> Vec<Code> {
-        let mut codes = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            let len = self.code_length(&bytes[i..]).min(bytes.len() - i);
-            let code = bytes[i..i + len]
-                .iter()
-                .fold(0u32, |acc, &b| acc << 8 | u32::from(b));
-            let text = self.text_of(len, code);
-            let width = match &self.kind {
-                Kind::Simple { widths } => widths[bytes[i] as usize],
-                Kind::Composite {
-                    widths,
-                    default_width,
-                } => widths.get(&code).copied().unwrap_or(*default_width),
-            };
-            codes.push(Code {
-                text,
-                width,
-                is_space: len == 1 && code == 32,
-            });
-            i += len;
-        }
-        codes
-    }
-
-    fn code_length(&self, bytes: &[u8]) -> usize {
-        match (&self.kind, &self.to_unicode) {
-            (Kind::Simple { .. }, _) => 1,
-            (Kind::Composite { .. }, Some(cmap)) if cmap.has_codespaces() => {
-                cmap.code_length(bytes).unwrap_or(2)
+    /// Appends the text of `bytes` to `out` and sums what positions it.
+    pub fn show(&self, bytes: &[u8], out: &mut String) -> Shown {
+        let mut shown = Shown::default();
+        match &self.kind {
+            Kind::Simple { text, widths } => {
+                for &byte in bytes {
+                    out.push_str(&text[usize::from(byte)]);
+                    shown.width += widths[usize::from(byte)];
+                    shown.spaces += usize::from(byte == b' ');
+                }
+                shown.codes = bytes.len();
             }
-            (Kind::Composite { .. }, _) => 2,
+            Kind::Composite {
+                to_unicode,
+                utf16_codes,
+                widths,
+                default_width,
+            } => {
+                let mut i = 0;
+                while i < bytes.len() {
+                    let len = to_unicode
+                        .as_ref()
+                        .filter(|cmap| cmap.has_codespaces())
+                        .and_then(|cmap| cmap.code_length(&bytes[i..]))
+                        .unwrap_or(2)
+                        .min(bytes.len() - i);
+                    let code = bytes[i..i + len]
+                        .iter()
+                        .fold(0u32, |acc, &b| acc << 8 | u32::from(b));
+                    let mapped = to_unicode
+                        .as_ref()
+                        .is_some_and(|cmap| cmap.write(len, code, out));
+                    if !mapped && *utf16_codes {
+                        out.extend(char::from_u32(code));
+                    }
+                    // An Identity-encoded font without ToUnicode: the glyph
+                    // ids carry no text we could recover, so none is added.
+                    shown.width += widths.get(&code).copied().unwrap_or(*default_width);
+                    shown.codes += 1;
+                    i += len;
+                }
+            }
         }
-    }
-
-    fn text_of(&self, len: usize, code: u32) -> String {
-        if let Some(text) = self
-            .to_unicode
-            .as_ref()
-            .and_then(|cmap| cmap.lookup(len, code))
-        {
-            return text;
-        }
-        if let Some(table) = &self.byte_text
-            && len == 1
-        {
-            return table[code as usize].clone();
-        }
-        if self.utf16_codes {
-            return char::from_u32(code).map(String::from).unwrap_or_default();
-        }
-        // An Identity-encoded font without ToUnicode: the glyph ids carry
-        // no text we could recover.
-        String::new()
+        shown
     }
 }
 

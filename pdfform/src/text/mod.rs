@@ -345,14 +345,12 @@ fn show(gs: &GraphicsState, text_matrix: &mut Matrix, bytes: &[u8], page: &mut P
         ],
         &multiply(text_matrix, &gs.ctm),
     );
-    let mut text = String::new();
-    let mut advance = 0.0;
-    for code in font.codes(bytes) {
-        let word = if code.is_space { gs.word_spacing } else { 0.0 };
-        advance +=
-            (code.width / 1000.0 * gs.font_size + gs.char_spacing + word) * gs.horizontal_scale;
-        text.push_str(&code.text);
-    }
+    let mut text = String::with_capacity(bytes.len());
+    let shown = font.show(bytes, &mut text);
+    let advance = (shown.width / 1000.0 * gs.font_size
+        + shown.codes as f64 * gs.char_spacing
+        + shown.spaces as f64 * gs.word_spacing)
+        * gs.horizontal_scale;
     *text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], text_matrix);
     let end = multiply(&multiply(text_matrix, &gs.ctm), &IDENTITY);
     // The em height in user space: the length of the text-space y axis.
