@@ -84,9 +84,9 @@ impl GaussCoefficients {
     }
 
     /// The same expansion at a larger degree, new terms zero.
-    pub fn extended_to(&self, degree: usize) -> Self {
+    pub fn extended_to(self, degree: usize) -> Self {
         if degree <= self.degree {
-            return self.clone();
+            return self;
         }
         let mut out = Self::zeros(degree);
         let len = triangular_len(self.degree);
@@ -98,7 +98,7 @@ impl GaussCoefficients {
     /// `self + factor * other`, term by term (degrees may differ).
     pub fn add_scaled(&self, other: &Self, factor: f64) -> Self {
         let degree = self.degree.max(other.degree);
-        let mut out = self.extended_to(degree);
+        let mut out = self.clone().extended_to(degree);
         for (i, (g, h)) in other.g.iter().zip(&other.h).enumerate() {
             out.g[i] += factor * g;
             out.h[i] += factor * h;

@@ -55,4 +55,6 @@ pub enum InputError {
         "altitude {input:?}: {reason}; expected a number with an optional unit m, km or ft (bare numbers are km), e.g. 0, 1.5km, 300m, 35000ft"
     )]
     Altitude { input: String, reason: String },
+    #[error("grid: {reason}")]
+    Grid { reason: String },
 }

@@ -39,6 +39,7 @@ mod error;
 pub mod formats;
 pub mod geodesy;
 pub mod geomag_format;
+mod grid;
 pub mod legendre;
 mod model;
 mod notation;
@@ -50,6 +51,7 @@ pub use coefficients::GaussCoefficients;
 pub use date::{decimal_year, is_leap_year, parse_date, today_utc};
 pub use elements::{Element, MagneticElements, normalize_degrees};
 pub use error::{InputError, ModelError};
+pub use grid::{Grid, GridSpec};
 pub use model::{
     BLACKOUT_ZONE_H_NT, CAUTION_ZONE_H_NT, DatePolicy, Evaluator, FieldReport, MagneticModel,
     ModelDefinition, Warning,

@@ -197,7 +197,7 @@ impl MagneticModel {
             };
             segments.push(Segment {
                 start_year: *year,
-                main: main.extended_to(degree),
+                main: main.clone().extended_to(degree),
                 secular_variation: secular_variation.extended_to(degree),
             });
         }
@@ -291,13 +291,13 @@ impl MagneticModel {
             .rev()
             .find(|s| year >= s.start_year)
             .unwrap_or(&self.segments[0]);
-        FieldCoefficients {
-            main: segment
+        FieldCoefficients::new(
+            segment
                 .main
                 .add_scaled(&segment.secular_variation, year - segment.start_year),
-            secular_variation: segment.secular_variation.clone(),
-            reference_radius_km: self.reference_radius_km,
-        }
+            segment.secular_variation.clone(),
+            self.reference_radius_km,
+        )
     }
 
     /// The field at one position and date. For many points, reuse an
@@ -406,13 +406,13 @@ impl<'m> Evaluator<'m> {
         position: &Position,
     ) -> MagneticElements {
         let point = position.spherical_point();
-        let circle = workspace.circle(
+        let (field, rate) = workspace.point(
             coefficients,
             point.radius_km,
             point.cos_colatitude,
             point.sin_colatitude,
+            point.longitude_rad,
         );
-        let (field, rate) = circle.at_longitude(point.longitude_rad);
         MagneticElements::from_vectors(
             field.rotated(point.cos_psi, point.sin_psi),
             rate.rotated(point.cos_psi, point.sin_psi),

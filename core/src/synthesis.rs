@@ -37,18 +37,30 @@ impl FieldVector {
     }
 }
 
-/// The expansion valid at one instant: main field and its rate of change.
+/// The expansion valid at one instant: main field and its rate of change,
+/// at one degree.
 #[derive(Debug, Clone)]
 pub struct FieldCoefficients {
     /// Main-field coefficients, nT.
-    pub main: GaussCoefficients,
+    main: GaussCoefficients,
     /// Secular variation, nT/yr.
-    pub secular_variation: GaussCoefficients,
+    secular_variation: GaussCoefficients,
     /// Reference radius a of the expansion, km.
-    pub reference_radius_km: f64,
+    reference_radius_km: f64,
 }
 
 impl FieldCoefficients {
+    /// An expansion from main field (nT) and secular variation (nT/yr),
+    /// both brought to the larger of their degrees.
+    pub fn new(main: GaussCoefficients, secular_variation: GaussCoefficients, reference_radius_km: f64) -> Self {
+        let degree = main.degree().max(secular_variation.degree());
+        FieldCoefficients {
+            main: main.extended_to(degree),
+            secular_variation: secular_variation.extended_to(degree),
+            reference_radius_km,
+        }
+    }
+
     /// The expansion carried `years` along its secular variation — the
     /// same straight line, even across an epoch of the model.
     pub fn advanced(&self, years: f64) -> Self {
@@ -60,7 +72,22 @@ impl FieldCoefficients {
     }
 
     pub fn degree(&self) -> usize {
-        self.main.degree().max(self.secular_variation.degree())
+        self.main.degree()
+    }
+
+    /// Main-field coefficients, nT.
+    pub fn main(&self) -> &GaussCoefficients {
+        &self.main
+    }
+
+    /// Secular variation, nT/yr.
+    pub fn secular_variation(&self) -> &GaussCoefficients {
+        &self.secular_variation
+    }
+
+    /// Reference radius a, km.
+    pub fn reference_radius_km(&self) -> f64 {
+        self.reference_radius_km
     }
 }
 
@@ -70,15 +97,18 @@ impl FieldCoefficients {
 pub struct CircleSums {
     /// Index m: [X cos, X sin, Y g-part, Y h-part, Z cos, Z sin] for the
     /// main field, then the same six for the secular variation.
-    per_order: Vec<[f64; 12]>,
+    pub(crate) per_order: Vec<[f64; 12]>,
 }
 
-/// Reusable scratch space for synthesis at one degree: the Legendre table
-/// and its recurrence constants. Make one per thread and reuse it.
+/// Reusable scratch space for synthesis at one degree: the Legendre table,
+/// its recurrence constants and the per-order sums. Make one per thread
+/// and reuse it: evaluating a point then allocates nothing.
 #[derive(Debug, Clone)]
 pub struct SynthesisWorkspace {
     recurrence: LegendreRecurrence,
     legendre: LegendreTable,
+    radius_powers: Vec<f64>,
+    sums: CircleSums,
 }
 
 impl SynthesisWorkspace {
@@ -86,6 +116,10 @@ impl SynthesisWorkspace {
         SynthesisWorkspace {
             recurrence: LegendreRecurrence::new(degree),
             legendre: LegendreTable::new(degree),
+            radius_powers: vec![0.0; degree + 1],
+            sums: CircleSums {
+                per_order: vec![[0.0; 12]; degree + 1],
+            },
         }
     }
 
@@ -101,33 +135,55 @@ impl SynthesisWorkspace {
         cos_colatitude: f64,
         sin_colatitude: f64,
     ) -> CircleSums {
+        self.compute_sums(coefficients, radius_km, cos_colatitude, sin_colatitude);
+        self.sums.clone()
+    }
+
+    /// Field and secular variation (geocentric frame) at one point.
+    pub fn point(
+        &mut self,
+        coefficients: &FieldCoefficients,
+        radius_km: f64,
+        cos_colatitude: f64,
+        sin_colatitude: f64,
+        longitude_rad: f64,
+    ) -> (FieldVector, FieldVector) {
+        self.compute_sums(coefficients, radius_km, cos_colatitude, sin_colatitude);
+        self.sums.at_longitude(longitude_rad)
+    }
+
+    fn compute_sums(
+        &mut self,
+        coefficients: &FieldCoefficients,
+        radius_km: f64,
+        cos_colatitude: f64,
+        sin_colatitude: f64,
+    ) {
         let degree = coefficients.degree();
         assert!(
-            degree <= self.degree(),
+            degree == self.degree(),
             "workspace of degree {} used for a degree-{degree} expansion",
             self.degree()
         );
         self.legendre
             .compute(&self.recurrence, cos_colatitude, sin_colatitude);
         let (p, dp, p_over_sin) = self.legendre.tables();
-        let main = coefficients.main.extended_to(degree);
-        let sv = coefficients.secular_variation.extended_to(degree);
-        let (g, h) = main.tables();
-        let (g_sv, h_sv) = sv.tables();
+        let (g, h) = coefficients.main.tables();
+        let (g_sv, h_sv) = coefficients.secular_variation.tables();
 
         let ratio = coefficients.reference_radius_km / radius_km;
         // (a/r)^(n+2) for n = 0..=degree.
-        let mut scale = Vec::with_capacity(degree + 1);
         let mut s = ratio * ratio;
-        for _ in 0..=degree {
-            scale.push(s);
+        for power in self.radius_powers.iter_mut() {
+            *power = s;
             s *= ratio;
         }
 
-        let mut per_order = vec![[0.0; 12]; degree + 1];
+        let per_order = &mut self.sums.per_order;
+        per_order.iter_mut().for_each(|sums| *sums = [0.0; 12]);
         for n in 1..=degree {
             let base = n * (n + 1) / 2;
-            let s = scale[n];
+            let s = self.radius_powers[n];
             let z_factor = -((n + 1) as f64) * s;
             for (m, sums) in per_order.iter_mut().enumerate().take(n + 1) {
                 let i = base + m;
@@ -146,7 +202,6 @@ impl SynthesisWorkspace {
                 sums[11] += h_sv[i] * p_z;
             }
         }
-        CircleSums { per_order }
     }
 }
 

@@ -1,0 +1,73 @@
+//! The fast paths (grids, point batches) equal the reference single-point
+//! path: on random points, at the poles, on the antimeridian, on grid edges.
+
+use magvar_core::{BuiltinModel, DatePolicy, GridSpec, MagneticElements, Position};
+
+fn assert_same(a: &MagneticElements, b: &MagneticElements, at: &str) {
+    let pairs = [
+        (a.north_nt, b.north_nt),
+        (a.east_nt, b.east_nt),
+        (a.down_nt, b.down_nt),
+        (a.total_nt, b.total_nt),
+        (a.declination_deg, b.declination_deg),
+        (a.inclination_deg, b.inclination_deg),
+        (a.north_nt_per_year, b.north_nt_per_year),
+        (a.declination_deg_per_year, b.declination_deg_per_year),
+        (a.total_nt_per_year, b.total_nt_per_year),
+    ];
+    for (x, y) in pairs {
+        assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0), "{at}: {x} vs {y}");
+    }
+    assert_eq!(a.grid_variation_deg.is_some(), b.grid_variation_deg.is_some(), "{at}");
+}
+
+#[test]
+fn grid_equals_points_including_poles_antimeridian_and_edges() {
+    for builtin in BuiltinModel::ALL {
+        let model = builtin.model();
+        let step = if builtin == BuiltinModel::Wmmhr2025 { 15.0 } else { 7.5 };
+        let spec = GridSpec::global(step).unwrap();
+        let grid = model.grid(&spec, 12.5, 2026.3);
+        assert_eq!(grid.latitudes_deg.first(), Some(&90.0));
+        assert_eq!(grid.latitudes_deg.last(), Some(&-90.0));
+        assert_eq!(grid.longitudes_deg.first(), Some(&-180.0));
+        assert_eq!(grid.longitudes_deg.last(), Some(&180.0));
+        for (row, &lat) in grid.latitudes_deg.iter().enumerate() {
+            for (column, &lon) in grid.longitudes_deg.iter().enumerate() {
+                let position = Position::geodetic(lat, lon, 12.5).unwrap();
+                let reference = model.field(&position, 2026.3, DatePolicy::Extrapolate).unwrap().elements;
+                assert_same(grid.at(row, column), &reference, &format!("{} {lat},{lon}", model.name()));
+            }
+        }
+    }
+}
+
+#[test]
+fn bounding_box_grid_and_point_batch() {
+    let model = BuiltinModel::Igrf14.model();
+    let spec = GridSpec::new(170.0, -10.0, 190.0, 10.0, 2.5).unwrap();
+    let grid = model.grid(&spec, 0.0, 1955.5);
+    assert_eq!(grid.longitudes_deg.len(), 9);
+    let positions: Vec<Position> = grid
+        .latitudes_deg
+        .iter()
+        .flat_map(|&lat| grid.longitudes_deg.iter().map(move |&lon| Position::geodetic(lat, lon, 0.0).unwrap()))
+        .collect();
+    let batch = model.elements_at_points(&positions, 1955.5);
+    for (i, (a, b)) in grid.elements.iter().zip(&batch).enumerate() {
+        assert_same(a, b, &format!("point {i}"));
+    }
+    // 190°E is 170°W: the same field either way.
+    let west = model.field(&Position::geodetic(0.0, -170.0, 0.0).unwrap(), 1955.5, DatePolicy::Strict).unwrap();
+    assert_same(grid.at(4, 8), &west.elements, "190E");
+}
+
+#[test]
+fn grid_specs_are_checked() {
+    assert!(GridSpec::new(0.0, 10.0, 10.0, 0.0, 1.0).is_err());
+    assert!(GridSpec::global(0.0).is_err());
+    assert!(GridSpec::global(-1.0).is_err());
+    assert!(GridSpec::global(0.0001).is_err());
+    assert_eq!(GridSpec::global(0.25).unwrap().longitude_count(), 1441);
+    assert_eq!(GridSpec::global(0.25).unwrap().latitude_count(), 721);
+}
