@@ -8,6 +8,7 @@ mod config;
 mod error;
 mod form;
 mod models;
+mod whois;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use error::{CliError, CliResult};
@@ -43,6 +44,9 @@ enum Command {
     /// Filled-in PDF forms as data: every field, positioned page text, form recognition.
     #[command(subcommand)]
     Form(form::FormCommand),
+    /// Which organisations a web server's clients belong to: whois lookups of
+    /// the client addresses in access logs, cached, reported per organisation.
+    Whois(whois::WhoisArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  magvar completions bash > ~/.local/share/bash-completion/completions/magvar\n  magvar completions zsh > ~/.zfunc/_magvar\n  magvar completions fish > ~/.config/fish/completions/magvar.fish"
@@ -72,6 +76,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Batch(args) => batch::run(args, &config),
         Command::Models(args) => models::run(args),
         Command::Form(cmd) => form::run(cmd),
+        Command::Whois(args) => whois::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "magvar", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
