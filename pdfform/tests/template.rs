@@ -39,8 +39,11 @@ contains = "U.S. Nonresident Alien Income Tax Return"
 "#;
 
 fn identify(file: &str) -> magvar_pdfform::Identification {
-    let templates = Templates::parse(TEMPLATES, Path::new("templates.toml")).expect("valid templates");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(file);
+    let templates =
+        Templates::parse(TEMPLATES, Path::new("templates.toml")).expect("valid templates");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(file);
     let pdf = PdfDocument::open(path, None).expect("opens");
     templates.identify(&pdf.form().expect("form"), &pdf.text().expect("text"))
 }
@@ -48,8 +51,11 @@ fn identify(file: &str) -> magvar_pdfform::Identification {
 #[test]
 fn revision_footer_identifies_the_form_and_explains_near_misses() {
     let result = identify("gen_reportlab_rev_footer.pdf");
-    let matched: Vec<(&str, Option<&str>)> =
-        result.matches.iter().map(|m| (m.name.as_str(), m.revision.as_deref())).collect();
+    let matched: Vec<(&str, Option<&str>)> = result
+        .matches
+        .iter()
+        .map(|m| (m.name.as_str(), m.revision.as_deref()))
+        .collect();
     assert_eq!(matched, [("Form MA-1", Some("2011.01.17"))]);
     // The other revision shares the form name text but not the revision.
     let other = result
@@ -58,14 +64,21 @@ fn revision_footer_identifies_the_form_and_explains_near_misses() {
         .find(|m| m.revision.as_deref() == Some("2012.03.01"))
         .expect("near miss");
     assert_eq!(other.reasons, ["text \"Rev 2012.03.01\" not found"]);
-    assert!(result.near_misses.iter().all(|m| m.name != "IRS 1040NR"), "nothing in common");
+    assert!(
+        result.near_misses.iter().all(|m| m.name != "IRS 1040NR"),
+        "nothing in common"
+    );
 }
 
 #[test]
 fn text_outside_the_region_is_a_near_miss_saying_where_it_was() {
     let result = identify("gen_hierarchical_inherited.pdf");
     assert!(result.matches.is_empty(), "{result:?}");
-    let miss = result.near_misses.iter().find(|m| m.name == "Form HX-7").expect("near miss");
+    let miss = result
+        .near_misses
+        .iter()
+        .find(|m| m.name == "Form HX-7")
+        .expect("near miss");
     assert_eq!(miss.reasons.len(), 1, "{:?}", miss.reasons);
     assert!(
         miss.reasons[0].starts_with("text \"Rev 2011.01.17\" not found on page 1 in region")
@@ -93,6 +106,9 @@ fn bad_templates_are_rejected_with_the_file_name() {
     ] {
         let error = Templates::parse(bad, Path::new("t.toml")).expect_err(bad);
         assert!(matches!(error, Error::Template { .. }), "{error}");
-        assert!(error.to_string().starts_with("t.toml: bad template file"), "{error}");
+        assert!(
+            error.to_string().starts_with("t.toml: bad template file"),
+            "{error}"
+        );
     }
 }
