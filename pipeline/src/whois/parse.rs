@@ -36,7 +36,7 @@ impl Server {
         }
         // A bare IPv6 address has several colons and no port.
         if text.matches(':').count() > 1 {
-            return Some(Server {
+            return text.parse::<std::net::Ipv6Addr>().ok().map(|_| Server {
                 host: text.to_string(),
                 port: 43,
             });
@@ -238,6 +238,8 @@ mod tests {
         assert_eq!((v6.host.as_str(), v6.port), ("::1", 4343));
         assert_eq!(v6.to_string(), "[::1]:4343");
         assert_eq!(Server::parse("host:notaport"), None);
+        assert_eq!(Server::parse("host:port:x"), None);
+        assert_eq!(Server::parse("2001:db8::43").unwrap().port, 43);
         assert_eq!(Server::parse(""), None);
         assert_eq!(Server::parse("two words"), None);
     }
