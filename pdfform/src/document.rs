@@ -13,10 +13,13 @@ use std::path::{Path, PathBuf};
 /// anywhere in the first 1024 bytes; anything later is not a PDF.
 const HEADER_WINDOW: usize = 1024;
 
-/// Bound on any single decompressed stream: far above real content (a
-/// dense page is well under 1 MiB) but small enough that a crafted
-/// "zip bomb" cannot take the memory of a batch run.
-pub(crate) const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
+/// Bounds on what one decompressed stream may grow to. Real streams
+/// inflate 3–20 times; a "zip bomb" inflates a thousandfold. Each stream may
+/// take 50 times the size of the whole file, but never less than the floor
+/// (small files with one dense page are normal) nor more than the ceiling.
+const STREAM_BYTES_PER_FILE_BYTE: usize = 50;
+const MIN_STREAM_BYTES: usize = 4 * 1024 * 1024;
+const MAX_STREAM_BYTES: usize = 256 * 1024 * 1024;
 
 /// A parsed PDF document ready for reading fields and text.
 pub struct PdfDocument {
@@ -24,6 +27,8 @@ pub struct PdfDocument {
     pub(crate) doc: lopdf::Document,
     /// Page object ids by 1-based page number.
     pub(crate) pages: BTreeMap<u32, ObjectId>,
+    /// The most bytes any one stream of this document may decompress to.
+    pub(crate) stream_limit: usize,
 }
 
 impl PdfDocument {
@@ -46,9 +51,13 @@ impl PdfDocument {
     ) -> Result<Self> {
         let file = file.as_ref().to_path_buf();
         check_header(bytes, &file)?;
+        let stream_limit = bytes
+            .len()
+            .saturating_mul(STREAM_BYTES_PER_FILE_BYTE)
+            .clamp(MIN_STREAM_BYTES, MAX_STREAM_BYTES);
         let options = LoadOptions {
             password: password.map(str::to_owned),
-            max_decompressed_size: Some(MAX_STREAM_BYTES),
+            max_decompressed_size: Some(stream_limit),
             ..LoadOptions::default()
         };
         // lopdf is hardened (nesting and reference limits) but it is a large
@@ -79,7 +88,12 @@ impl PdfDocument {
         }
         let pages = catch_unwind(AssertUnwindSafe(|| doc.get_pages()))
             .map_err(|_| damaged(&file, "the page tree is malformed"))?;
-        Ok(PdfDocument { file, doc, pages })
+        Ok(PdfDocument {
+            file,
+            doc,
+            pages,
+            stream_limit,
+        })
     }
 
     /// The path or name the document was opened under.
@@ -90,6 +104,14 @@ impl PdfDocument {
     /// Number of pages found in the page tree.
     pub fn page_count(&self) -> u32 {
         self.pages.len() as u32
+    }
+
+    /// A stream's decoded bytes within the document's size bound; `None`
+    /// when it cannot be decoded or would exceed the bound.
+    pub(crate) fn stream_bytes(&self, stream: &lopdf::Stream) -> Option<Vec<u8>> {
+        stream
+            .decompressed_content_with_limit(self.stream_limit)
+            .ok()
     }
 
     /// Follows a reference (or chain of them) to the object it names.

@@ -256,13 +256,11 @@ impl<'a> Walker<'a> {
 
     fn value(&self, kind: FieldKind, value: Option<&'a Object>) -> FieldValue {
         let text = |object: &Object| match object {
-            Object::Stream(stream) => {
-                // The spec allows a text stream for long text values.
-                let bytes = stream
-                    .decompressed_content()
-                    .unwrap_or_else(|_| stream.content.clone());
-                Some(decode::text_string(&bytes))
-            }
+            // The spec allows a text stream for long text values.
+            Object::Stream(stream) => self
+                .pdf
+                .stream_bytes(stream)
+                .map(|bytes| decode::text_string(&bytes)),
             other => decode::object_text(other),
         };
         let non_empty = |text: Option<String>| match text {

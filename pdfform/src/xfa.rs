@@ -3,7 +3,7 @@
 //! report each leaf element as a text field named by its element path.
 //! A hybrid form (AcroForm fields present as well) never comes here.
 
-use crate::document::{MAX_STREAM_BYTES, PdfDocument};
+use crate::document::PdfDocument;
 use crate::error::{Error, Result};
 use crate::model::{Field, FieldKind, FieldValue};
 use lopdf::Object;
@@ -32,9 +32,7 @@ pub fn dataset_fields(pdf: &PdfDocument, xfa: Option<&Object>) -> Result<Vec<Fie
 fn datasets_xml(pdf: &PdfDocument, xfa: Option<&Object>) -> Option<String> {
     let stream_text = |object: &Object| -> Option<String> {
         let stream = pdf.resolve(object)?.as_stream().ok()?;
-        let bytes = stream
-            .decompressed_content_with_limit(MAX_STREAM_BYTES)
-            .unwrap_or_else(|_| stream.content.clone());
+        let bytes = pdf.stream_bytes(stream)?;
         Some(String::from_utf8_lossy(&bytes).into_owned())
     };
     let text = match xfa? {

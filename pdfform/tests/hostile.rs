@@ -247,3 +247,45 @@ fn encrypted_without_the_password_asks_for_it() {
         .expect("field");
     assert_eq!(phone.value, FieldValue::Text("inherited value".into()));
 }
+
+#[test]
+fn decompression_bomb_is_refused_not_inflated() {
+    use std::io::Write;
+    // 32 MiB of spaces deflates to about 32 KiB: a thousandfold bomb, far
+    // over the bound of 50 times the file size (4 MiB at least).
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..32 {
+        encoder.write_all(&chunk).expect("compress");
+    }
+    let bomb = encoder.finish().expect("compress");
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_owned(),
+    ];
+    // The stream's bytes are not UTF-8, so the object is spliced in as bytes.
+    objects.push("BOMB".to_owned());
+    let template = pdf_with_objects(&objects);
+    let marker = template
+        .windows(4)
+        .position(|w| w == b"BOMB")
+        .expect("marker");
+    let mut stream = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        bomb.len()
+    )
+    .into_bytes();
+    stream.extend_from_slice(&bomb);
+    stream.extend_from_slice(b"\nendstream");
+    let mut bytes = template[..marker].to_vec();
+    bytes.extend_from_slice(&stream);
+    bytes.extend_from_slice(&template[marker + 4..]);
+    // The xref offsets after the splice are wrong; lopdf reconstructs them.
+    let pdf = open(&bytes).expect("opens");
+    let error = pdf
+        .page_text(1)
+        .expect_err("the page content is over the bound");
+    assert!(matches!(error, Error::Damaged { .. }), "{error}");
+    assert!(error.to_string().contains("page 1 content"), "{error}");
+}

@@ -3,7 +3,7 @@
 //! code advances the pen.
 
 use super::cmap::ToUnicode;
-use crate::document::{MAX_STREAM_BYTES, PdfDocument};
+use crate::document::PdfDocument;
 use lopdf::{Dictionary, Object};
 use std::collections::HashMap;
 
@@ -46,10 +46,9 @@ pub struct Shown {
 impl Font {
     pub fn load(pdf: &PdfDocument, dict: &Dictionary) -> Font {
         let to_unicode = match pdf.get(dict, b"ToUnicode") {
-            Some(Object::Stream(stream)) => stream
-                .decompressed_content_with_limit(MAX_STREAM_BYTES)
-                .ok()
-                .map(|data| ToUnicode::parse(&data)),
+            Some(Object::Stream(stream)) => {
+                pdf.stream_bytes(stream).map(|data| ToUnicode::parse(&data))
+            }
             _ => None,
         };
         let is_type0 = matches!(pdf.get(dict, b"Subtype"), Some(Object::Name(n)) if n == b"Type0");
@@ -275,9 +274,7 @@ fn builtin_type1_encoding(pdf: &PdfDocument, dict: &Dictionary) -> Option<Vec<St
     let Some(Object::Stream(program)) = pdf.get(descriptor, b"FontFile") else {
         return None;
     };
-    let data = program
-        .decompressed_content_with_limit(MAX_STREAM_BYTES)
-        .ok()?;
+    let data = pdf.stream_bytes(program)?;
     // The cleartext part ends where encryption starts, at `eexec`.
     let clear_end = data
         .windows(5)

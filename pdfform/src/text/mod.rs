@@ -10,7 +10,7 @@ mod layout;
 
 pub use layout::{TextBlock, TextLine};
 
-use crate::document::{MAX_STREAM_BYTES, PdfDocument};
+use crate::document::PdfDocument;
 use crate::error::{Error, Result};
 use font::Font;
 use layout::Run;
@@ -117,7 +117,7 @@ impl<'a> TextReader<'a> {
         })?;
         let content = pdf
             .doc
-            .get_page_content_with_limit(page_id, MAX_STREAM_BYTES)
+            .get_page_content_with_limit(page_id, pdf.stream_limit)
             .map_err(|error| Error::Damaged {
                 file: pdf.file.clone(),
                 reason: format!("page {page} content: {error}"),
@@ -304,7 +304,7 @@ impl<'a> TextReader<'a> {
                     if !matches!(form.dict.get(b"Subtype"), Ok(Object::Name(s)) if s == b"Form") {
                         continue;
                     }
-                    let Ok(data) = form.decompressed_content_with_limit(MAX_STREAM_BYTES) else {
+                    let Some(data) = pdf.stream_bytes(form) else {
                         continue;
                     };
                     let mut inner = gs.clone();
