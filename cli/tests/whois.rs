@@ -1,0 +1,217 @@
+//! `magvar whois` end to end: the built binary against whois servers on
+//! loopback (IANA-like bootstrap referring to a registry).
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+/// A whois server on 127.0.0.1 answering `reply(query)`; counts queries.
+struct Server {
+    port: u16,
+    queries: Arc<AtomicUsize>,
+}
+
+impl Server {
+    fn start(reply: impl Fn(&str) -> String + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = listener.local_addr().unwrap().port();
+        let queries = Arc::new(AtomicUsize::new(0));
+        let count = Arc::clone(&queries);
+        let reply = Arc::new(reply);
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                count.fetch_add(1, Ordering::SeqCst);
+                let reply = Arc::clone(&reply);
+                thread::spawn(move || {
+                    let mut query = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while stream.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+                        query.push(byte[0]);
+                    }
+                    let query = String::from_utf8_lossy(&query).trim().to_string();
+                    let _ = stream.write_all(reply(&query).as_bytes());
+                });
+            }
+        });
+        Server { port, queries }
+    }
+
+    fn queries(&self) -> usize {
+        self.queries.load(Ordering::SeqCst)
+    }
+}
+
+/// A bootstrap that refers 193/8 to a RIPE-like registry, and that
+/// registry. Other addresses get an answer without a network.
+fn servers() -> (Server, Server) {
+    let ripe = Server::start(|_| {
+        "inetnum:  193.0.0.0 - 193.0.255.255\r\nnetname:  TEST-NET\r\ncountry:  NL\r\n\r\norganisation: ORG-T1\r\norg-name: Test Org\r\n\r\nroute: 193.0.0.0/16\r\norigin: AS3333\r\n".to_string()
+    });
+    let ripe_port = ripe.port;
+    let iana = Server::start(move |query| {
+        if query.starts_with("193.") {
+            format!("refer: 127.0.0.1:{ripe_port}\r\ninetnum: 193.0.0.0 - 193.255.255.255\r\n")
+        } else {
+            "% no data\r\n".to_string()
+        }
+    });
+    (iana, ripe)
+}
+
+fn write_log(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("access.log");
+    let lines = [
+        "193.0.6.139 - - [01/Mar/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1000",
+        "193.0.7.1 - - [01/Mar/2024:11:00:00 +0000] \"GET /a HTTP/1.1\" 200 500 \"-\" \"curl/8\"",
+        "not a log line",
+        "193.0.6.139 - - [02/Mar/2024:10:00:00 +0000] \"GET /b HTTP/1.1\" 304 -",
+    ];
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+fn magvar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_magvar"))
+        .args(args)
+        // Whatever a test forgets, the user's own cache stays untouched.
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
+        .output()
+        .expect("magvar runs")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+#[test]
+fn json_report_then_a_second_run_from_the_cache() {
+    let (iana, ripe) = servers();
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(dir.path());
+    let cache = dir.path().join("whois.redb");
+    let server = format!("127.0.0.1:{}", iana.port);
+    let args = [
+        "whois",
+        log.to_str().unwrap(),
+        "--server",
+        &server,
+        "--cache",
+        cache.to_str().unwrap(),
+        "--delay-ms",
+        "0",
+        "--format",
+        "json",
+    ];
+    let first = magvar(&args);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("access.log:3: malformed line"), "{stderr}");
+    let report = json(&first);
+    assert_eq!(report["malformed_lines"], 1);
+    assert_eq!(report["lookups"], 2);
+    let organisation = &report["organisations"][0];
+    assert_eq!(organisation["organisation"], "Test Org");
+    assert_eq!(organisation["networks"][0], "193.0.0.0/16");
+    assert_eq!(organisation["requests"], 3);
+    assert_eq!(organisation["distinct_ips"], 2);
+    assert_eq!(organisation["bytes"], 1500);
+    assert_eq!(organisation["first_seen"], "2024-03-01T10:00:00Z");
+    assert_eq!(organisation["last_seen"], "2024-03-02T10:00:00Z");
+    let address = &report["addresses"][0];
+    assert_eq!(address["ip"], "193.0.6.139");
+    assert_eq!(address["asn"], 3333);
+    assert_eq!(address["country"], "NL");
+    assert!(address["error"].is_null());
+    assert_eq!((iana.queries(), ripe.queries()), (1, 1));
+
+    let second = magvar(&args);
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(json(&second)["lookups"], 0);
+    assert_eq!(
+        (iana.queries(), ripe.queries()),
+        (1, 1),
+        "nothing asked again"
+    );
+    assert_eq!(json(&second)["organisations"], report["organisations"]);
+}
+
+#[test]
+fn failed_lookups_stay_in_the_report_and_exit_1() {
+    let (iana, _ripe) = servers();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("access.log");
+    std::fs::write(
+        &log,
+        "10.9.8.7 - - [01/Mar/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 10\n",
+    )
+    .unwrap();
+    let out = dir.path().join("report.csv");
+    let output = magvar(&[
+        "whois",
+        log.to_str().unwrap(),
+        "--server",
+        &format!("127.0.0.1:{}", iana.port),
+        "--no-cache",
+        "--format",
+        "csv",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("10.9.8.7: "), "{stderr}");
+    assert!(stderr.contains("names no network"), "{stderr}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains("(lookup failed),,1,1,10,"), "{csv}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_name_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(dir.path());
+    let log = log.to_str().unwrap();
+    for (args, needle) in [
+        (
+            vec!["whois", log, "--server", "host:port:x", "--no-cache"],
+            "--server",
+        ),
+        (
+            vec!["whois", log, "--timeout", "0", "--no-cache"],
+            "--timeout",
+        ),
+        (
+            vec!["whois", "/nonexistent/access.log", "--no-cache"],
+            "/nonexistent/access.log",
+        ),
+        (
+            vec!["whois", log, "--cache", "x.redb", "--no-cache"],
+            "--no-cache",
+        ),
+        (
+            vec!["whois", log, "--workers", "0", "--no-cache"],
+            "--workers",
+        ),
+    ] {
+        let output = magvar(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    // A cache file that is not a cache is the user's input too.
+    let bogus = dir.path().join("bogus.redb");
+    std::fs::write(&bogus, "not a database ".repeat(300)).unwrap();
+    let output = magvar(&["whois", log, "--cache", bogus.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bogus.redb"), "{stderr}");
+}
