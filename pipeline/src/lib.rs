@@ -12,8 +12,9 @@
 //!   thread is joined before [`Running::finish`] returns.
 //! * **Errors**: a per-item failure is an ordinary output (make the item a
 //!   `Result`). A fatal one ([`Pipeline::try_stage`]) or a panic in a
-//!   worker stops the run promptly; the outputs produced so far are
-//!   delivered and [`PipelineError`] names the stage.
+//!   worker stops the run promptly: the source stops, the items already
+//!   queued drain through the remaining stages to the caller, every thread
+//!   is joined, and [`PipelineError`] names the stage.
 //! * **Cancellation**: [`CancelHandle::cancel`] (from a Ctrl-C handler, for
 //!   instance) stops the run the same way, without an error.
 //! * **Ordering**: unordered by default; [`Pipeline::ordered`] restores the

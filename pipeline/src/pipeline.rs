@@ -358,8 +358,10 @@ impl<T: Send + 'static> Pipeline<T> {
     }
 }
 
-/// Stops a run: sources stop reading, workers stop taking inputs after the
-/// item in hand, and what was already produced reaches the caller.
+/// Stops a run: the source stops reading; items already in the queues still
+/// go through the remaining stages and reach the caller (nothing produced
+/// is lost), then every stage ends. To drop queued work faster, a stage can
+/// check [`CancelHandle::is_cancelled`] itself and skip its expensive part.
 #[derive(Clone)]
 pub struct CancelHandle(Arc<Shared>);
 

@@ -151,6 +151,19 @@ fn parse_network(value: &str, ip: IpAddr) -> Option<Network> {
         .or_else(|| candidates.first().copied())
 }
 
+/// A network wider than any registry hands out (an IPv4 block above a /8,
+/// an IPv6 one above a /12): the "not managed here" placeholders such as
+/// RIPE's `0.0.0.0 - 255.255.255.255` IANA-BLK. Taking one as the answer
+/// would pin every later address on the same non-owner.
+fn placeholder(network: Network) -> bool {
+    let widest: u128 = if network.first().is_ipv4() {
+        (1 << 24) - 1
+    } else {
+        (1 << 116) - 1
+    };
+    network.span() > widest
+}
+
 fn parse_asn(value: &str) -> Option<u32> {
     let token = value.split_whitespace().next()?;
     let digits = token
@@ -173,6 +186,7 @@ pub fn parse_answer(text: &str, ip: IpAddr) -> Parsed {
         }
         if NETWORK_KEYS.contains(&key.as_str())
             && let Some(network) = parse_network(value, ip)
+            && !placeholder(network)
         {
             let better = match parsed.network {
                 None => true,
@@ -292,6 +306,16 @@ mod tests {
             Some("Ministerio de Educacion")
         );
         assert_eq!(parsed.asn, None);
+    }
+
+    #[test]
+    fn not_managed_here_placeholders_are_no_network() {
+        let text = "inetnum:        0.0.0.0 - 255.255.255.255\nnetname:        IANA-BLK\ndescr:          The whole IPv4 address space\n";
+        assert_eq!(parse_answer(text, ip("8.8.8.8")).network, None);
+        let v6 = "inet6num: ::/0\nnetname: ROOT\n";
+        assert_eq!(parse_answer(v6, ip("2001:db8::1")).network, None);
+        let slash8 = "inetnum: 8.0.0.0 - 8.255.255.255\n";
+        assert!(parse_answer(slash8, ip("8.8.8.8")).network.is_some());
     }
 
     #[test]

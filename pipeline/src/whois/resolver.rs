@@ -198,6 +198,9 @@ impl Resolver {
             if let Some(network) = parsed.network {
                 return Ok(answer_from(network, parsed, &server));
             }
+            if note.is_empty() {
+                note = said(&text);
+            }
             return match fallback {
                 Some((network, parsed, from)) => Ok(answer_from(network, parsed, &from)),
                 None => Err(LookupError::NoNetwork {
@@ -223,6 +226,25 @@ impl Resolver {
             .unwrap_or_else(|p| p.into_inner())
             .push((block, registry.clone()));
     }
+}
+
+/// The first line of an answer that names no network, for the error
+/// message: it is often the reason ("access denied", "no entries found").
+/// Control characters are replaced so that garbage cannot mess up a
+/// terminal.
+fn said(text: &str) -> String {
+    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return " (empty answer)".to_string();
+    };
+    let mut shown: String = line
+        .chars()
+        .take(80)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if line.chars().count() > 80 {
+        shown.push('…');
+    }
+    format!(" (server said: {shown:?})")
 }
 
 fn answer_from(network: Network, parsed: Parsed, server: &Server) -> Answer {
