@@ -215,3 +215,68 @@ fn usage_errors_exit_2_and_name_the_input() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("bogus.redb"), "{stderr}");
 }
+
+#[test]
+fn ctrl_c_stops_the_lookups_and_still_reports_every_address() {
+    // Each answer takes a while, so the run is busy when interrupted.
+    let slow = Server::start(|query| {
+        thread::sleep(std::time::Duration::from_millis(400));
+        let block = query.split('.').nth(1).unwrap_or("0");
+        format!("inetnum: 60.{block}.0.0 - 60.{block}.255.255\r\norg-name: Org {block}\r\n")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("access.log");
+    let lines: Vec<String> = (1..=6)
+        .map(|i| format!("60.{i}.1.1 - - [01/Mar/2024:10:00:0{i} +0000] \"GET / HTTP/1.1\" 200 10"))
+        .collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_magvar"))
+        .args([
+            "whois",
+            log.to_str().unwrap(),
+            "--server",
+            &format!("127.0.0.1:{}", slow.port),
+            "--no-cache",
+            "--workers",
+            "1",
+            "--delay-ms",
+            "0",
+            "--format",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("magvar starts");
+    // The interrupt handler is installed before the first query goes out.
+    for _ in 0..3000 {
+        if slow.queries() > 0 {
+            break;
+        }
+        thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(slow.queries() > 0, "no query reached the server");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("magvar ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let report = json(&output);
+    let addresses = report["addresses"].as_array().unwrap();
+    assert_eq!(addresses.len(), 6, "every address is reported");
+    let answered = addresses.iter().filter(|a| a["error"].is_null()).count();
+    let interrupted = addresses
+        .iter()
+        .filter(|a| a["error"] == "not looked up: interrupted")
+        .count();
+    assert!(
+        answered >= 1,
+        "the lookup in flight finished: {addresses:?}"
+    );
+    assert!(interrupted >= 4, "{addresses:?}");
+    assert_eq!(answered + interrupted, 6);
+}
