@@ -91,10 +91,10 @@ fn analysis_follows_referrals_survives_bad_servers_and_reuses_the_cache() {
         error("100.65.0.1")
     );
     assert!(
-        error("10.1.2.3").contains("names no network")
-            && error("10.1.2.3").contains("server said: \"% This query returned 0 objects.\""),
+        error("11.1.2.3").contains("names no network")
+            && error("11.1.2.3").contains("server said: \"% This query returned 0 objects.\""),
         "{}",
-        error("10.1.2.3")
+        error("11.1.2.3")
     );
 
     // Organisations aggregate their addresses and networks.
@@ -226,7 +226,7 @@ fn analysis_follows_referrals_survives_bad_servers_and_reuses_the_cache() {
         );
     }
     assert!(world.iana.queries().iter().all(|q| {
-        ["203.0.113.", "198.51.100.", "100.65.", "10."]
+        ["203.0.113.", "198.51.100.", "100.65.", "11."]
             .iter()
             .any(|p| q.starts_with(p))
     }));

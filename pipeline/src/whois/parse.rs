@@ -97,6 +97,9 @@ const ORGANISATION_KEYS: &[&str] = &[
     "organisation-name",
     "custname",
     "descr",
+    // RIPE-style answers put an object id here ("ORG-RIEN1-RIPE"), IANA a
+    // name ("IANA - Private Use"): better than nothing, worse than a name.
+    "organisation",
 ];
 const NETNAME_KEYS: &[&str] = &["netname", "net-name"];
 const COUNTRY_KEYS: &[&str] = &["country"];

@@ -115,6 +115,9 @@ impl Resolver {
 
     /// The answer for `ip`, from memory or by asking.
     pub fn resolve(&self, ip: IpAddr) -> Result<Arc<Answer>, LookupError> {
+        if let Some(answer) = local_answer(ip) {
+            return Ok(Arc::new(answer));
+        }
         let key = neighbourhood(ip);
         let mut in_flight = lock(&self.in_flight);
         loop {
@@ -226,6 +229,39 @@ impl Resolver {
             .unwrap_or_else(|p| p.into_inner())
             .push((block, registry.clone()));
     }
+}
+
+/// Organisation shown for addresses that never leave a site.
+pub const LOCAL_ORGANISATION: &str = "(private or local address)";
+
+/// Loopback, private, link-local and unique-local addresses (load
+/// balancers' health checks, internal clients) are answered without asking:
+/// no registry knows who uses them.
+fn local_answer(ip: IpAddr) -> Option<Answer> {
+    const LOCAL_BLOCKS: &[&str] = &[
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "169.254.0.0/16",
+        "0.0.0.0/8",
+        "::1/128",
+        "::/128",
+        "fc00::/7",
+        "fe80::/10",
+    ];
+    let network = LOCAL_BLOCKS
+        .iter()
+        .filter_map(|block| Network::parse(block))
+        .find(|network| network.contains(ip))?;
+    Some(Answer {
+        network,
+        organisation: Some(LOCAL_ORGANISATION.to_string()),
+        netname: None,
+        country: None,
+        asn: None,
+        server: "local".to_string(),
+    })
 }
 
 /// The first line of an answer that names no network, for the error

@@ -230,7 +230,10 @@ pub const CLIENTS: &[(&str, Option<&str>)] = &[
     ("203.0.113.5", None),
     ("198.51.100.9", None),
     ("100.65.0.1", None),
-    ("10.1.2.3", None),
+    ("11.1.2.3", None),
+    // Never asked: answered locally.
+    ("192.168.1.20", Some("(private or local address)")),
+    ("fe80::1", Some("(private or local address)")),
 ];
 
 pub struct Logs {
