@@ -1,0 +1,178 @@
+//! `magvar grid`: one element over a latitude/longitude grid.
+
+use crate::config::Config;
+use crate::error::{CliError, CliResult};
+use crate::model_error;
+use clap::{Args, ValueEnum};
+use magvar_core::{
+    DatePolicy, Element, Grid, GridSpec, ModelChoice, parse_altitude_with_default, parse_date,
+};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GridFormat {
+    /// latitude,longitude,value rows, north to south.
+    Csv,
+    /// A GeoJSON FeatureCollection of points with a `value` property.
+    Geojson,
+    /// Esri ASCII grid, opened as a raster by QGIS, GDAL and ArcGIS.
+    Asc,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  magvar grid --step 1 -o declination.csv\n  magvar grid --bbox -10,35,30,60 --step 0.1 --element inclination --format asc -o europe-inclination.asc\n  magvar grid --element total --format geojson --date 2027-06-01")]
+pub struct GridArgs {
+    /// Bounding box W,S,E,N in degrees (default: the whole globe).
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Grid spacing, degrees.
+    #[arg(long, default_value = "1")]
+    pub step: f64,
+    /// Date: decimal year, ISO date or today.
+    #[arg(long, default_value = "today")]
+    pub date: String,
+    /// Altitude above the WGS-84 ellipsoid (m|km|ft; bare numbers km).
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
+    pub alt: String,
+    /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// The element: declination, inclination, horizontal, north, east, down, total, grid_variation.
+    #[arg(long, default_value = "declination")]
+    pub element: Element,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: GridFormat,
+    /// Compute outside the model's validity, with a warning.
+    #[arg(long)]
+    pub extrapolate: bool,
+    /// Write here instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+/// Parses `W,S,E,N`.
+pub fn parse_bbox(text: &str, step: f64) -> Result<GridSpec, CliError> {
+    let values: Vec<f64> = text
+        .split(',')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| CliError::Usage(format!("--bbox {text:?}: expected four numbers W,S,E,N, e.g. -10,35,30,60")))?;
+    let [w, s, e, n] = values[..] else {
+        return Err(CliError::Usage(format!("--bbox {text:?}: expected four numbers W,S,E,N, e.g. -10,35,30,60")));
+    };
+    GridSpec::new(w, s, e, n, step).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// The grid, model and date that `grid` and `contours` share.
+pub fn compute(
+    bbox: Option<&str>,
+    step: f64,
+    date: &str,
+    alt: &str,
+    model: Option<&str>,
+    extrapolate: bool,
+    config: &Config,
+) -> Result<(Grid, String, f64), CliError> {
+    let usage = |e: magvar_core::InputError| CliError::Usage(e.to_string());
+    let spec = match bbox {
+        Some(text) => parse_bbox(text, step)?,
+        None => GridSpec::global(step).map_err(usage)?,
+    };
+    let year = parse_date(date).map_err(usage)?;
+    let altitude_km = parse_altitude_with_default(alt, config.altitude_unit()).map_err(usage)?;
+    let choice = ModelChoice::parse(config.model_or(model)).map_err(model_error)?;
+    let model = choice.model_for(year);
+    let policy = if extrapolate { DatePolicy::Extrapolate } else { DatePolicy::Strict };
+    if let Some(warning) = model.check_date(year, policy).map_err(model_error)? {
+        eprintln!("magvar: warning: {warning}");
+    }
+    Ok((model.grid(&spec, altitude_km, year), model.name().to_string(), year))
+}
+
+pub fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>, CliError> {
+    Ok(match path {
+        Some(path) => Box::new(BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| CliError::Usage(format!("cannot write output file {}: {e}", path.display())))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+pub fn run(args: GridArgs, config: &Config) -> CliResult {
+    let (grid, model, year) = compute(
+        args.bbox.as_deref(),
+        args.step,
+        &args.date,
+        &args.alt,
+        args.model.as_deref(),
+        args.extrapolate,
+        config,
+    )?;
+    let mut out = open_output(args.output.as_ref())?;
+    write_grid(&mut out, &grid, args.element, args.format, &model, year)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_grid(out: &mut dyn Write, grid: &Grid, element: Element, format: GridFormat, model: &str, year: f64) -> std::io::Result<()> {
+    let columns = grid.longitudes_deg.len();
+    let value = |row: usize, column: usize| grid.at(row, column).get(element);
+    let name = format!("{}_{}", element.name(), element.unit().to_lowercase());
+    match format {
+        GridFormat::Csv => {
+            writeln!(out, "latitude,longitude,{name}")?;
+            for (row, lat) in grid.latitudes_deg.iter().enumerate() {
+                for (column, lon) in grid.longitudes_deg.iter().enumerate() {
+                    match value(row, column) {
+                        Some(v) => writeln!(out, "{lat},{lon},{v:.6}")?,
+                        None => writeln!(out, "{lat},{lon},")?,
+                    }
+                }
+            }
+        }
+        GridFormat::Asc => {
+            let spec = &grid.spec;
+            writeln!(out, "ncols {columns}")?;
+            writeln!(out, "nrows {}", grid.latitudes_deg.len())?;
+            writeln!(out, "xllcenter {}", spec.west_deg)?;
+            writeln!(out, "yllcenter {}", grid.latitudes_deg.last().copied().unwrap_or(spec.south_deg))?;
+            writeln!(out, "cellsize {}", spec.step_deg)?;
+            writeln!(out, "NODATA_value -9999")?;
+            for row in 0..grid.latitudes_deg.len() {
+                let line: Vec<String> = (0..columns)
+                    .map(|column| value(row, column).map_or("-9999".to_string(), |v| format!("{v:.4}")))
+                    .collect();
+                writeln!(out, "{}", line.join(" "))?;
+            }
+        }
+        GridFormat::Geojson => {
+            write!(
+                out,
+                "{{\"type\":\"FeatureCollection\",\"properties\":{{\"element\":\"{}\",\"unit\":\"{}\",\"model\":\"{model}\",\"date\":{year}}},\"features\":[",
+                element.name(),
+                element.unit()
+            )?;
+            let mut first = true;
+            for (row, lat) in grid.latitudes_deg.iter().enumerate() {
+                for (column, lon) in grid.longitudes_deg.iter().enumerate() {
+                    let Some(v) = value(row, column) else { continue };
+                    if !first {
+                        write!(out, ",")?;
+                    }
+                    first = false;
+                    write!(
+                        out,
+                        "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon},{lat}]}},\"properties\":{{\"value\":{v:.6}}}}}"
+                    )?;
+                }
+            }
+            writeln!(out, "]}}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! Suite `model`: random points and whole grids, magvar against the
+//! `world_magnetic_model` crate (f32, WMM only) on the same points in the
+//! same run, and magvar on two cores against itself on one.
+
+use super::{Workload, measure};
+use magvar_core::{BuiltinModel, Evaluator, GridSpec, MagneticModel, Position};
+use std::hint::black_box;
+use std::time::Duration;
+use world_magnetic_model::GeomagneticField;
+use world_magnetic_model::time::Date;
+use world_magnetic_model::uom::si::angle::degree;
+use world_magnetic_model::uom::si::f32::{Angle, Length};
+use world_magnetic_model::uom::si::length::kilometer;
+
+const SUITE: &str = "model";
+const RANDOM_POINTS: usize = 100_000;
+const MIN_TIME: Duration = Duration::from_millis(1500);
+/// Day 100 of 2026, for both implementations (the peer takes whole days).
+const DAY_OF_YEAR: u16 = 100;
+
+fn year() -> f64 {
+    2026.0 + f64::from(DAY_OF_YEAR - 1) / 365.0
+}
+
+fn random_positions(count: usize) -> Vec<Position> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..count)
+        .map(|_| {
+            let lat = (2.0 * next() - 1.0).asin().to_degrees(); // uniform on the sphere
+            Position::geodetic(lat, 360.0 * next() - 180.0, 10.0 * next()).expect("in range")
+        })
+        .collect()
+}
+
+fn single_thread<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool")
+        .install(work)
+}
+
+fn magvar_points_rate(model: &MagneticModel, positions: &[Position]) -> f64 {
+    let mut evaluator = Evaluator::new(model);
+    measure(positions.len(), MIN_TIME, || {
+        for p in positions {
+            black_box(evaluator.elements(p, year()));
+        }
+    })
+}
+
+fn peer_points_rate(points: &[(f64, f64, f64)]) -> f64 {
+    let date = Date::from_ordinal_date(2026, DAY_OF_YEAR).expect("valid date");
+    measure(points.len(), MIN_TIME, || {
+        for &(lat, lon, alt) in points {
+            let field = GeomagneticField::new(
+                Length::new::<kilometer>(alt as f32),
+                Angle::new::<degree>(lat as f32),
+                Angle::new::<degree>(lon as f32),
+                date,
+            );
+            let _ = black_box(field);
+        }
+    })
+}
+
+fn grid_rate(model: &MagneticModel, spec: &GridSpec) -> f64 {
+    let points = spec.latitude_count() * spec.longitude_count();
+    measure(points, MIN_TIME, || {
+        black_box(model.grid(spec, 0.0, year()));
+    })
+}
+
+pub fn run() -> Vec<Workload> {
+    let mut out = Vec::new();
+    let positions = random_positions(RANDOM_POINTS);
+    let triples: Vec<(f64, f64, f64)> = positions.iter().map(|p| (p.latitude_deg, p.longitude_deg, p.altitude_km)).collect();
+    let wmm = BuiltinModel::Wmm2025.model();
+    let igrf = BuiltinModel::Igrf14.model();
+    let wmmhr = BuiltinModel::Wmmhr2025.model();
+
+    let ours = magvar_points_rate(wmm, &positions);
+    let peer = peer_points_rate(&triples);
+    out.push(Workload::new(SUITE, "random-wmm2025", "points", ours, Some(("world_magnetic_model", peer))));
+    out.push(Workload::new(SUITE, "random-igrf14", "points", magvar_points_rate(igrf, &positions), None));
+    out.push(Workload::new(SUITE, "random-wmmhr2025", "points", magvar_points_rate(wmmhr, &positions[..2_000]), None));
+
+    let quarter = GridSpec::global(0.25).expect("valid grid");
+    let grid_points: Vec<(f64, f64, f64)> = quarter
+        .latitudes()
+        .iter()
+        .flat_map(|&lat| quarter.longitudes().into_iter().map(move |lon| (lat, lon, 0.0)))
+        .collect();
+    let one_thread = single_thread(|| grid_rate(wmm, &quarter));
+    out.push(Workload::new(
+        SUITE,
+        "grid-0.25-wmm2025",
+        "points",
+        one_thread,
+        Some(("world_magnetic_model", peer_points_rate(&grid_points))),
+    ));
+    let all_cores = grid_rate(wmm, &quarter);
+    out.push(Workload::new(
+        SUITE,
+        format!("grid-0.25-wmm2025-{}threads", rayon::current_num_threads()),
+        "points",
+        all_cores,
+        Some(("magvar-1-thread", one_thread)),
+    ));
+    out.push(Workload::new(SUITE, "grid-0.25-igrf14", "points", single_thread(|| grid_rate(igrf, &quarter)), None));
+    let degree_grid = GridSpec::global(1.0).expect("valid grid");
+    out.push(Workload::new(SUITE, "grid-1-wmmhr2025", "points", single_thread(|| grid_rate(wmmhr, &degree_grid)), None));
+    out
+}
