@@ -7,7 +7,9 @@ mod batch;
 mod config;
 mod error;
 mod form;
+mod grid;
 mod models;
+mod series;
 mod whois;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -39,6 +41,10 @@ enum Command {
     At(at::AtArgs),
     /// The field for every row of a CSV or geomag 7.0 file, in input order.
     Batch(batch::BatchArgs),
+    /// One element over a latitude/longitude grid (CSV, GeoJSON or Esri ASCII grid).
+    Grid(grid::GridArgs),
+    /// The field at one place across the years, saying which model gave each row.
+    Series(series::SeriesArgs),
     /// List the built-in models with their validity, degree and source.
     Models(models::ModelsArgs),
     /// Filled-in PDF forms as data: every field, positioned page text, form recognition.
@@ -74,6 +80,8 @@ fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::At(args) => at::run(args, &config),
         Command::Batch(args) => batch::run(args, &config),
+        Command::Grid(args) => grid::run(args, &config),
+        Command::Series(args) => series::run(args, &config),
         Command::Models(args) => models::run(args),
         Command::Form(cmd) => form::run(cmd),
         Command::Whois(args) => whois::run(args),

@@ -5,6 +5,7 @@
 //! on the same input in the same run, so the ratio is meaningful on any
 //! machine.
 
+pub mod model;
 pub mod pdf;
 pub mod pipeline;
 
@@ -72,6 +73,7 @@ pub struct Suite {
 /// Every suite, in the order `cargo xtask bench` (no names) runs them.
 /// Add a suite by adding its module above and one line here.
 pub const SUITES: &[Suite] = &[
+    Suite { name: "model", run: model::run },
     Suite { name: "pdf", run: pdf::run },
     Suite { name: "pipeline", run: pipeline::run },
 ];
