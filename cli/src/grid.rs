@@ -22,7 +22,9 @@ pub enum GridFormat {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  magvar grid --step 1 -o declination.csv\n  magvar grid --bbox -10,35,30,60 --step 0.1 --element inclination --format asc -o europe-inclination.asc\n  magvar grid --element total --format geojson --date 2027-06-01")]
+#[command(
+    after_help = "Examples:\n  magvar grid --step 1 -o declination.csv\n  magvar grid --bbox -10,35,30,60 --step 0.1 --element inclination --format asc -o europe-inclination.asc\n  magvar grid --element total --format geojson --date 2027-06-01"
+)]
 pub struct GridArgs {
     /// Bounding box W,S,E,N in degrees (default: the whole globe).
     #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
@@ -59,9 +61,15 @@ pub fn parse_bbox(text: &str, step: f64) -> Result<GridSpec, CliError> {
         .split(',')
         .map(|v| v.trim().parse::<f64>())
         .collect::<Result<_, _>>()
-        .map_err(|_| CliError::Usage(format!("--bbox {text:?}: expected four numbers W,S,E,N, e.g. -10,35,30,60")))?;
+        .map_err(|_| {
+            CliError::Usage(format!(
+                "--bbox {text:?}: expected four numbers W,S,E,N, e.g. -10,35,30,60"
+            ))
+        })?;
     let [w, s, e, n] = values[..] else {
-        return Err(CliError::Usage(format!("--bbox {text:?}: expected four numbers W,S,E,N, e.g. -10,35,30,60")));
+        return Err(CliError::Usage(format!(
+            "--bbox {text:?}: expected four numbers W,S,E,N, e.g. -10,35,30,60"
+        )));
     };
     GridSpec::new(w, s, e, n, step).map_err(|e| CliError::Usage(e.to_string()))
 }
@@ -85,19 +93,26 @@ pub fn compute(
     let altitude_km = parse_altitude_with_default(alt, config.altitude_unit()).map_err(usage)?;
     let choice = ModelChoice::parse(config.model_or(model)).map_err(model_error)?;
     let model = choice.model_for(year);
-    let policy = if extrapolate { DatePolicy::Extrapolate } else { DatePolicy::Strict };
+    let policy = if extrapolate {
+        DatePolicy::Extrapolate
+    } else {
+        DatePolicy::Strict
+    };
     if let Some(warning) = model.check_date(year, policy).map_err(model_error)? {
         eprintln!("magvar: warning: {warning}");
     }
-    Ok((model.grid(&spec, altitude_km, year), model.name().to_string(), year))
+    Ok((
+        model.grid(&spec, altitude_km, year),
+        model.name().to_string(),
+        year,
+    ))
 }
 
 pub fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>, CliError> {
     Ok(match path {
-        Some(path) => Box::new(BufWriter::new(
-            std::fs::File::create(path)
-                .map_err(|e| CliError::Usage(format!("cannot write output file {}: {e}", path.display())))?,
-        )),
+        Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).map_err(
+            |e| CliError::Usage(format!("cannot write output file {}: {e}", path.display())),
+        )?)),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     })
 }
@@ -119,7 +134,14 @@ pub fn run(args: GridArgs, config: &Config) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_grid(out: &mut dyn Write, grid: &Grid, element: Element, format: GridFormat, model: &str, year: f64) -> std::io::Result<()> {
+fn write_grid(
+    out: &mut dyn Write,
+    grid: &Grid,
+    element: Element,
+    format: GridFormat,
+    model: &str,
+    year: f64,
+) -> std::io::Result<()> {
     let columns = grid.longitudes_deg.len();
     let value = |row: usize, column: usize| grid.at(row, column).get(element);
     let name = format!("{}_{}", element.name(), element.unit().to_lowercase());
@@ -140,12 +162,18 @@ fn write_grid(out: &mut dyn Write, grid: &Grid, element: Element, format: GridFo
             writeln!(out, "ncols {columns}")?;
             writeln!(out, "nrows {}", grid.latitudes_deg.len())?;
             writeln!(out, "xllcenter {}", spec.west_deg)?;
-            writeln!(out, "yllcenter {}", grid.latitudes_deg.last().copied().unwrap_or(spec.south_deg))?;
+            writeln!(
+                out,
+                "yllcenter {}",
+                grid.latitudes_deg.last().copied().unwrap_or(spec.south_deg)
+            )?;
             writeln!(out, "cellsize {}", spec.step_deg)?;
             writeln!(out, "NODATA_value -9999")?;
             for row in 0..grid.latitudes_deg.len() {
                 let line: Vec<String> = (0..columns)
-                    .map(|column| value(row, column).map_or("-9999".to_string(), |v| format!("{v:.4}")))
+                    .map(|column| {
+                        value(row, column).map_or("-9999".to_string(), |v| format!("{v:.4}"))
+                    })
                     .collect();
                 writeln!(out, "{}", line.join(" "))?;
             }
@@ -160,7 +188,9 @@ fn write_grid(out: &mut dyn Write, grid: &Grid, element: Element, format: GridFo
             let mut first = true;
             for (row, lat) in grid.latitudes_deg.iter().enumerate() {
                 for (column, lon) in grid.longitudes_deg.iter().enumerate() {
-                    let Some(v) = value(row, column) else { continue };
+                    let Some(v) = value(row, column) else {
+                        continue;
+                    };
                     if !first {
                         write!(out, ",")?;
                     }

@@ -5,8 +5,8 @@ use crate::error::{CliError, CliResult};
 use crate::model_error;
 use clap::{Args, ValueEnum};
 use magvar_core::{
-    DatePolicy, ModelChoice, Position, format_degrees_minutes, parse_altitude_with_default, parse_date, parse_latitude,
-    parse_longitude,
+    DatePolicy, ModelChoice, Position, format_degrees_minutes, parse_altitude_with_default,
+    parse_date, parse_latitude, parse_longitude,
 };
 use std::process::ExitCode;
 
@@ -53,7 +53,8 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
     let usage = |e: magvar_core::InputError| CliError::Usage(e.to_string());
     let latitude = parse_latitude(&args.latitude).map_err(usage)?;
     let longitude = parse_longitude(&args.longitude).map_err(usage)?;
-    let altitude_km = parse_altitude_with_default(&args.alt, config.altitude_unit()).map_err(usage)?;
+    let altitude_km =
+        parse_altitude_with_default(&args.alt, config.altitude_unit()).map_err(usage)?;
     let position = Position::geodetic(latitude, longitude, altitude_km).map_err(usage)?;
     let choice = ModelChoice::parse(config.model_or(args.model.as_deref())).map_err(model_error)?;
     let from = match &args.from {
@@ -62,40 +63,69 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
     };
     let to = parse_date(&args.to).map_err(usage)?;
     if !(args.step > 0.0 && args.step.is_finite()) {
-        return Err(CliError::Usage(format!("--step {}: expected a positive number of years", args.step)));
+        return Err(CliError::Usage(format!(
+            "--step {}: expected a positive number of years",
+            args.step
+        )));
     }
     if to < from {
-        return Err(CliError::Usage(format!("--to {to:.4} is before --from {from:.4}")));
+        return Err(CliError::Usage(format!(
+            "--to {to:.4} is before --from {from:.4}"
+        )));
     }
     let count = ((to - from) / args.step + 1e-9).floor() as usize + 1;
     if count > 1_000_000 {
-        return Err(CliError::Usage(format!("{count} rows: use a larger --step")));
+        return Err(CliError::Usage(format!(
+            "{count} rows: use a larger --step"
+        )));
     }
-    let policy = if args.extrapolate { DatePolicy::Extrapolate } else { DatePolicy::Strict };
+    let policy = if args.extrapolate {
+        DatePolicy::Extrapolate
+    } else {
+        DatePolicy::Strict
+    };
     let mut reports = Vec::with_capacity(count);
     for i in 0..count {
         let year = from + i as f64 * args.step;
-        let report = choice.model_for(year).field(&position, year, policy).map_err(model_error)?;
+        let report = choice
+            .model_for(year)
+            .field(&position, year, policy)
+            .map_err(model_error)?;
         reports.push(report);
     }
     match args.format {
         SeriesFormat::Json => {
-            let text = serde_json::to_string_pretty(&reports).map_err(|e| CliError::Failed(e.to_string()))?;
+            let text = serde_json::to_string_pretty(&reports)
+                .map_err(|e| CliError::Failed(e.to_string()))?;
             println!("{text}");
         }
         SeriesFormat::Csv => {
-            println!("date,model,declination_deg,inclination_deg,horizontal_nt,north_nt,east_nt,down_nt,total_nt,declination_deg_per_year,total_nt_per_year");
+            println!(
+                "date,model,declination_deg,inclination_deg,horizontal_nt,north_nt,east_nt,down_nt,total_nt,declination_deg_per_year,total_nt_per_year"
+            );
             for r in &reports {
                 let e = &r.elements;
                 println!(
                     "{:.4},{},{:.6},{:.6},{:.2},{:.2},{:.2},{:.2},{:.2},{:.6},{:.2}",
-                    r.date, r.model, e.declination_deg, e.inclination_deg, e.horizontal_nt, e.north_nt, e.east_nt,
-                    e.down_nt, e.total_nt, e.declination_deg_per_year, e.total_nt_per_year
+                    r.date,
+                    r.model,
+                    e.declination_deg,
+                    e.inclination_deg,
+                    e.horizontal_nt,
+                    e.north_nt,
+                    e.east_nt,
+                    e.down_nt,
+                    e.total_nt,
+                    e.declination_deg_per_year,
+                    e.total_nt_per_year
                 );
             }
         }
         SeriesFormat::Text => {
-            println!("{:>10}  {:<10} {:>10} {:>11} {:>9} {:>10} {:>12}", "date", "model", "D", "D", "I", "H nT", "F nT");
+            println!(
+                "{:>10}  {:<10} {:>10} {:>11} {:>9} {:>10} {:>12}",
+                "date", "model", "D", "D", "I", "H nT", "F nT"
+            );
             for r in &reports {
                 let e = &r.elements;
                 println!(

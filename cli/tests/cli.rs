@@ -339,13 +339,38 @@ fn completions_and_models() {
 fn small_grids_in_each_format() {
     for format in ["csv", "geojson", "asc"] {
         let output = magvar(&[
-            "grid", "--bbox", "-10,35,0,45", "--step", "5", "--date", "2026.5", "--element", "declination", "--format", format,
+            "grid",
+            "--bbox",
+            "-10,35,0,45",
+            "--step",
+            "5",
+            "--date",
+            "2026.5",
+            "--element",
+            "declination",
+            "--format",
+            format,
         ]);
         assert!(output.status.success(), "{}", stderr(&output));
         insta::assert_snapshot!(format!("grid_{format}"), stdout(&output));
     }
-    let polar = magvar(&["grid", "--bbox", "0,50,20,60", "--step", "5", "--date", "2026.5", "--element", "grid_variation", "--format", "asc"]);
-    assert!(stdout(&polar).contains("-9999"), "GV is undefined below 55°: NODATA");
+    let polar = magvar(&[
+        "grid",
+        "--bbox",
+        "0,50,20,60",
+        "--step",
+        "5",
+        "--date",
+        "2026.5",
+        "--element",
+        "grid_variation",
+        "--format",
+        "asc",
+    ]);
+    assert!(
+        stdout(&polar).contains("-9999"),
+        "GV is undefined below 55°: NODATA"
+    );
     let bad = magvar(&["grid", "--bbox", "10,20,30"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("expected four numbers W,S,E,N"));
@@ -356,10 +381,16 @@ fn small_grids_in_each_format() {
 #[test]
 fn series_across_the_model_boundary_in_each_format() {
     for format in ["text", "csv", "json"] {
-        let output = magvar(&["series", "51.48N", "0.0", "--from", "2015", "--to", "2029", "--step", "3.5", "--format", format]);
+        let output = magvar(&[
+            "series", "51.48N", "0.0", "--from", "2015", "--to", "2029", "--step", "3.5",
+            "--format", format,
+        ]);
         assert!(output.status.success(), "{}", stderr(&output));
         let text = stdout(&output);
-        assert!(text.contains("IGRF-14") && text.contains("WMM2025"), "{text}");
+        assert!(
+            text.contains("IGRF-14") && text.contains("WMM2025"),
+            "{text}"
+        );
         insta::assert_snapshot!(format!("series_{format}"), text);
     }
 }

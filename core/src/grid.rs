@@ -31,23 +31,48 @@ impl GridSpec {
     }
 
     /// A bounding box W,S,E,N in degrees with spacing `step_deg`.
-    pub fn new(west_deg: f64, south_deg: f64, east_deg: f64, north_deg: f64, step_deg: f64) -> Result<Self, InputError> {
+    pub fn new(
+        west_deg: f64,
+        south_deg: f64,
+        east_deg: f64,
+        north_deg: f64,
+        step_deg: f64,
+    ) -> Result<Self, InputError> {
         let bad = |reason: String| InputError::Grid { reason };
         if !(step_deg > 0.0 && step_deg.is_finite()) {
-            return Err(bad(format!("step {step_deg}° must be a positive number of degrees")));
+            return Err(bad(format!(
+                "step {step_deg}° must be a positive number of degrees"
+            )));
         }
-        if !(-90.0..=90.0).contains(&south_deg) || !(-90.0..=90.0).contains(&north_deg) || south_deg > north_deg {
-            return Err(bad(format!("latitudes {south_deg}..{north_deg} must lie in -90..90 with south <= north")));
+        if !(-90.0..=90.0).contains(&south_deg)
+            || !(-90.0..=90.0).contains(&north_deg)
+            || south_deg > north_deg
+        {
+            return Err(bad(format!(
+                "latitudes {south_deg}..{north_deg} must lie in -90..90 with south <= north"
+            )));
         }
-        if !(-180.0..=360.0).contains(&west_deg) || !(-180.0..=360.0).contains(&east_deg) || west_deg > east_deg || east_deg - west_deg > 360.0 {
+        if !(-180.0..=360.0).contains(&west_deg)
+            || !(-180.0..=360.0).contains(&east_deg)
+            || west_deg > east_deg
+            || east_deg - west_deg > 360.0
+        {
             return Err(bad(format!(
                 "longitudes {west_deg}..{east_deg} must lie in -180..360 with west <= east, at most 360° apart"
             )));
         }
-        let spec = GridSpec { west_deg, south_deg, east_deg, north_deg, step_deg };
+        let spec = GridSpec {
+            west_deg,
+            south_deg,
+            east_deg,
+            north_deg,
+            step_deg,
+        };
         let points = spec.longitude_count() as f64 * spec.latitude_count() as f64;
         if points > 2e8 {
-            return Err(bad(format!("{points:.0} points is more than the 200 million a grid may have")));
+            return Err(bad(format!(
+                "{points:.0} points is more than the 200 million a grid may have"
+            )));
         }
         Ok(spec)
     }
@@ -67,12 +92,16 @@ impl GridSpec {
 
     /// Longitudes west to east, degrees.
     pub fn longitudes(&self) -> Vec<f64> {
-        (0..self.longitude_count()).map(|i| self.west_deg + i as f64 * self.step_deg).collect()
+        (0..self.longitude_count())
+            .map(|i| self.west_deg + i as f64 * self.step_deg)
+            .collect()
     }
 
     /// Latitudes north to south (the order of raster rows), degrees.
     pub fn latitudes(&self) -> Vec<f64> {
-        (0..self.latitude_count()).map(|i| self.north_deg - i as f64 * self.step_deg).collect()
+        (0..self.latitude_count())
+            .map(|i| self.north_deg - i as f64 * self.step_deg)
+            .collect()
     }
 }
 
@@ -152,20 +181,48 @@ impl MagneticModel {
         let coefficients = self.coefficients_at(year);
         let trig = LongitudeTrig::new(&longitudes, self.degree());
         let columns = longitudes.len();
-        let mut elements = vec![MagneticElements::from_vectors(FieldVector::default(), FieldVector::default(), 0.0, 0.0); latitudes.len() * columns];
+        let mut elements = vec![
+            MagneticElements::from_vectors(
+                FieldVector::default(),
+                FieldVector::default(),
+                0.0,
+                0.0
+            );
+            latitudes.len() * columns
+        ];
         elements
             .par_chunks_mut(columns.max(1))
             .zip(latitudes.par_iter())
             .for_each_init(
-                || (SynthesisWorkspace::new(self.degree()), std::array::from_fn(|_| Vec::new())),
+                || {
+                    (
+                        SynthesisWorkspace::new(self.degree()),
+                        std::array::from_fn(|_| Vec::new()),
+                    )
+                },
                 |(workspace, buffers), (row, &latitude)| {
                     let point = SphericalPoint::from_geodetic(latitude, 0.0, altitude_km);
-                    let sums = workspace.circle(&coefficients, point.radius_km, point.cos_colatitude, point.sin_colatitude);
+                    let sums = workspace.circle(
+                        &coefficients,
+                        point.radius_km,
+                        point.cos_colatitude,
+                        point.sin_colatitude,
+                    );
                     synthesize_row(&sums, &trig, buffers);
                     let [x, y, z, dx, dy, dz] = &*buffers;
                     for (j, out) in row.iter_mut().enumerate() {
-                        let field = FieldVector { north: x[j], east: y[j], down: z[j] }.rotated(point.cos_psi, point.sin_psi);
-                        let rate = FieldVector { north: dx[j], east: dy[j], down: dz[j] }.rotated(point.cos_psi, point.sin_psi);
+                        let field = FieldVector {
+                            north: x[j],
+                            east: y[j],
+                            down: z[j],
+                        }
+                        .rotated(point.cos_psi, point.sin_psi);
+                        let rate = FieldVector {
+                            north: dx[j],
+                            east: dy[j],
+                            down: dz[j],
+                        }
+                        .rotated(point.cos_psi, point.sin_psi);
                         *out = MagneticElements::from_vectors(field, rate, latitude, longitudes[j]);
                     }
                 },
@@ -184,7 +241,10 @@ impl MagneticModel {
         positions
             .par_iter()
             .with_min_len(256)
-            .map_init(|| Evaluator::new(self), |evaluator, position| evaluator.elements(position, year))
+            .map_init(
+                || Evaluator::new(self),
+                |evaluator, position| evaluator.elements(position, year),
+            )
             .collect()
     }
 }

@@ -52,7 +52,11 @@ pub struct FieldCoefficients {
 impl FieldCoefficients {
     /// An expansion from main field (nT) and secular variation (nT/yr),
     /// both brought to the larger of their degrees.
-    pub fn new(main: GaussCoefficients, secular_variation: GaussCoefficients, reference_radius_km: f64) -> Self {
+    pub fn new(
+        main: GaussCoefficients,
+        secular_variation: GaussCoefficients,
+        reference_radius_km: f64,
+    ) -> Self {
         let degree = main.degree().max(secular_variation.degree());
         FieldCoefficients {
             main: main.extended_to(degree),

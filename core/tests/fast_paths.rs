@@ -18,14 +18,22 @@ fn assert_same(a: &MagneticElements, b: &MagneticElements, at: &str) {
     for (x, y) in pairs {
         assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0), "{at}: {x} vs {y}");
     }
-    assert_eq!(a.grid_variation_deg.is_some(), b.grid_variation_deg.is_some(), "{at}");
+    assert_eq!(
+        a.grid_variation_deg.is_some(),
+        b.grid_variation_deg.is_some(),
+        "{at}"
+    );
 }
 
 #[test]
 fn grid_equals_points_including_poles_antimeridian_and_edges() {
     for builtin in BuiltinModel::ALL {
         let model = builtin.model();
-        let step = if builtin == BuiltinModel::Wmmhr2025 { 15.0 } else { 7.5 };
+        let step = if builtin == BuiltinModel::Wmmhr2025 {
+            15.0
+        } else {
+            7.5
+        };
         let spec = GridSpec::global(step).unwrap();
         let grid = model.grid(&spec, 12.5, 2026.3);
         assert_eq!(grid.latitudes_deg.first(), Some(&90.0));
@@ -35,8 +43,15 @@ fn grid_equals_points_including_poles_antimeridian_and_edges() {
         for (row, &lat) in grid.latitudes_deg.iter().enumerate() {
             for (column, &lon) in grid.longitudes_deg.iter().enumerate() {
                 let position = Position::geodetic(lat, lon, 12.5).unwrap();
-                let reference = model.field(&position, 2026.3, DatePolicy::Extrapolate).unwrap().elements;
-                assert_same(grid.at(row, column), &reference, &format!("{} {lat},{lon}", model.name()));
+                let reference = model
+                    .field(&position, 2026.3, DatePolicy::Extrapolate)
+                    .unwrap()
+                    .elements;
+                assert_same(
+                    grid.at(row, column),
+                    &reference,
+                    &format!("{} {lat},{lon}", model.name()),
+                );
             }
         }
     }
@@ -51,14 +66,24 @@ fn bounding_box_grid_and_point_batch() {
     let positions: Vec<Position> = grid
         .latitudes_deg
         .iter()
-        .flat_map(|&lat| grid.longitudes_deg.iter().map(move |&lon| Position::geodetic(lat, lon, 0.0).unwrap()))
+        .flat_map(|&lat| {
+            grid.longitudes_deg
+                .iter()
+                .map(move |&lon| Position::geodetic(lat, lon, 0.0).unwrap())
+        })
         .collect();
     let batch = model.elements_at_points(&positions, 1955.5);
     for (i, (a, b)) in grid.elements.iter().zip(&batch).enumerate() {
         assert_same(a, b, &format!("point {i}"));
     }
     // 190°E is 170°W: the same field either way.
-    let west = model.field(&Position::geodetic(0.0, -170.0, 0.0).unwrap(), 1955.5, DatePolicy::Strict).unwrap();
+    let west = model
+        .field(
+            &Position::geodetic(0.0, -170.0, 0.0).unwrap(),
+            1955.5,
+            DatePolicy::Strict,
+        )
+        .unwrap();
     assert_same(grid.at(4, 8), &west.elements, "190E");
 }
 

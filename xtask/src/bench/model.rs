@@ -25,7 +25,9 @@ fn year() -> f64 {
 fn random_positions(count: usize) -> Vec<Position> {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     (0..count)
@@ -78,22 +80,48 @@ fn grid_rate(model: &MagneticModel, spec: &GridSpec) -> f64 {
 pub fn run() -> Vec<Workload> {
     let mut out = Vec::new();
     let positions = random_positions(RANDOM_POINTS);
-    let triples: Vec<(f64, f64, f64)> = positions.iter().map(|p| (p.latitude_deg, p.longitude_deg, p.altitude_km)).collect();
+    let triples: Vec<(f64, f64, f64)> = positions
+        .iter()
+        .map(|p| (p.latitude_deg, p.longitude_deg, p.altitude_km))
+        .collect();
     let wmm = BuiltinModel::Wmm2025.model();
     let igrf = BuiltinModel::Igrf14.model();
     let wmmhr = BuiltinModel::Wmmhr2025.model();
 
     let ours = magvar_points_rate(wmm, &positions);
     let peer = peer_points_rate(&triples);
-    out.push(Workload::new(SUITE, "random-wmm2025", "points", ours, Some(("world_magnetic_model", peer))));
-    out.push(Workload::new(SUITE, "random-igrf14", "points", magvar_points_rate(igrf, &positions), None));
-    out.push(Workload::new(SUITE, "random-wmmhr2025", "points", magvar_points_rate(wmmhr, &positions[..2_000]), None));
+    out.push(Workload::new(
+        SUITE,
+        "random-wmm2025",
+        "points",
+        ours,
+        Some(("world_magnetic_model", peer)),
+    ));
+    out.push(Workload::new(
+        SUITE,
+        "random-igrf14",
+        "points",
+        magvar_points_rate(igrf, &positions),
+        None,
+    ));
+    out.push(Workload::new(
+        SUITE,
+        "random-wmmhr2025",
+        "points",
+        magvar_points_rate(wmmhr, &positions[..2_000]),
+        None,
+    ));
 
     let quarter = GridSpec::global(0.25).expect("valid grid");
     let grid_points: Vec<(f64, f64, f64)> = quarter
         .latitudes()
         .iter()
-        .flat_map(|&lat| quarter.longitudes().into_iter().map(move |lon| (lat, lon, 0.0)))
+        .flat_map(|&lat| {
+            quarter
+                .longitudes()
+                .into_iter()
+                .map(move |lon| (lat, lon, 0.0))
+        })
         .collect();
     let one_thread = single_thread(|| grid_rate(wmm, &quarter));
     out.push(Workload::new(
@@ -111,8 +139,20 @@ pub fn run() -> Vec<Workload> {
         all_cores,
         Some(("magvar-1-thread", one_thread)),
     ));
-    out.push(Workload::new(SUITE, "grid-0.25-igrf14", "points", single_thread(|| grid_rate(igrf, &quarter)), None));
+    out.push(Workload::new(
+        SUITE,
+        "grid-0.25-igrf14",
+        "points",
+        single_thread(|| grid_rate(igrf, &quarter)),
+        None,
+    ));
     let degree_grid = GridSpec::global(1.0).expect("valid grid");
-    out.push(Workload::new(SUITE, "grid-1-wmmhr2025", "points", single_thread(|| grid_rate(wmmhr, &degree_grid)), None));
+    out.push(Workload::new(
+        SUITE,
+        "grid-1-wmmhr2025",
+        "points",
+        single_thread(|| grid_rate(wmmhr, &degree_grid)),
+        None,
+    ));
     out
 }
