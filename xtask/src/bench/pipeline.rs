@@ -11,7 +11,7 @@ use crossbeam_channel::bounded;
 use magvar_pipeline::{DEFAULT_CAPACITY, Pipeline, Stage};
 use std::hint::black_box;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const WORKERS: usize = 12;
 const TRIVIAL_ITEMS: u64 = 200_000;
@@ -82,6 +82,29 @@ fn magvar_io(items: u64) {
     assert_eq!(done, items, "every item reaches the sink");
 }
 
+/// Best rates of both contenders, measured in alternation: with 14 threads
+/// on a shared 2-core machine, the load changes from second to second, and
+/// measuring one after the other would hand one of them the quiet moment.
+fn alternating(items: u64, min_time: Duration) -> (f64, f64) {
+    let time = |work: &dyn Fn(u64) -> u64| {
+        let start = Instant::now();
+        black_box(work(items));
+        start.elapsed().as_secs_f64()
+    };
+    // Warm-up: threads, allocator, caches.
+    time(&magvar_trivial);
+    time(&hand_written_trivial);
+    let (mut best_magvar, mut best_peer) = (f64::INFINITY, f64::INFINITY);
+    let start = Instant::now();
+    let mut rounds = 0;
+    while rounds < 5 || start.elapsed() < min_time {
+        best_magvar = best_magvar.min(time(&magvar_trivial));
+        best_peer = best_peer.min(time(&hand_written_trivial));
+        rounds += 1;
+    }
+    (items as f64 / best_magvar, items as f64 / best_peer)
+}
+
 pub fn run() -> Vec<Workload> {
     let expected = hand_written_trivial(TRIVIAL_ITEMS);
     assert_eq!(
@@ -89,13 +112,7 @@ pub fn run() -> Vec<Workload> {
         expected,
         "same work, same result"
     );
-    let min_time = Duration::from_secs(2);
-    let magvar = measure(TRIVIAL_ITEMS as usize, min_time, || {
-        black_box(magvar_trivial(TRIVIAL_ITEMS));
-    });
-    let peer = measure(TRIVIAL_ITEMS as usize, min_time, || {
-        black_box(hand_written_trivial(TRIVIAL_ITEMS));
-    });
+    let (magvar, peer) = alternating(TRIVIAL_ITEMS, Duration::from_secs(4));
     let io = measure(IO_ITEMS as usize, Duration::ZERO, || magvar_io(IO_ITEMS));
     let ceiling = IO_ITEMS as f64 / (IO_TIME.as_secs_f64() * IO_ITEMS as f64 / WORKERS as f64);
     vec![
