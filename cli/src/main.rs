@@ -5,6 +5,7 @@
 mod at;
 mod batch;
 mod config;
+mod contours;
 mod error;
 mod form;
 mod grid;
@@ -43,6 +44,8 @@ enum Command {
     Batch(batch::BatchArgs),
     /// One element over a latitude/longitude grid (CSV, GeoJSON or Esri ASCII grid).
     Grid(grid::GridArgs),
+    /// Isogonic (or isoclinic, isodynamic) lines as GeoJSON, the agonic line marked.
+    Contours(contours::ContoursArgs),
     /// The field at one place across the years, saying which model gave each row.
     Series(series::SeriesArgs),
     /// List the built-in models with their validity, degree and source.
@@ -81,6 +84,7 @@ fn run(cli: Cli) -> CliResult {
         Command::At(args) => at::run(args, &config),
         Command::Batch(args) => batch::run(args, &config),
         Command::Grid(args) => grid::run(args, &config),
+        Command::Contours(args) => contours::run(args, &config),
         Command::Series(args) => series::run(args, &config),
         Command::Models(args) => models::run(args),
         Command::Form(cmd) => form::run(cmd),

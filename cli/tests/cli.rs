@@ -394,3 +394,26 @@ fn series_across_the_model_boundary_in_each_format() {
         insta::assert_snapshot!(format!("series_{format}"), text);
     }
 }
+
+#[test]
+fn small_contours_as_geojson() {
+    let output = magvar(&[
+        "contours",
+        "--bbox",
+        "-20,30,20,60",
+        "--resolution",
+        "5",
+        "--step",
+        "5",
+        "--date",
+        "2026.5",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let features = value["features"].as_array().unwrap();
+    assert!(
+        features.iter().any(|f| f["properties"]["agonic"] == true),
+        "the agonic line crosses this box"
+    );
+    insta::assert_snapshot!(stdout(&output));
+}

@@ -152,7 +152,7 @@ fn failed_lookups_stay_in_the_report_and_exit_1() {
     let log = dir.path().join("access.log");
     std::fs::write(
         &log,
-        "10.9.8.7 - - [01/Mar/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 10\n",
+        "11.9.8.7 - - [01/Mar/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 10\n",
     )
     .unwrap();
     let out = dir.path().join("report.csv");
@@ -169,7 +169,7 @@ fn failed_lookups_stay_in_the_report_and_exit_1() {
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("10.9.8.7: "), "{stderr}");
+    assert!(stderr.contains("11.9.8.7: "), "{stderr}");
     assert!(stderr.contains("names no network"), "{stderr}");
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.contains("(lookup failed),,1,1,10,"), "{csv}");

@@ -104,7 +104,7 @@ fn parse_date(token: &str) -> Result<f64, String> {
         let day: u32 = day.parse().map_err(|_| error())?;
         const DAYS_BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
         let leap = u32::from(is_leap_year(year));
-        if !(1..=12).contains(&month) || day < 1 || day > 31 {
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
             return Err(error());
         }
         let day_in_year = DAYS_BEFORE[month - 1] + day + if month > 2 { leap } else { 0 };

@@ -33,6 +33,7 @@
 
 pub mod builtin;
 pub mod coefficients;
+pub mod contours;
 mod date;
 pub mod elements;
 mod error;
@@ -48,6 +49,7 @@ pub mod synthesis;
 
 pub use builtin::{BuiltinModel, ModelChoice};
 pub use coefficients::GaussCoefficients;
+pub use contours::{ContourLine, contour_lines};
 pub use date::{decimal_year, is_leap_year, parse_date, today_utc};
 pub use elements::{Element, MagneticElements, normalize_degrees};
 pub use error::{InputError, ModelError};

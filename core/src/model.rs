@@ -172,12 +172,12 @@ impl MagneticModel {
         if epochs.windows(2).any(|w| w[0].0 >= w[1].0) {
             return Err(invalid("epochs are not in increasing order".into()));
         }
-        if !(reference_radius_km > 0.0) {
+        if reference_radius_km.is_nan() || reference_radius_km <= 0.0 {
             return Err(invalid(format!(
                 "reference radius {reference_radius_km} km"
             )));
         }
-        if !(valid_years.0 < valid_years.1) {
+        if valid_years.0.is_nan() || valid_years.1.is_nan() || valid_years.0 >= valid_years.1 {
             return Err(invalid(format!(
                 "validity {}–{} is empty",
                 valid_years.0, valid_years.1

@@ -65,9 +65,8 @@ fn reproduce(model_file: &str, expected: &str, rounding_edges: &[(usize, usize)]
             let mut emulated = parsed.clone();
             emulated.position.latitude_deg *= TRUNCATED_DTR_SCALE;
             emulated.position.longitude_deg *= TRUNCATED_DTR_SCALE;
-            let (now, next_year, _) =
-                evaluate(&choice, &emulated, DatePolicy::Extrapolate).unwrap();
-            let geomag_like = format_line(&parsed.tokens, &now, &next_year);
+            let (now, next_year) = evaluate(&choice, &emulated, DatePolicy::Strict).unwrap();
+            let geomag_like = format_line(&parsed.tokens, &now.elements, &next_year);
             assert_eq!(
                 geomag_like.split_whitespace().nth(column),
                 Some(*b),

@@ -1,0 +1,108 @@
+//! `magvar contours`: isolines as GeoJSON LineStrings.
+
+use crate::config::Config;
+use crate::error::{CliError, CliResult};
+use crate::grid::{compute, open_output};
+use clap::Args;
+use magvar_core::Element;
+use magvar_core::contours::{contour_lines, levels};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The output opens as is in QGIS or geojson.io; each line has properties value, element, unit and agonic (the 0° isogonic line).\n\nExamples:\n  magvar contours -o isogonic.geojson\n  magvar contours --element inclination --step 5 --date 1950 --model igrf14\n  magvar contours --element total --step 2000 --bbox -30,20,40,70"
+)]
+pub struct ContoursArgs {
+    /// Interval between lines, in the element's unit (default: 10° for angles, 2000 nT for intensities).
+    #[arg(long)]
+    pub step: Option<f64>,
+    /// Spacing of the grid the lines are traced on, degrees.
+    #[arg(long, default_value = "0.5")]
+    pub resolution: f64,
+    /// Bounding box W,S,E,N in degrees (default: the whole globe).
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Date: decimal year, ISO date or today.
+    #[arg(long, default_value = "today")]
+    pub date: String,
+    /// Altitude above the WGS-84 ellipsoid (m|km|ft; bare numbers km).
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
+    pub alt: String,
+    /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// declination (isogonic), inclination (isoclinic), total/horizontal/north/east/down (isodynamic), grid_variation.
+    #[arg(long, default_value = "declination")]
+    pub element: Element,
+    /// Compute outside the model's validity, with a warning.
+    #[arg(long)]
+    pub extrapolate: bool,
+    /// Write here instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: ContoursArgs, config: &Config) -> CliResult {
+    let step = args.step.unwrap_or(if args.element.unit() == "deg" {
+        10.0
+    } else {
+        2000.0
+    });
+    if !(step > 0.0 && step.is_finite()) {
+        return Err(CliError::Usage(format!(
+            "--step {step}: expected a positive interval"
+        )));
+    }
+    let (grid, model, year) = compute(
+        args.bbox.as_deref(),
+        args.resolution,
+        &args.date,
+        &args.alt,
+        args.model.as_deref(),
+        args.extrapolate,
+        config,
+    )?;
+    let (lo, hi) = grid
+        .elements
+        .iter()
+        .filter_map(|e| e.get(args.element))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let lines = contour_lines(&grid, args.element, &levels(lo, hi, step));
+    let features: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|line| {
+            let coordinates: Vec<[f64; 2]> = line
+                .points
+                .iter()
+                .map(|&(lon, lat)| [(lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6])
+                .collect();
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": { "type": "LineString", "coordinates": coordinates },
+                "properties": {
+                    "value": line.value,
+                    "element": args.element.name(),
+                    "unit": args.element.unit(),
+                    "agonic": args.element == Element::Declination && line.value == 0.0,
+                },
+            })
+        })
+        .collect();
+    let collection = serde_json::json!({
+        "type": "FeatureCollection",
+        "properties": { "model": model, "date": year, "element": args.element.name(), "step": step },
+        "features": features,
+    });
+    let mut out = open_output(args.output.as_ref())?;
+    serde_json::to_writer(&mut out, &collection)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+use std::io::Write;
