@@ -164,6 +164,12 @@ fn simple_widths(pdf: &PdfDocument, dict: &Dictionary) -> Box<[f64; 256]> {
         .map(f64::from)
         .filter(|w| *w > 0.0)
         .unwrap_or(DEFAULT_WIDTH);
+    // Type 3 widths are in glyph space, mapped to text space by
+    // /FontMatrix (usually 0.001, when they equal the usual thousandths).
+    let glyph_to_thousandths = match pdf.get_array(dict, b"FontMatrix").and_then(|m| m.first()) {
+        Some(scale) => scale.as_float().map_or(1.0, |a| f64::from(a) * 1000.0),
+        None => 1.0,
+    };
     let mut widths = Box::new([missing; 256]);
     let first = match pdf.get(dict, b"FirstChar") {
         Some(Object::Integer(first)) => *first,
@@ -181,7 +187,7 @@ fn simple_widths(pdf: &PdfDocument, dict: &Dictionary) -> Box<[f64; 256]> {
             pdf.resolve(width).and_then(|w| w.as_float().ok()),
         ) && code < 256
         {
-            widths[code] = f64::from(width);
+            widths[code] = f64::from(width) * glyph_to_thousandths;
         }
     }
     widths
