@@ -156,6 +156,9 @@ pub fn run(args: WhoisArgs) -> CliResult {
         _ => CliError::Failed(error.to_string()),
     })?;
     write_report(&report, &args)?;
+    if show_progress {
+        summarise_stages(&report);
+    }
     Ok(explain(&report))
 }
 
@@ -181,6 +184,22 @@ fn write_report(report: &Report, args: &WhoisArgs) -> Result<(), CliError> {
                 .and_then(|()| stdout.flush())
                 .map_err(|e| CliError::Failed(format!("cannot write the report: {e}")))
         }
+    }
+}
+
+/// The end-of-run summary of the pipeline's stages, for a person watching.
+fn summarise_stages(report: &Report) {
+    for stage in report.stages.iter().filter(|s| s.name != "source") {
+        eprintln!(
+            "magvar: whois: stage {}: {} workers, {} addresses in, {} out, {} failed, busy {:.1} s; {} whois queries sent",
+            stage.name,
+            stage.workers,
+            stage.items_in,
+            stage.items_out,
+            stage.errors,
+            stage.busy.as_secs_f64(),
+            report.lookups
+        );
     }
 }
 

@@ -118,6 +118,13 @@ fn analysis_follows_referrals_survives_bad_servers_and_reuses_the_cache() {
     );
     assert!(ripe.first_seen <= ripe.last_seen && ripe.first_seen.starts_with("2024-03-"));
 
+    // The pipeline's own counters agree with the report.
+    let lookup = report.stages.iter().find(|s| s.name == "lookup").unwrap();
+    assert_eq!(lookup.items_in, report.addresses.len() as u64);
+    assert_eq!(lookup.items_out, report.addresses.len() as u64);
+    assert_eq!(lookup.errors, 4);
+    assert_eq!(lookup.workers, 8);
+
     // Malformed lines: counted, located.
     assert_eq!(report.malformed_lines, 2);
     let located: Vec<(String, u64)> = report

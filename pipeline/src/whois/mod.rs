@@ -129,7 +129,7 @@ pub fn analyse(
     );
     let cancel = pipeline.cancel_handle();
     let mut results = HashMap::new();
-    pipeline.run(|(ip, result)| {
+    let summary = pipeline.run(|(ip, result)| {
         results.insert(ip, result);
         progress(results.len() as u64, total);
         if stop.load(Ordering::Relaxed) {
@@ -143,5 +143,6 @@ pub fn analyse(
         resolver.queries_sent(),
     );
     report.cache_errors = resolver.cache_errors();
+    report.stages = summary.stages;
     Ok(report)
 }

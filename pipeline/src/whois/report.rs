@@ -4,6 +4,7 @@
 use super::cache::Answer;
 use super::log::{MalformedLine, Request, format_time};
 use super::resolver::LookupError;
+use crate::StageSnapshot;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::net::IpAddr;
@@ -68,6 +69,9 @@ pub struct Report {
     /// The run was interrupted: some addresses were not looked up.
     #[serde(skip)]
     pub interrupted: bool,
+    /// The pipeline's per-stage counters at the end of the run.
+    #[serde(skip)]
+    pub stages: Vec<StageSnapshot>,
 }
 
 /// Output format of a report.
@@ -242,6 +246,7 @@ impl Report {
             networks,
             cache_errors: Vec::new(),
             interrupted,
+            stages: Vec::new(),
         }
     }
 
