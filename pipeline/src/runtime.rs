@@ -99,33 +99,62 @@ impl Shared {
 /// taking an input, and the reorderer returns it when that input's outputs
 /// have been passed on in order.
 pub(crate) struct Window {
-    free: Mutex<usize>,
+    state: Mutex<WindowState>,
     room: Condvar,
+}
+
+struct WindowState {
+    free: usize,
+    /// The reorderer has stopped (its consumer is gone): no permit will
+    /// ever come back, so nobody may wait for one.
+    closed: bool,
 }
 
 impl Window {
     pub(crate) fn new(size: usize) -> Arc<Self> {
         Arc::new(Window {
-            free: Mutex::new(size.max(1)),
+            state: Mutex::new(WindowState {
+                free: size.max(1),
+                closed: false,
+            }),
             room: Condvar::new(),
         })
     }
 
-    /// Waits for a permit. This cannot wait forever: the oldest input in
-    /// flight is held by a worker that is not waiting here, and its
-    /// "finished" marker (sent even when that worker panics, as its inputs
-    /// are dropped) lets the reorderer give a permit back.
-    fn acquire(&self) {
-        let mut free = lock(&self.free);
-        while *free == 0 {
-            free = self.room.wait(free).unwrap_or_else(|p| p.into_inner());
+    /// Waits for a permit; false once the window is closed. This cannot
+    /// wait forever: the oldest input in flight is held by a worker that is
+    /// not waiting here, and its "finished" marker (sent even when that
+    /// worker panics, as its inputs are dropped) lets the reorderer give a
+    /// permit back — or the reorderer stops and closes the window.
+    fn acquire(&self) -> bool {
+        let mut state = lock(&self.state);
+        while state.free == 0 && !state.closed {
+            state = self.room.wait(state).unwrap_or_else(|p| p.into_inner());
         }
-        *free -= 1;
+        if state.closed {
+            return false;
+        }
+        state.free -= 1;
+        true
     }
 
     fn release(&self) {
-        *lock(&self.free) += 1;
+        lock(&self.state).free += 1;
         self.room.notify_one();
+    }
+
+    fn close(&self) {
+        lock(&self.state).closed = true;
+        self.room.notify_all();
+    }
+}
+
+/// Closes the window when the reorderer stops, however it stops.
+struct CloseOnDrop(Arc<Window>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -239,8 +268,11 @@ impl<T> ChannelInputs<T> {
     fn next_item(&mut self) -> Option<T> {
         self.finish_current();
         self.rx.as_ref()?;
-        if let Some(ordered) = &self.ordered {
-            ordered.window.acquire();
+        if let Some(ordered) = &self.ordered
+            && !ordered.window.acquire()
+        {
+            self.close();
+            return None;
         }
         let received = self.receive();
         match received {
@@ -387,6 +419,7 @@ pub(crate) fn run_worker<V, U>(
 /// 0, 1, 2… for the next stage. Outputs of the oldest unfinished input go
 /// straight through; later ones wait here (at most `window` inputs' worth).
 pub(crate) fn reorder<U>(raw: Receiver<Tagged<U>>, out: Sender<(u64, U)>, window: Arc<Window>) {
+    let _close = CloseOnDrop(Arc::clone(&window));
     let mut head = 0u64;
     let mut next_out = 0u64;
     // input number -> (outputs held back, input finished)

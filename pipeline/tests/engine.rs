@@ -413,3 +413,21 @@ fn metrics_can_be_polled_while_running() {
         assert_eq!(summary.stages[1].items_in, 2_000);
     });
 }
+
+#[test]
+fn an_ordered_run_whose_consumer_stops_early_shuts_down() {
+    let first = no_hang(|| {
+        // A window of 1 and many workers: most of them wait for a permit
+        // when the consumer goes away, and must not wait forever.
+        let running = Pipeline::source(0..u64::MAX)
+            .ordered(1)
+            .stage(Stage::new("slowish").workers(6).capacity(1), |inputs| {
+                inputs.inspect(|_| thread::sleep(Duration::from_millis(1)))
+            })
+            .stage(Stage::new("next").workers(3).capacity(1), |inputs| inputs)
+            .output_capacity(1)
+            .start();
+        running.take(20).collect::<Vec<u64>>()
+    });
+    assert_eq!(first, (0..20).collect::<Vec<u64>>());
+}
