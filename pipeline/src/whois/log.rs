@@ -128,6 +128,12 @@ pub fn parse_line(line: &str) -> Result<Request, String> {
         .trim_end_matches(']')
         .parse()
         .map_err(|_| format!("client {host:?} is not an IP address"))?;
+    // Dual-stack servers log IPv4 clients as `::ffff:a.b.c.d`; registries
+    // know them by their IPv4 address.
+    let client = match client {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(client, IpAddr::V4),
+        v4 => v4,
+    };
     let open = rest.find('[').ok_or("no [time] field")?;
     let close = rest[open..].find(']').ok_or("unterminated [time] field")? + open;
     let time = parse_time(&rest[open + 1..close])
@@ -226,6 +232,45 @@ mod tests {
         .unwrap();
         assert_eq!(combined.bytes, 0);
         assert_eq!(format_time(combined.time), "2023-12-31T23:00:00Z");
+    }
+
+    #[test]
+    fn ipv4_mapped_clients_become_ipv4() {
+        let request = parse_line(
+            "::ffff:192.0.2.7 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1",
+        )
+        .unwrap();
+        assert_eq!(request.client, "192.0.2.7".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn files_plain_gzipped_and_broken() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let line = "192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 5";
+        // A stray non-UTF-8 byte, a blank line and a bad line in a plain log.
+        let plain = dir.path().join("plain.log");
+        let mut bytes = format!("{line}\n\n").into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe junk\n");
+        bytes.extend_from_slice(format!("{line} \"ref\" \"agent ").as_bytes());
+        bytes.extend_from_slice(b"\xe9\"\n");
+        std::fs::write(&plain, bytes).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(format!("{line}\n{line}\n").as_bytes())
+            .unwrap();
+        let compressed = gz.finish().unwrap();
+        let zipped = dir.path().join("rotated.1");
+        std::fs::write(&zipped, &compressed).unwrap();
+        let data = read_logs(&[plain.clone(), zipped]).unwrap();
+        assert_eq!(data.requests.len(), 4);
+        assert_eq!(data.malformed.len(), 1);
+        assert_eq!(data.malformed[0].line, 3);
+        assert_eq!(data.malformed[0].file, plain.display().to_string());
+        // A gzip stream cut short is an error naming the file.
+        let truncated = dir.path().join("cut.gz");
+        std::fs::write(&truncated, &compressed[..compressed.len() / 2]).unwrap();
+        let error = read_logs(&[truncated]).unwrap_err();
+        assert!(error.to_string().contains("cut.gz"), "{error}");
     }
 
     #[test]
