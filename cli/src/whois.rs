@@ -106,6 +106,8 @@ fn config_from(args: &WhoisArgs) -> Result<WhoisConfig, CliError> {
         },
         cache,
         cache_ttl: Duration::from_secs(args.cache_days.saturating_mul(86_400)),
+        // A cache the user named must work; the default one is a nicety.
+        cache_required: args.cache.is_some(),
         ..WhoisConfig::default()
     })
 }
@@ -152,7 +154,7 @@ pub fn run(args: WhoisArgs) -> CliResult {
     }
     let report = result.map_err(|error| match error {
         WhoisError::Log(_) => CliError::Usage(error.to_string()),
-        WhoisError::Cache(_) if args.cache.is_some() => CliError::Usage(error.to_string()),
+        WhoisError::Cache(_) => CliError::Usage(error.to_string()),
         _ => CliError::Failed(error.to_string()),
     })?;
     write_report(&report, &args)?;

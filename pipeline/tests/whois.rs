@@ -424,3 +424,32 @@ fn text_and_csv_renderings() {
         "{csv}"
     );
 }
+
+#[test]
+fn an_unusable_cache_fails_only_when_required() {
+    let world = World::start();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("access.log");
+    let mut rng = Rng::new(9);
+    std::fs::write(&log, log_line(&mut rng, "8.8.8.8", 0)).unwrap();
+    let not_a_cache = dir.path().join("notes.redb");
+    std::fs::write(&not_a_cache, "plain text, not a database ".repeat(100)).unwrap();
+    let mut config = world.config(Some(not_a_cache));
+    let error = analyse(
+        std::slice::from_ref(&log),
+        &config,
+        Arc::new(AtomicBool::new(false)),
+        |_, _| {},
+    )
+    .expect_err("a required cache must open");
+    assert!(matches!(error, WhoisError::Cache(_)));
+    assert!(error.to_string().contains("notes.redb"), "{error}");
+    config.cache_required = false;
+    let report = run(&[log], &config);
+    assert_eq!(
+        report.addresses[0].organisation.as_deref(),
+        Some("Google LLC")
+    );
+    assert_eq!(report.cache_errors.len(), 1);
+    assert!(report.cache_errors[0].contains("going on without the cache"));
+}

@@ -41,6 +41,11 @@ pub struct WhoisConfig {
     pub cache: Option<PathBuf>,
     /// How long a cached answer is trusted.
     pub cache_ttl: Duration,
+    /// When the cache cannot be used (another run holds it, the file is
+    /// not a cache): fail (true, for a cache the user named), or go on
+    /// without it and say so in [`Report::cache_errors`] (false, for the
+    /// default one).
+    pub cache_required: bool,
     /// Referrals followed per lookup at most.
     pub max_referrals: usize,
 }
@@ -56,6 +61,7 @@ impl Default for WhoisConfig {
             client: ClientConfig::default(),
             cache: default_cache_path(),
             cache_ttl: Duration::from_secs(30 * 86_400),
+            cache_required: false,
             max_referrals: 5,
         }
     }
@@ -95,13 +101,20 @@ pub fn analyse(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Report, WhoisError> {
     let data = read_logs(logs)?;
-    let (cache, cached) = match &config.cache {
-        Some(path) => {
-            let cache = Cache::open(path, config.cache_ttl)?;
-            let cached = cache.load()?;
-            (Some(cache), cached)
-        }
+    let mut cache_errors = Vec::new();
+    let opened = config.cache.as_deref().map(|path| {
+        let cache = Cache::open(path, config.cache_ttl)?;
+        let cached = cache.load()?;
+        Ok::<_, CacheError>((cache, cached))
+    });
+    let (cache, cached) = match opened {
         None => (None, Cached::default()),
+        Some(Ok((cache, cached))) => (Some(cache), cached),
+        Some(Err(error)) if config.cache_required => return Err(error.into()),
+        Some(Err(error)) => {
+            cache_errors.push(format!("{error}; going on without the cache"));
+            (None, Cached::default())
+        }
     };
     let resolver = Arc::new(Resolver::new(
         config.bootstrap.clone(),
@@ -142,7 +155,8 @@ pub fn analyse(
         data.malformed,
         resolver.queries_sent(),
     );
-    report.cache_errors = resolver.cache_errors();
+    cache_errors.extend(resolver.cache_errors());
+    report.cache_errors = cache_errors;
     report.stages = summary.stages;
     Ok(report)
 }

@@ -205,6 +205,7 @@ impl World {
             },
             cache,
             cache_ttl: Duration::from_secs(3600),
+            cache_required: true,
             max_referrals: 5,
         }
     }
