@@ -41,6 +41,7 @@ pub mod formats;
 pub mod geodesy;
 pub mod geomag_format;
 mod grid;
+pub mod lanes;
 pub mod legendre;
 mod model;
 mod notation;

@@ -64,8 +64,9 @@ impl Position {
         altitude_km: f64,
         coordinates: Coordinates,
     ) -> Result<Self, InputError> {
-        check_latitude(latitude_deg, &latitude_deg.to_string())?;
-        let longitude_deg = normalize_longitude(longitude_deg, &longitude_deg.to_string())?;
+        // Text for the error message is made only when there is an error.
+        check_latitude(latitude_deg, || latitude_deg.to_string())?;
+        let longitude_deg = normalize_longitude(longitude_deg, || longitude_deg.to_string())?;
         let altitude = |reason: &str| InputError::Altitude {
             input: format!("{altitude_km} km"),
             reason: reason.to_string(),
@@ -94,10 +95,10 @@ impl Position {
     }
 }
 
-fn check_latitude(value: f64, input: &str) -> Result<f64, InputError> {
+fn check_latitude(value: f64, input: impl FnOnce() -> String) -> Result<f64, InputError> {
     if !value.is_finite() || !(-90.0..=90.0).contains(&value) {
         return Err(InputError::Latitude {
-            input: input.to_string(),
+            input: input(),
             reason: "out of range".into(),
         });
     }
@@ -105,10 +106,10 @@ fn check_latitude(value: f64, input: &str) -> Result<f64, InputError> {
 }
 
 /// Folds 0–360 (and −180–180) longitudes into (−180, 180].
-fn normalize_longitude(value: f64, input: &str) -> Result<f64, InputError> {
+fn normalize_longitude(value: f64, input: impl FnOnce() -> String) -> Result<f64, InputError> {
     if !value.is_finite() || !(-180.0..=360.0).contains(&value) {
         return Err(InputError::Longitude {
-            input: input.to_string(),
+            input: input(),
             reason: "out of range".into(),
         });
     }
@@ -123,7 +124,7 @@ pub fn parse_latitude(input: &str) -> Result<f64, InputError> {
         reason,
     };
     let value = parse_angle(input, ('N', 'S')).map_err(error)?;
-    check_latitude(value, input)
+    check_latitude(value, || input.to_string())
 }
 
 /// Parses a longitude (same forms, `E`/`W`; 0–360 accepted), returning
@@ -134,7 +135,7 @@ pub fn parse_longitude(input: &str) -> Result<f64, InputError> {
         reason,
     };
     let value = parse_angle(input, ('E', 'W')).map_err(error)?;
-    normalize_longitude(value, input)
+    normalize_longitude(value, || input.to_string())
 }
 
 /// Signed degrees from decimal or degree-minute-second text with an

@@ -96,3 +96,51 @@ fn grid_specs_are_checked() {
     assert_eq!(GridSpec::global(0.25).unwrap().longitude_count(), 1441);
     assert_eq!(GridSpec::global(0.25).unwrap().latitude_count(), 721);
 }
+
+#[test]
+fn lane_batches_equal_points_on_random_points_and_poles() {
+    let mut state = 42u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for builtin in BuiltinModel::ALL {
+        let model = builtin.model();
+        let mut positions: Vec<Position> = (0..203)
+            .map(|_| {
+                Position::geodetic(
+                    180.0 * next() - 90.0,
+                    360.0 * next() - 180.0,
+                    1600.0 * next(),
+                )
+                .unwrap()
+            })
+            .collect();
+        for (lat, lon) in [
+            (90.0, 0.0),
+            (-90.0, 45.0),
+            (0.0, 180.0),
+            (0.0, -180.0),
+            (89.999_999, 10.0),
+        ] {
+            positions.push(Position::geodetic(lat, lon, 0.0).unwrap());
+        }
+        positions.push(Position::geocentric(45.0, 10.0, 7000.0).unwrap());
+        let mut evaluator = magvar_core::Evaluator::new(model);
+        let mut batch = Vec::new();
+        evaluator.elements_many(&positions, 2027.7, &mut batch);
+        assert_eq!(batch.len(), positions.len());
+        let parallel = model.elements_at_points(&positions, 2027.7);
+        for (i, position) in positions.iter().enumerate() {
+            let reference = evaluator.elements(position, 2027.7);
+            assert_same(
+                &batch[i],
+                &reference,
+                &format!("{} point {i} {position:?}", model.name()),
+            );
+            assert_same(&parallel[i], &reference, &format!("parallel point {i}"));
+        }
+    }
+}

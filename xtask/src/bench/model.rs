@@ -46,7 +46,19 @@ fn single_thread<T: Send>(work: impl FnOnce() -> T + Send) -> T {
         .install(work)
 }
 
+/// The batch API (lane kernel), one thread.
 fn magvar_points_rate(model: &MagneticModel, positions: &[Position]) -> f64 {
+    let mut evaluator = Evaluator::new(model);
+    let mut out = Vec::with_capacity(positions.len());
+    measure(positions.len(), MIN_TIME, || {
+        out.clear();
+        evaluator.elements_many(positions, year(), &mut out);
+        black_box(&out);
+    })
+}
+
+/// The reference single-point path, one point at a time.
+fn magvar_pointwise_rate(model: &MagneticModel, positions: &[Position]) -> f64 {
     let mut evaluator = Evaluator::new(model);
     measure(positions.len(), MIN_TIME, || {
         for p in positions {
@@ -96,6 +108,23 @@ pub fn run() -> Vec<Workload> {
         "points",
         ours,
         Some(("world_magnetic_model", peer)),
+    ));
+    out.push(Workload::new(
+        SUITE,
+        "random-wmm2025-pointwise",
+        "points",
+        magvar_pointwise_rate(wmm, &positions),
+        Some(("world_magnetic_model", peer)),
+    ));
+    let both_cores = measure(positions.len(), MIN_TIME, || {
+        black_box(wmm.elements_at_points(&positions, year()));
+    });
+    out.push(Workload::new(
+        SUITE,
+        format!("random-wmm2025-{}threads", rayon::current_num_threads()),
+        "points",
+        both_cores,
+        Some(("magvar-1-thread", ours)),
     ));
     out.push(Workload::new(
         SUITE,
