@@ -73,9 +73,18 @@ pub struct Suite {
 /// Every suite, in the order `cargo xtask bench` (no names) runs them.
 /// Add a suite by adding its module above and one line here.
 pub const SUITES: &[Suite] = &[
-    Suite { name: "model", run: model::run },
-    Suite { name: "pdf", run: pdf::run },
-    Suite { name: "pipeline", run: pipeline::run },
+    Suite {
+        name: "model",
+        run: model::run,
+    },
+    Suite {
+        name: "pdf",
+        run: pdf::run,
+    },
+    Suite {
+        name: "pipeline",
+        run: pipeline::run,
+    },
 ];
 
 /// Runs the named suites (all when `names` is empty) and prints a table,
