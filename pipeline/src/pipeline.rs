@@ -366,6 +366,8 @@ impl<T: Send + 'static> Pipeline<T> {
 pub struct CancelHandle(Arc<Shared>);
 
 impl CancelHandle {
+    /// Cancels the run. A source blocked inside its own `next()` (reading
+    /// a pipe, say) notices only when that call returns.
     pub fn cancel(&self) {
         self.0.cancel();
     }
@@ -412,6 +414,11 @@ impl<T> Running<T> {
 
     pub fn metrics(&self) -> Metrics {
         Metrics(Arc::clone(&self.shared))
+    }
+
+    /// True once a fatal error has been recorded (the outputs then end soon).
+    pub fn has_failed(&self) -> bool {
+        self.shared.has_failed()
     }
 
     /// Ends the run and reports how: the first fatal error (with its stage)
@@ -466,12 +473,5 @@ impl<T> Iterator for Running<T> {
 impl<T> Drop for Running<T> {
     fn drop(&mut self) {
         self.shutdown();
-    }
-}
-
-impl<T> Running<T> {
-    /// True once a fatal error has been recorded (the outputs then end soon).
-    pub fn has_failed(&self) -> bool {
-        self.shared.has_failed()
     }
 }
