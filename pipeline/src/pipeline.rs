@@ -188,7 +188,7 @@ impl<T: Send + 'static> Pipeline<T> {
         self,
         spec: Stage<U>,
         work: F,
-        classify: fn(V) -> Result<U, BoxError>,
+        classify: impl Fn(V) -> Result<U, BoxError> + Copy + Send + 'static,
     ) -> Pipeline<U>
     where
         V: 'static,
@@ -280,7 +280,7 @@ impl<T: Send + 'static> Pipeline<T> {
                         &stage_name,
                         &worker_shared,
                         &metrics.workers[worker],
-                        move || Box::new(work(inputs).into_iter()),
+                        move || work(inputs).into_iter(),
                         classify,
                         error_if,
                         output,

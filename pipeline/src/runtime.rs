@@ -374,11 +374,11 @@ pub(crate) fn send_counted<M>(tx: &Sender<M>, message: M, counters: &WorkerCount
 /// One worker's life: runs the stage function over its inputs and passes
 /// each output on. `classify` separates outputs from fatal errors. A panic
 /// anywhere in the stage function is caught and reported as the stage's.
-pub(crate) fn run_worker<V, U>(
+pub(crate) fn run_worker<V, U, I: Iterator<Item = V>>(
     stage: &str,
     shared: &Shared,
     counters: &WorkerCounters,
-    outputs: impl FnOnce() -> Box<dyn Iterator<Item = V>>,
+    outputs: impl FnOnce() -> I,
     classify: impl Fn(V) -> Result<U, BoxError>,
     error_if: Option<fn(&U) -> bool>,
     out: Output<U>,
