@@ -96,7 +96,7 @@ impl World {
             let answer = "inetnum: 192.0.2.0 - 192.0.2.255\r\norg-name: Slow Org\r\n".to_string();
             if attempt == 0 {
                 // Longer than the client's timeout: the retry succeeds.
-                Reply::Slow(Duration::from_secs(6), answer)
+                Reply::Slow(Duration::from_secs(12), answer)
             } else {
                 Reply::Text(answer)
             }
@@ -196,7 +196,7 @@ impl World {
             workers: 8,
             bootstrap: Server::parse(&self.iana.address()).unwrap(),
             client: ClientConfig {
-                timeout: Duration::from_secs(2),
+                timeout: Duration::from_secs(4),
                 retries: 2,
                 backoff: Duration::from_millis(10),
                 per_server: 4,
