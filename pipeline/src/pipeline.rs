@@ -5,7 +5,7 @@ use crate::metrics::{StageMetrics, StageSnapshot, bump_output};
 use crate::runtime::{
     InlineStage, Inputs, Output, Shared, Tagged, Window, lock, reorder, run_worker, send_counted,
 };
-use crossbeam_channel::{Receiver, bounded};
+use crossbeam_channel::{Receiver, Sender, bounded};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -65,6 +65,14 @@ pub(crate) struct Launch {
 pub(crate) enum Upstream<T> {
     Queue(Receiver<(u64, T)>),
     Inline(Box<dyn Iterator<Item = T>>),
+}
+
+/// Where a stage's workers send their outputs.
+enum Destination<U> {
+    /// Unordered: the next queue.
+    Queue(Sender<(u64, U)>),
+    /// Ordered: the stage's reorderer, and the window it gives permits back to.
+    Reorderer(Arc<Window>, Sender<Tagged<U>>),
 }
 
 /// Builds the upstream part of the pipeline; the argument is the capacity of
@@ -230,9 +238,9 @@ impl<T: Send + 'static> Pipeline<T> {
                 Upstream::Queue(rx) => rx,
             };
             let (tx, rx) = bounded(out_capacity);
-            // The original senders (`tx`, `raw_tx`) drop when this closure
-            // returns, so queues close once the last worker is done.
-            let (ordering, tx) = match launch.window {
+            // The original sender in `destination` drops when this closure
+            // returns, so the queue closes once the last worker is done.
+            let destination = match launch.window {
                 Some(window) => {
                     let window = Window::new(window);
                     let (raw_tx, raw_rx) = bounded::<Tagged<U>>(out_capacity.max(workers));
@@ -240,22 +248,21 @@ impl<T: Send + 'static> Pipeline<T> {
                     shared.spawn(&format!("{name}-reorder"), 0, move || {
                         reorder(raw_rx, tx, reorder_window)
                     });
-                    (Some((window, raw_tx)), None)
+                    Destination::Reorderer(window, raw_tx)
                 }
-                None => (None, Some(tx)),
+                None => Destination::Queue(tx),
             };
             for worker in 0..workers {
                 let rx = input.clone();
                 // Ordered mode: where this worker's input numbers and
                 // "input finished" markers go.
-                let (output, order) = match (&ordering, &tx) {
-                    (Some((window, raw_tx)), _) => {
+                let (output, order) = match &destination {
+                    Destination::Reorderer(window, raw_tx) => {
                         let current = Arc::new(AtomicU64::new(0));
                         let order = (Arc::clone(window), raw_tx.clone(), Arc::clone(&current));
                         (Output::Tagged(raw_tx.clone(), current), Some(order))
                     }
-                    (None, Some(tx)) => (Output::Direct(tx.clone()), None),
-                    (None, None) => unreachable!("unordered stages always have a direct queue"),
+                    Destination::Queue(tx) => (Output::Direct(tx.clone()), None),
                 };
                 let work = Arc::clone(&work);
                 let worker_shared = Arc::clone(shared);
