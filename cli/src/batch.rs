@@ -7,8 +7,8 @@ use crate::model_error;
 use clap::{Args, ValueEnum};
 use magvar_core::geomag_format::{self, GEOMAG_HEADER};
 use magvar_core::{
-    DatePolicy, Evaluator, FieldReport, MagneticModel, ModelChoice, Position,
-    parse_altitude_with_default, parse_date, parse_latitude, parse_longitude,
+    DatePolicy, Evaluator, FieldReport, ModelChoice, Position, parse_altitude_with_default,
+    parse_date, parse_latitude, parse_longitude,
 };
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -100,11 +100,13 @@ struct Settings {
     default_year: f64,
     default_altitude_km: f64,
     altitude_unit: magvar_core::AltitudeUnit,
+    /// Only geomag output needs the 1-year-later evaluation.
+    geomag_output: bool,
 }
 
 pub fn run(args: BatchArgs, config: &Config) -> CliResult {
     let usage = |e: magvar_core::InputError| CliError::Usage(e.to_string());
-    let settings = Settings {
+    let mut settings = Settings {
         choice: ModelChoice::parse(config.model_or(args.model.as_deref())).map_err(model_error)?,
         policy: if args.extrapolate {
             DatePolicy::Extrapolate
@@ -115,6 +117,7 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
         default_altitude_km: parse_altitude_with_default(&args.alt, config.altitude_unit())
             .map_err(usage)?,
         altitude_unit: config.altitude_unit(),
+        geomag_output: false,
     };
     let input_name = if args.input == "-" {
         "<stdin>".to_string()
@@ -144,6 +147,7 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
         InputFormat::Csv => OutputFormat::Csv,
         InputFormat::Geomag => OutputFormat::Geomag,
     });
+    settings.geomag_output = output_format == OutputFormat::Geomag;
     let writer: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::fs::File::create(path).map_err(|e| {
             CliError::Usage(format!("cannot write output file {}: {e}", path.display()))
@@ -194,36 +198,6 @@ struct RowResult {
     outcome: Result<FieldReport, String>,
     /// geomag output: the five input tokens and the line itself.
     geomag: Option<Result<String, String>>,
-}
-
-/// One evaluator per model a chunk meets (auto may switch models by date).
-#[derive(Default)]
-struct Evaluators<'m>(Vec<Evaluator<'m>>);
-
-impl<'m> Evaluators<'m> {
-    fn for_model(&mut self, model: &'m MagneticModel) -> &mut Evaluator<'m> {
-        let index = match self.0.iter().position(|e| std::ptr::eq(e.model(), model)) {
-            Some(index) => index,
-            None => {
-                self.0.push(Evaluator::new(model));
-                self.0.len() - 1
-            }
-        };
-        &mut self.0[index]
-    }
-}
-
-fn evaluate<'m>(
-    settings: &'m Settings,
-    evaluators: &mut Evaluators<'m>,
-    position: &Position,
-    year: f64,
-) -> Result<FieldReport, String> {
-    let model = settings.choice.model_for(year);
-    evaluators
-        .for_model(model)
-        .field(position, year, settings.policy)
-        .map_err(|e| e.to_string())
 }
 
 fn run_geomag(
@@ -355,21 +329,7 @@ fn run_csv(
             }
         }
         if chunk.len() == CHUNK_ROWS || (done && !chunk.is_empty()) {
-            let results: Vec<RowResult> = chunk
-                .par_iter()
-                .map_init(
-                    Evaluators::default,
-                    |evaluators, (line, record)| match record {
-                        Ok(record) => csv_row(settings, evaluators, &columns, *line, record),
-                        Err(message) => RowResult {
-                            line: *line,
-                            input_fields: Vec::new(),
-                            outcome: Err(message.clone()),
-                            geomag: None,
-                        },
-                    },
-                )
-                .collect();
+            let results = csv_chunk(settings, &columns, &chunk);
             failures += sink.write_rows(&results, input_name)?;
             progress.advance(results.len());
             chunk.clear();
@@ -380,63 +340,134 @@ fn run_csv(
     }
 }
 
-fn csv_row<'m>(
-    settings: &'m Settings,
-    evaluators: &mut Evaluators<'m>,
+/// A chunk of CSV records: fields parsed in parallel, rows grouped by
+/// date so that each group goes through the lane kernel at once (a track
+/// or a survey usually has one date, or a few), then reassembled in order.
+fn csv_chunk(
+    settings: &Settings,
     columns: &CsvColumns,
-    line: u64,
-    record: &csv::StringRecord,
-) -> RowResult {
-    let field = |i: usize| record.get(i).unwrap_or("").trim();
-    let outcome = (|| {
-        let latitude = parse_latitude(field(columns.latitude)).map_err(|e| e.to_string())?;
-        let longitude = parse_longitude(field(columns.longitude)).map_err(|e| e.to_string())?;
-        let altitude_km = match columns.altitude {
-            Some((i, _)) if field(i).is_empty() => settings.default_altitude_km,
-            Some((i, true)) => {
-                parse_altitude_with_default(field(i), magvar_core::AltitudeUnit::Kilometres)
-                    .map_err(|e| e.to_string())?
+    chunk: &[(u64, Result<csv::StringRecord, String>)],
+) -> Vec<RowResult> {
+    let parsed: Vec<Result<(Position, f64), String>> = chunk
+        .par_iter()
+        .map(|(_, record)| match record {
+            Ok(record) => parse_csv_point(settings, columns, record),
+            Err(message) => Err(message.clone()),
+        })
+        .collect();
+    let mut by_year: Vec<(u64, Vec<usize>)> = Vec::new();
+    for (index, point) in parsed.iter().enumerate() {
+        if let Ok((_, year)) = point {
+            let key = year.to_bits();
+            match by_year.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, rows)) => rows.push(index),
+                None => by_year.push((key, vec![index])),
             }
-            Some((i, false)) => parse_altitude_with_default(field(i), settings.altitude_unit)
-                .map_err(|e| e.to_string())?,
-            None => settings.default_altitude_km,
-        };
-        let year = match columns.date {
-            Some(i) if !field(i).is_empty() => parse_date(field(i)).map_err(|e| e.to_string())?,
-            _ => settings.default_year,
-        };
-        let position =
-            Position::geodetic(latitude, longitude, altitude_km).map_err(|e| e.to_string())?;
-        evaluate(settings, evaluators, &position, year)
-    })();
-    let geomag = Some(outcome.as_ref().map_err(Clone::clone).and_then(|report| {
-        let tokens = vec![
-            format!("{}", report.date),
-            "D".to_string(),
-            format!("K{}", report.altitude_km),
-            format!("{}", report.latitude_deg),
-            format!("{}", report.longitude_deg),
-        ];
-        let row = geomag_format::GeomagRow {
-            tokens: tokens.clone(),
-            year: report.date,
-            position: Position::geodetic(
-                report.latitude_deg,
-                report.longitude_deg,
-                report.altitude_km,
-            )
-            .map_err(|e| e.to_string())?,
-        };
-        geomag_format::evaluate(&settings.choice, &row, settings.policy)
-            .map(|(now, next)| geomag_format::format_line(&tokens, &now.elements, &next))
-            .map_err(|e| e.to_string())
-    }));
-    RowResult {
-        line,
-        input_fields: record.iter().map(str::to_string).collect(),
-        outcome,
-        geomag,
+        }
     }
+    let mut outcomes: Vec<Option<Result<FieldReport, String>>> = vec![None; chunk.len()];
+    for (key, rows) in by_year {
+        let year = f64::from_bits(key);
+        let model = settings.choice.model_for(year);
+        let positions: Vec<Position> = rows
+            .iter()
+            .filter_map(|&i| parsed[i].as_ref().ok().map(|(p, _)| *p))
+            .collect();
+        let reports: Vec<Result<FieldReport, String>> = positions
+            .par_chunks(512)
+            .map_init(
+                || Evaluator::new(model),
+                |evaluator, group| match evaluator.reports_many(group, year, settings.policy) {
+                    Ok(reports) => reports.into_iter().map(Ok).collect(),
+                    Err(error) => vec![Err(error.to_string()); group.len()],
+                },
+            )
+            .flatten()
+            .collect();
+        for (index, report) in rows.into_iter().zip(reports) {
+            outcomes[index] = Some(report);
+        }
+    }
+    chunk
+        .iter()
+        .zip(parsed)
+        .zip(outcomes)
+        .map(|(((line, record), point), outcome)| {
+            let outcome = match (point, outcome) {
+                (Err(message), _) => Err(message),
+                (Ok(_), Some(outcome)) => outcome,
+                (Ok(_), None) => Err("internal error: row not evaluated".to_string()),
+            };
+            let geomag = settings
+                .geomag_output
+                .then(|| geomag_line(settings, &outcome));
+            RowResult {
+                line: *line,
+                input_fields: record
+                    .as_ref()
+                    .map(|r| r.iter().map(str::to_string).collect())
+                    .unwrap_or_default(),
+                outcome,
+                geomag,
+            }
+        })
+        .collect()
+}
+
+/// A CSV row's position and date, or why it has none.
+fn parse_csv_point(
+    settings: &Settings,
+    columns: &CsvColumns,
+    record: &csv::StringRecord,
+) -> Result<(Position, f64), String> {
+    let field = |i: usize| record.get(i).unwrap_or("").trim();
+    let latitude = parse_latitude(field(columns.latitude)).map_err(|e| e.to_string())?;
+    let longitude = parse_longitude(field(columns.longitude)).map_err(|e| e.to_string())?;
+    let altitude_km = match columns.altitude {
+        Some((i, _)) if field(i).is_empty() => settings.default_altitude_km,
+        Some((i, true)) => {
+            parse_altitude_with_default(field(i), magvar_core::AltitudeUnit::Kilometres)
+                .map_err(|e| e.to_string())?
+        }
+        Some((i, false)) => parse_altitude_with_default(field(i), settings.altitude_unit)
+            .map_err(|e| e.to_string())?,
+        None => settings.default_altitude_km,
+    };
+    let year = match columns.date {
+        Some(i) if !field(i).is_empty() => parse_date(field(i)).map_err(|e| e.to_string())?,
+        _ => settings.default_year,
+    };
+    let position =
+        Position::geodetic(latitude, longitude, altitude_km).map_err(|e| e.to_string())?;
+    Ok((position, year))
+}
+
+/// geomag 7.0's line for a CSV row (geomag output of CSV input).
+fn geomag_line(
+    settings: &Settings,
+    outcome: &Result<FieldReport, String>,
+) -> Result<String, String> {
+    let report = outcome.as_ref().map_err(Clone::clone)?;
+    let tokens = vec![
+        format!("{}", report.date),
+        "D".to_string(),
+        format!("K{}", report.altitude_km),
+        format!("{}", report.latitude_deg),
+        format!("{}", report.longitude_deg),
+    ];
+    let row = geomag_format::GeomagRow {
+        tokens: tokens.clone(),
+        year: report.date,
+        position: Position::geodetic(
+            report.latitude_deg,
+            report.longitude_deg,
+            report.altitude_km,
+        )
+        .map_err(|e| e.to_string())?,
+    };
+    geomag_format::evaluate(&settings.choice, &row, settings.policy)
+        .map(|(now, next)| geomag_format::format_line(&tokens, &now.elements, &next))
+        .map_err(|e| e.to_string())
 }
 
 /// Writes records in the chosen format.
@@ -477,54 +508,36 @@ impl Sink {
                         .to_vec()
                 });
                 fields.extend(OUTPUT_KEYS.iter().map(|k| k.to_string()));
-                write_csv_line(&mut self.writer, &fields)
+                let mut line = Vec::new();
+                for (i, field) in fields.iter().enumerate() {
+                    write_csv_field(&mut line, field, i == 0);
+                }
+                line.push(b'\n');
+                self.writer.write_all(&line)
             }
             OutputFormat::Jsonl => Ok(()),
         }
     }
 
     /// Writes a chunk; reports failed rows on stderr. Returns how many failed.
+    /// Writes a chunk; reports failed rows on stderr. Returns how many
+    /// failed. Rows are rendered to text in parallel (number formatting is
+    /// most of an output row's cost), then written in order.
     fn write_rows(&mut self, rows: &[RowResult], input_name: &str) -> Result<usize, CliError> {
         let io = |e: std::io::Error| CliError::Failed(format!("cannot write output: {e}"));
         self.write_header().map_err(io)?;
+        let (format, header) = (self.format, self.input_header.as_deref());
+        let rendered: Vec<Vec<u8>> = rows
+            .par_iter()
+            .map(|row| render_row(format, header, row))
+            .collect();
         let mut failures = 0;
-        for row in rows {
+        for (row, text) in rows.iter().zip(&rendered) {
             if let Err(message) = &row.outcome {
                 eprintln!("{input_name}:{}: {message}", row.line);
                 failures += 1;
             }
-            match self.format {
-                OutputFormat::Geomag => match &row.geomag {
-                    Some(Ok(line)) => writeln!(self.writer, "{line}"),
-                    _ => {
-                        let message = row
-                            .outcome
-                            .as_ref()
-                            .err()
-                            .cloned()
-                            .or_else(|| row.geomag.clone().and_then(Result::err))
-                            .unwrap_or_default();
-                        writeln!(
-                            self.writer,
-                            "{} ERROR: {message}",
-                            row.input_fields.join(" ")
-                        )
-                    }
-                },
-                OutputFormat::Csv => {
-                    let mut fields = row.input_fields.clone();
-                    if let Some(header) = &self.input_header {
-                        fields.resize(header.len(), String::new());
-                    }
-                    fields.extend(output_values(&row.outcome));
-                    write_csv_line(&mut self.writer, &fields)
-                }
-                OutputFormat::Jsonl => {
-                    let object = json_record(self.input_header.as_deref(), row);
-                    writeln!(self.writer, "{object}")
-                }
-            }
-            .map_err(io)?;
+            self.writer.write_all(text).map_err(io)?;
         }
         Ok(failures)
     }
@@ -535,67 +548,112 @@ impl Sink {
     }
 }
 
-/// The output keys' values as CSV text (empty where undefined or failed).
-fn output_values(outcome: &Result<FieldReport, String>) -> Vec<String> {
+/// One output record as text, newline included.
+fn render_row(format: OutputFormat, header: Option<&[String]>, row: &RowResult) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    // Writing into a Vec cannot fail.
+    let _ = match format {
+        OutputFormat::Geomag => match &row.geomag {
+            Some(Ok(line)) => writeln!(out, "{line}"),
+            _ => {
+                let message = row
+                    .outcome
+                    .as_ref()
+                    .err()
+                    .cloned()
+                    .or_else(|| row.geomag.clone().and_then(Result::err))
+                    .unwrap_or_default();
+                writeln!(out, "{} ERROR: {message}", row.input_fields.join(" "))
+            }
+        },
+        OutputFormat::Csv => {
+            let width = header.map_or(row.input_fields.len(), <[String]>::len);
+            for i in 0..width {
+                write_csv_field(
+                    &mut out,
+                    row.input_fields.get(i).map_or("", String::as_str),
+                    i == 0,
+                );
+            }
+            write_output_values(&mut out, &row.outcome, width == 0);
+            out.push(b'\n');
+            Ok(())
+        }
+        OutputFormat::Jsonl => writeln!(out, "{}", json_record(header, row)),
+    };
+    out
+}
+
+/// The output keys' values as CSV fields (empty where undefined or failed).
+fn write_output_values(out: &mut Vec<u8>, outcome: &Result<FieldReport, String>, first: bool) {
+    let mut numbers = ryu::Buffer::new();
+    let mut number = |out: &mut Vec<u8>, value: Option<f64>| {
+        out.push(b',');
+        if let Some(v) = value.filter(|v| v.is_finite()) {
+            out.extend_from_slice(numbers.format_finite(v).as_bytes());
+        }
+    };
     match outcome {
         Err(message) => {
-            let mut values = vec![String::new(); OUTPUT_KEYS.len() - 1];
-            values.push(message.clone());
-            values
+            for i in 0..OUTPUT_KEYS.len() - 1 {
+                if i > 0 || !first {
+                    out.push(b',');
+                }
+            }
+            write_csv_field(out, message, false);
         }
         Ok(report) => {
+            write_csv_field(out, &report.model, first);
             let e = &report.elements;
-            let mut values = vec![
-                report.model.clone(),
-                report.date.to_string(),
-                report.latitude_deg.to_string(),
-                report.longitude_deg.to_string(),
-                report.altitude_km.to_string(),
-                match report.coordinates {
-                    magvar_core::Coordinates::Geodetic => "geodetic".into(),
-                    magvar_core::Coordinates::Geocentric => "geocentric".into(),
-                },
-            ];
-            values.extend(
-                [
-                    e.declination_deg,
-                    e.inclination_deg,
-                    e.horizontal_nt,
-                    e.north_nt,
-                    e.east_nt,
-                    e.down_nt,
-                    e.total_nt,
-                ]
-                .map(|v| v.to_string()),
-            );
-            values.push(
-                e.grid_variation_deg
-                    .map(|v| v.to_string())
-                    .unwrap_or_default(),
-            );
-            values.extend(
-                [
-                    e.declination_deg_per_year,
-                    e.inclination_deg_per_year,
-                    e.horizontal_nt_per_year,
-                    e.north_nt_per_year,
-                    e.east_nt_per_year,
-                    e.down_nt_per_year,
-                    e.total_nt_per_year,
-                ]
-                .map(|v| v.to_string()),
-            );
-            values.push(
-                report
-                    .warnings
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            );
-            values.push(String::new());
-            values
+            for value in [
+                report.date,
+                report.latitude_deg,
+                report.longitude_deg,
+                report.altitude_km,
+            ] {
+                number(out, Some(value));
+            }
+            out.extend_from_slice(match report.coordinates {
+                magvar_core::Coordinates::Geodetic => b",geodetic",
+                magvar_core::Coordinates::Geocentric => b",geocentric",
+            });
+            for value in [
+                Some(e.declination_deg),
+                Some(e.inclination_deg),
+                Some(e.horizontal_nt),
+                Some(e.north_nt),
+                Some(e.east_nt),
+                Some(e.down_nt),
+                Some(e.total_nt),
+                e.grid_variation_deg,
+                Some(e.declination_deg_per_year),
+                Some(e.inclination_deg_per_year),
+                Some(e.horizontal_nt_per_year),
+                Some(e.north_nt_per_year),
+                Some(e.east_nt_per_year),
+                Some(e.down_nt_per_year),
+                Some(e.total_nt_per_year),
+            ] {
+                number(out, value);
+            }
+            let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+            write_csv_field(out, &warnings.join("; "), false);
+            out.push(b',');
         }
+    }
+}
+
+/// One CSV field, quoted where it must be, preceded by a comma unless first.
+fn write_csv_field(out: &mut Vec<u8>, field: &str, first: bool) {
+    if !first {
+        out.push(b',');
+    }
+    if field.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend_from_slice(field.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field.as_bytes());
     }
 }
 
@@ -628,22 +686,6 @@ fn json_record(header: Option<&[String]>, row: &RowResult) -> serde_json::Value 
         }
     }
     serde_json::Value::Object(object)
-}
-
-fn write_csv_line(writer: &mut impl Write, fields: &[String]) -> std::io::Result<()> {
-    let mut first = true;
-    for field in fields {
-        if !first {
-            writer.write_all(b",")?;
-        }
-        first = false;
-        if field.contains([',', '"', '\n', '\r']) {
-            write!(writer, "\"{}\"", field.replace('"', "\"\""))?;
-        } else {
-            writer.write_all(field.as_bytes())?;
-        }
-    }
-    writer.write_all(b"\n")
 }
 
 /// A row counter on stderr, drawn only when stderr is a terminal.

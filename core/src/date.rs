@@ -69,6 +69,12 @@ pub fn parse_date(input: &str) -> Result<f64, InputError> {
         reason,
     };
     let text = input.trim();
+    if let Ok(value) = text.parse::<f64>() {
+        if !value.is_finite() || !(1.0..10_000.0).contains(&value) {
+            return Err(error("out of range".into()));
+        }
+        return Ok(value);
+    }
     if text.eq_ignore_ascii_case("today") || text.eq_ignore_ascii_case("now") {
         let (y, m, d) = today_utc();
         return decimal_year(y, m, d).map_err(error);

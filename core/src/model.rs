@@ -437,6 +437,37 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    /// Full reports for many points on one date, in order: the date is
+    /// checked once, the field comes from the lane kernel.
+    pub fn reports_many(
+        &mut self,
+        positions: &[Position],
+        year: f64,
+        policy: DatePolicy,
+    ) -> Result<Vec<FieldReport>, ModelError> {
+        let date_warning = self.model.check_date(year, policy)?;
+        let mut elements = Vec::with_capacity(positions.len());
+        self.elements_many(positions, year, &mut elements);
+        Ok(positions
+            .iter()
+            .zip(elements)
+            .map(|(position, elements)| {
+                let mut warnings: Vec<Warning> = date_warning.iter().cloned().collect();
+                warnings.extend(self.model.point_warnings(position, &elements));
+                FieldReport {
+                    model: self.model.name.clone(),
+                    date: year,
+                    latitude_deg: position.latitude_deg,
+                    longitude_deg: position.longitude_deg,
+                    altitude_km: position.altitude_km,
+                    coordinates: position.coordinates,
+                    elements,
+                    warnings,
+                }
+            })
+            .collect())
+    }
+
     /// The elements of a given expansion at `position` (for callers that
     /// shift coefficients in time themselves, such as geomag's 1-year
     /// differences).

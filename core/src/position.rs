@@ -145,6 +145,14 @@ fn parse_angle(input: &str, (positive, negative): (char, char)) -> Result<f64, S
     if text.is_empty() {
         return Err("empty".into());
     }
+    // Plain decimal degrees, the common case in files, take no other work.
+    if let Ok(value) = text.parse::<f64>() {
+        return if value.is_finite() {
+            Ok(value)
+        } else {
+            Err(format!("{text:?} is not a finite number"))
+        };
+    }
     let (text, hemisphere) = split_hemisphere(text);
     let sign = match hemisphere {
         None => 1.0,
