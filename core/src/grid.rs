@@ -238,13 +238,18 @@ impl MagneticModel {
     /// The elements at many points on one date, in parallel, in order.
     /// No validity check: call [`check_date`](Self::check_date) first.
     pub fn elements_at_points(&self, positions: &[Position], year: f64) -> Vec<MagneticElements> {
-        positions
-            .par_iter()
-            .with_min_len(256)
+        const CHUNK: usize = 2048;
+        let chunks: Vec<Vec<MagneticElements>> = positions
+            .par_chunks(CHUNK)
             .map_init(
                 || Evaluator::new(self),
-                |evaluator, position| evaluator.elements(position, year),
+                |evaluator, chunk| {
+                    let mut out = Vec::with_capacity(chunk.len());
+                    evaluator.elements_many(chunk, year, &mut out);
+                    out
+                },
             )
-            .collect()
+            .collect();
+        chunks.concat()
     }
 }
