@@ -3,10 +3,11 @@
 use crate::config::Config;
 use crate::error::{CliError, CliResult};
 use crate::model_error;
+use crate::options::ModelOptions;
 use clap::Args;
 use magvar_core::{
-    DatePolicy, FieldReport, ModelChoice, Position, chart_line, format_degrees_minutes,
-    parse_altitude_with_default, parse_date, parse_latitude, parse_longitude,
+    FieldReport, Position, chart_line, format_degrees_minutes, parse_date, parse_latitude,
+    parse_longitude,
 };
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -24,20 +25,11 @@ pub struct AtArgs {
     /// Date: decimal year (2026.9), ISO date (2026-11-25) or today.
     #[arg(long, default_value = "today")]
     pub date: String,
-    /// Altitude above the WGS-84 ellipsoid, with optional unit m|km|ft (bare
-    /// numbers: km, or the config's altitude_unit). With --geocentric: the
-    /// radius from Earth's centre.
-    #[arg(long, default_value = "0", allow_hyphen_values = true)]
-    pub alt: String,
-    /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
-    #[arg(long)]
-    pub model: Option<String>,
+    #[command(flatten)]
+    pub options: ModelOptions,
     /// LAT is geocentric and ALT the radius; components stay geocentric.
     #[arg(long)]
     pub geocentric: bool,
-    /// Compute outside the model's validity, with a warning, instead of failing.
-    #[arg(long)]
-    pub extrapolate: bool,
     /// Output format.
     #[arg(long, value_parser = ["text", "json"])]
     pub format: Option<String>,
@@ -48,20 +40,15 @@ pub fn run(args: AtArgs, config: &Config) -> CliResult {
     let latitude = parse_latitude(&args.latitude).map_err(usage)?;
     let longitude = parse_longitude(&args.longitude).map_err(usage)?;
     let year = parse_date(&args.date).map_err(usage)?;
-    let altitude_km =
-        parse_altitude_with_default(&args.alt, config.altitude_unit()).map_err(usage)?;
+    let altitude_km = args.options.altitude_km(config)?;
     let position = if args.geocentric {
         Position::geocentric(latitude, longitude, altitude_km)
     } else {
         Position::geodetic(latitude, longitude, altitude_km)
     }
     .map_err(usage)?;
-    let choice = ModelChoice::parse(config.model_or(args.model.as_deref())).map_err(model_error)?;
-    let policy = if args.extrapolate {
-        DatePolicy::Extrapolate
-    } else {
-        DatePolicy::Strict
-    };
+    let choice = args.options.choice(config)?;
+    let policy = args.options.policy();
     let report = choice
         .model_for(year)
         .field(&position, year, policy)

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::error::{CliError, CliResult};
 use crate::grid::{compute, open_output};
+use crate::options::ModelOptions;
 use clap::Args;
 use magvar_core::Element;
 use magvar_core::contours::{contour_lines, levels};
@@ -26,18 +27,11 @@ pub struct ContoursArgs {
     /// Date: decimal year, ISO date or today.
     #[arg(long, default_value = "today")]
     pub date: String,
-    /// Altitude above the WGS-84 ellipsoid (m|km|ft; bare numbers km).
-    #[arg(long, default_value = "0", allow_hyphen_values = true)]
-    pub alt: String,
-    /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
-    #[arg(long)]
-    pub model: Option<String>,
+    #[command(flatten)]
+    pub options: ModelOptions,
     /// declination (isogonic), inclination (isoclinic), total/horizontal/north/east/down (isodynamic), grid_variation.
     #[arg(long, default_value = "declination")]
     pub element: Element,
-    /// Compute outside the model's validity, with a warning.
-    #[arg(long)]
-    pub extrapolate: bool,
     /// Write here instead of standard output.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
@@ -58,9 +52,7 @@ pub fn run(args: ContoursArgs, config: &Config) -> CliResult {
         args.bbox.as_deref(),
         args.resolution,
         &args.date,
-        &args.alt,
-        args.model.as_deref(),
-        args.extrapolate,
+        &args.options,
         config,
     )?;
     let (lo, hi) = grid

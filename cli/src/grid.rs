@@ -3,10 +3,9 @@
 use crate::config::Config;
 use crate::error::{CliError, CliResult};
 use crate::model_error;
+use crate::options::ModelOptions;
 use clap::{Args, ValueEnum};
-use magvar_core::{
-    DatePolicy, Element, Grid, GridSpec, ModelChoice, parse_altitude_with_default, parse_date,
-};
+use magvar_core::{Element, Grid, GridSpec, parse_date};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,21 +34,14 @@ pub struct GridArgs {
     /// Date: decimal year, ISO date or today.
     #[arg(long, default_value = "today")]
     pub date: String,
-    /// Altitude above the WGS-84 ellipsoid (m|km|ft; bare numbers km).
-    #[arg(long, default_value = "0", allow_hyphen_values = true)]
-    pub alt: String,
-    /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
-    #[arg(long)]
-    pub model: Option<String>,
+    #[command(flatten)]
+    pub options: ModelOptions,
     /// The element: declination, inclination, horizontal, north, east, down, total, grid_variation.
     #[arg(long, default_value = "declination")]
     pub element: Element,
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: GridFormat,
-    /// Compute outside the model's validity, with a warning.
-    #[arg(long)]
-    pub extrapolate: bool,
     /// Write here instead of standard output.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
@@ -79,9 +71,7 @@ pub fn compute(
     bbox: Option<&str>,
     step: f64,
     date: &str,
-    alt: &str,
-    model: Option<&str>,
-    extrapolate: bool,
+    options: &ModelOptions,
     config: &Config,
 ) -> Result<(Grid, String, f64), CliError> {
     let usage = |e: magvar_core::InputError| CliError::Usage(e.to_string());
@@ -90,15 +80,13 @@ pub fn compute(
         None => GridSpec::global(step).map_err(usage)?,
     };
     let year = parse_date(date).map_err(usage)?;
-    let altitude_km = parse_altitude_with_default(alt, config.altitude_unit()).map_err(usage)?;
-    let choice = ModelChoice::parse(config.model_or(model)).map_err(model_error)?;
+    let altitude_km = options.altitude_km(config)?;
+    let choice = options.choice(config)?;
     let model = choice.model_for(year);
-    let policy = if extrapolate {
-        DatePolicy::Extrapolate
-    } else {
-        DatePolicy::Strict
-    };
-    if let Some(warning) = model.check_date(year, policy).map_err(model_error)? {
+    if let Some(warning) = model
+        .check_date(year, options.policy())
+        .map_err(model_error)?
+    {
         eprintln!("magvar: warning: {warning}");
     }
     Ok((
@@ -122,9 +110,7 @@ pub fn run(args: GridArgs, config: &Config) -> CliResult {
         args.bbox.as_deref(),
         args.step,
         &args.date,
-        &args.alt,
-        args.model.as_deref(),
-        args.extrapolate,
+        &args.options,
         config,
     )?;
     let mut out = open_output(args.output.as_ref())?;

@@ -10,6 +10,7 @@ mod error;
 mod form;
 mod grid;
 mod models;
+mod options;
 mod series;
 mod whois;
 

@@ -3,11 +3,9 @@
 use crate::config::Config;
 use crate::error::{CliError, CliResult};
 use crate::model_error;
+use crate::options::ModelOptions;
 use clap::{Args, ValueEnum};
-use magvar_core::{
-    DatePolicy, ModelChoice, Position, format_degrees_minutes, parse_altitude_with_default,
-    parse_date, parse_latitude, parse_longitude,
-};
+use magvar_core::{Position, format_degrees_minutes, parse_date, parse_latitude, parse_longitude};
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -36,15 +34,8 @@ pub struct SeriesArgs {
     /// Step in years.
     #[arg(long, default_value = "1")]
     pub step: f64,
-    /// Altitude above the WGS-84 ellipsoid (m|km|ft; bare numbers km).
-    #[arg(long, default_value = "0", allow_hyphen_values = true)]
-    pub alt: String,
-    /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
-    #[arg(long)]
-    pub model: Option<String>,
-    /// Compute dates outside a model's validity, with a warning.
-    #[arg(long)]
-    pub extrapolate: bool,
+    #[command(flatten)]
+    pub options: ModelOptions,
     #[arg(long, value_enum, default_value = "text")]
     pub format: SeriesFormat,
 }
@@ -53,10 +44,9 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
     let usage = |e: magvar_core::InputError| CliError::Usage(e.to_string());
     let latitude = parse_latitude(&args.latitude).map_err(usage)?;
     let longitude = parse_longitude(&args.longitude).map_err(usage)?;
-    let altitude_km =
-        parse_altitude_with_default(&args.alt, config.altitude_unit()).map_err(usage)?;
+    let altitude_km = args.options.altitude_km(config)?;
     let position = Position::geodetic(latitude, longitude, altitude_km).map_err(usage)?;
-    let choice = ModelChoice::parse(config.model_or(args.model.as_deref())).map_err(model_error)?;
+    let choice = args.options.choice(config)?;
     let from = match &args.from {
         Some(text) => parse_date(text).map_err(usage)?,
         None => choice.valid_years().0,
@@ -79,11 +69,7 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
             "{count} rows: use a larger --step"
         )));
     }
-    let policy = if args.extrapolate {
-        DatePolicy::Extrapolate
-    } else {
-        DatePolicy::Strict
-    };
+    let policy = args.options.policy();
     let mut reports = Vec::with_capacity(count);
     for i in 0..count {
         let year = from + i as f64 * args.step;

@@ -312,6 +312,29 @@ impl MagneticModel {
         Evaluator::new(self).field(position, year, policy)
     }
 
+    /// The report of computed elements, with the date's warning (if any)
+    /// and the position's.
+    fn report(
+        &self,
+        position: &Position,
+        year: f64,
+        elements: MagneticElements,
+        date_warning: Option<&Warning>,
+    ) -> FieldReport {
+        let mut warnings: Vec<Warning> = date_warning.into_iter().cloned().collect();
+        warnings.extend(self.point_warnings(position, &elements));
+        FieldReport {
+            model: self.name.clone(),
+            date: year,
+            latitude_deg: position.latitude_deg,
+            longitude_deg: position.longitude_deg,
+            altitude_km: position.altitude_km,
+            coordinates: position.coordinates,
+            elements,
+            warnings,
+        }
+    }
+
     /// Warnings that depend on the position and result, not the date.
     fn point_warnings(&self, position: &Position, elements: &MagneticElements) -> Vec<Warning> {
         let mut warnings = Vec::new();
@@ -369,18 +392,9 @@ impl<'m> Evaluator<'m> {
     ) -> Result<FieldReport, ModelError> {
         let date_warning = self.model.check_date(year, policy)?;
         let elements = self.elements(position, year);
-        let mut warnings: Vec<Warning> = date_warning.into_iter().collect();
-        warnings.extend(self.model.point_warnings(position, &elements));
-        Ok(FieldReport {
-            model: self.model.name.clone(),
-            date: year,
-            latitude_deg: position.latitude_deg,
-            longitude_deg: position.longitude_deg,
-            altitude_km: position.altitude_km,
-            coordinates: position.coordinates,
-            elements,
-            warnings,
-        })
+        Ok(self
+            .model
+            .report(position, year, elements, date_warning.as_ref()))
     }
 
     /// The elements alone, without validity checks or warnings.
@@ -452,18 +466,8 @@ impl<'m> Evaluator<'m> {
             .iter()
             .zip(elements)
             .map(|(position, elements)| {
-                let mut warnings: Vec<Warning> = date_warning.iter().cloned().collect();
-                warnings.extend(self.model.point_warnings(position, &elements));
-                FieldReport {
-                    model: self.model.name.clone(),
-                    date: year,
-                    latitude_deg: position.latitude_deg,
-                    longitude_deg: position.longitude_deg,
-                    altitude_km: position.altitude_km,
-                    coordinates: position.coordinates,
-                    elements,
-                    warnings,
-                }
+                self.model
+                    .report(position, year, elements, date_warning.as_ref())
             })
             .collect())
     }

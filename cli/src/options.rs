@@ -1,0 +1,43 @@
+//! Options shared by the commands that evaluate the field.
+
+use crate::config::Config;
+use crate::error::CliError;
+use crate::model_error;
+use clap::Args;
+use magvar_core::{DatePolicy, ModelChoice, parse_altitude_with_default};
+
+/// Altitude, model and date policy: the same flags, meaning and errors in
+/// `at`, `grid`, `contours` and `series`.
+#[derive(Debug, Args)]
+pub struct ModelOptions {
+    /// Altitude above the WGS-84 ellipsoid, with optional unit m|km|ft (bare
+    /// numbers: km, or the config's altitude_unit). With --geocentric: the
+    /// radius from Earth's centre.
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
+    pub alt: String,
+    /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Compute outside the model's validity, with a warning, instead of failing.
+    #[arg(long)]
+    pub extrapolate: bool,
+}
+
+impl ModelOptions {
+    pub fn altitude_km(&self, config: &Config) -> Result<f64, CliError> {
+        parse_altitude_with_default(&self.alt, config.altitude_unit())
+            .map_err(|e| CliError::Usage(e.to_string()))
+    }
+
+    pub fn choice(&self, config: &Config) -> Result<ModelChoice, CliError> {
+        ModelChoice::parse(config.model_or(self.model.as_deref())).map_err(model_error)
+    }
+
+    pub fn policy(&self) -> DatePolicy {
+        if self.extrapolate {
+            DatePolicy::Extrapolate
+        } else {
+            DatePolicy::Strict
+        }
+    }
+}
