@@ -68,6 +68,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = run(cli);
     match result {
@@ -76,6 +77,18 @@ fn main() -> ExitCode {
             eprintln!("magvar: error: {error}");
             error.exit_code()
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so writing to a closed pipe (`magvar grid | head`)
+/// would fail every later write, and `println!` panics on it. A command-line
+/// tool should end quietly instead, as Unix tools do.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists;
+    // setting a signal's disposition to its default has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
