@@ -289,3 +289,48 @@ fn decompression_bomb_is_refused_not_inflated() {
     assert!(matches!(error, Error::Damaged { .. }), "{error}");
     assert!(error.to_string().contains("page 1 content"), "{error}");
 }
+
+/// A deterministic stand-in for the fuzzer that runs with every test run:
+/// corpus files with bytes overwritten, ranges deleted and ranges repeated.
+/// Every mutant must give a result or an error, never a panic.
+#[test]
+fn mutated_corpus_files_never_panic() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut state = 0x9E37_79B9_u32;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state as usize % bound.max(1)
+    };
+    for name in [
+        "gen_hierarchical_inherited.pdf",
+        "gen_objstm_xrefstream.pdf",
+        "pdfminer_AcroForm_TEST.pdf",
+        "pdfbox_FillFormField.pdf",
+        "gen_enc_rc4_40.pdf",
+    ] {
+        let original = std::fs::read(corpus.join(name)).expect("corpus file");
+        for _ in 0..60 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next(8) {
+                let at = next(bytes.len());
+                match next(3) {
+                    0 => bytes[at] = next(256) as u8,
+                    1 => {
+                        let end = (at + next(64)).min(bytes.len());
+                        bytes.drain(at..end);
+                    }
+                    _ => {
+                        let end = (at + next(64)).min(bytes.len());
+                        let copy = bytes[at..end].to_vec();
+                        bytes.splice(at..at, copy);
+                    }
+                }
+            }
+            if let Err(error) = read_everything(&bytes) {
+                assert_names_file(&error);
+            }
+        }
+    }
+}
