@@ -12,6 +12,7 @@
 // is what the compiler turns into one SIMD instruction per step.
 #![allow(clippy::needless_range_loop)]
 
+use crate::legendre::diagonal_factor;
 use crate::synthesis::{FieldCoefficients, FieldVector};
 
 /// Points evaluated together: four f64 fill one AVX2 register.
@@ -81,15 +82,7 @@ impl PackedExpansion {
                 });
             }
         }
-        let diagonal = (0..=degree)
-            .map(|m| {
-                if m >= 2 {
-                    ((2 * m - 1) as f64 / (2 * m) as f64).sqrt()
-                } else {
-                    1.0
-                }
-            })
-            .collect();
+        let diagonal = (0..=degree).map(diagonal_factor).collect();
         PackedExpansion {
             degree,
             reference_radius_km: coefficients.reference_radius_km(),

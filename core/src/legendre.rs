@@ -31,6 +31,16 @@ pub struct LegendreRecurrence {
     off_diagonal: Vec<f64>,
 }
 
+/// T(m, m) = diagonal_factor(m) · T(m−1, m−1): √((2m−1)/(2m)) for m ≥ 2
+/// (Schmidt's normalisation makes P(1, 1) = sin θ, so 1 below that).
+pub fn diagonal_factor(m: usize) -> f64 {
+    if m >= 2 {
+        ((2 * m - 1) as f64 / (2 * m) as f64).sqrt()
+    } else {
+        1.0
+    }
+}
+
 impl LegendreRecurrence {
     pub fn new(degree: usize) -> Self {
         let len = triangular_len(degree);
@@ -40,15 +50,7 @@ impl LegendreRecurrence {
                 root_n2_m2[triangular_index(n, m)] = (((n * n) - (m * m)) as f64).sqrt();
             }
         }
-        let diagonal = (0..=degree)
-            .map(|m| {
-                if m >= 2 {
-                    ((2 * m - 1) as f64 / (2 * m) as f64).sqrt()
-                } else {
-                    1.0
-                }
-            })
-            .collect();
+        let diagonal = (0..=degree).map(diagonal_factor).collect();
         let off_diagonal = (0..=degree).map(|m| ((2 * m + 1) as f64).sqrt()).collect();
         LegendreRecurrence {
             degree,
