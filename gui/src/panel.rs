@@ -1,0 +1,168 @@
+//! The side panel: the field at the marker, as text in the notations of
+//! magvar-core, a plot of its declination through the years, and a copy
+//! button.
+
+use crate::app::{MagvarApp, Selection};
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Line, Plot, VLine};
+use magvar_core::{FieldReport, chart_line, format_degrees_minutes, format_signed_minutes};
+
+/// The panel's table rows, label and value, in display order; with the
+/// chart line, also what the copy button puts on the clipboard.
+pub fn report_rows(report: &FieldReport) -> Vec<(&'static str, String)> {
+    let e = &report.elements;
+    let nanotesla = |value: f64, rate: f64| format!("{value:.1} nT  ({rate:+.1} nT/yr)");
+    vec![
+        (
+            "Position",
+            format!(
+                "{}  {}",
+                format_degrees_minutes(report.latitude_deg, 'N', 'S'),
+                format_degrees_minutes(report.longitude_deg, 'E', 'W')
+            ),
+        ),
+        (
+            "Decimal",
+            format!("{:.5}°, {:.5}°", report.latitude_deg, report.longitude_deg),
+        ),
+        (
+            "Declination D",
+            format_degrees_minutes(e.declination_deg, 'E', 'W'),
+        ),
+        (
+            "Annual change",
+            format!("{}/yr", format_signed_minutes(e.declination_deg_per_year)),
+        ),
+        (
+            "Inclination I",
+            format!(
+                "{:.4}°  ({:+.4}°/yr)",
+                e.inclination_deg, e.inclination_deg_per_year
+            ),
+        ),
+        (
+            "Horizontal H",
+            nanotesla(e.horizontal_nt, e.horizontal_nt_per_year),
+        ),
+        ("Total F", nanotesla(e.total_nt, e.total_nt_per_year)),
+        ("North X", nanotesla(e.north_nt, e.north_nt_per_year)),
+        ("East Y", nanotesla(e.east_nt, e.east_nt_per_year)),
+        ("Down Z", nanotesla(e.down_nt, e.down_nt_per_year)),
+        (
+            "Grid variation GV",
+            match e.grid_variation_deg {
+                Some(gv) => format_degrees_minutes(gv, 'E', 'W'),
+                None => "only poleward of 55°".to_string(),
+            },
+        ),
+        ("Model", report.model.clone()),
+        ("Decimal year", format!("{:.4}", report.date)),
+        ("Height (WGS-84)", format!("{} km", report.altitude_km)),
+    ]
+}
+
+/// The report as plain text: the chart line, one `label: value` line
+/// per row, then the warnings.
+pub fn report_text(report: &FieldReport) -> String {
+    let mut text = format!("{}\n", chart_line(&report.elements, report.date));
+    for (label, value) in report_rows(report) {
+        text.push_str(&format!("{label}: {value}\n"));
+    }
+    for warning in &report.warnings {
+        text.push_str(&format!("warning: {warning}\n"));
+    }
+    text
+}
+
+/// Draws the panel for the app's marker.
+pub fn show(ui: &mut Ui, app: &MagvarApp) {
+    ui.heading("Variation");
+    let Some(selection) = app.selection() else {
+        ui.label("Click the chart or type a position to read the variation there.");
+        return;
+    };
+    match &selection.report {
+        Ok(report) => show_report(ui, report),
+        Err(message) => {
+            ui.colored_label(ui.visuals().error_fg_color, message);
+        }
+    }
+    ui.separator();
+    declination_plot(ui, selection, app.year());
+}
+
+fn show_report(ui: &mut Ui, report: &FieldReport) {
+    let e = &report.elements;
+    ui.label(
+        RichText::new(format_degrees_minutes(e.declination_deg, 'E', 'W'))
+            .size(28.0)
+            .strong()
+            .color(crate::chart::declination_color(e.declination_deg)),
+    );
+    ui.label(
+        RichText::new(chart_line(e, report.date))
+            .monospace()
+            .strong(),
+    );
+    egui::Grid::new("field report")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (label, value) in report_rows(report) {
+                ui.label(label);
+                ui.label(value);
+                ui.end_row();
+            }
+        });
+    for warning in &report.warnings {
+        ui.colored_label(
+            Color32::from_rgb(200, 120, 0),
+            format!("Warning: {warning}"),
+        );
+    }
+    if ui.button("Copy to clipboard").clicked() {
+        ui.ctx().copy_text(report_text(report));
+    }
+}
+
+/// Declination at the marker across the model's years, with the chosen date marked.
+fn declination_plot(ui: &mut Ui, selection: &Selection, year: f64) {
+    ui.label("Declination through the years (° east)");
+    Plot::new("declination through the years")
+        .height(160.0)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_boxed_zoom(false)
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("declination", selection.declination_series.clone())
+                    .color(Color32::from_rgb(30, 60, 200))
+                    .width(1.5),
+            );
+            plot.vline(VLine::new("date", year).color(Color32::GRAY));
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use magvar_core::{BuiltinModel, DatePolicy, Position};
+
+    #[test]
+    fn copied_text_has_the_chart_line_every_row_and_the_warnings() {
+        // Resolute Bay: a caution-zone warning and a grid variation.
+        let position = Position::geodetic(74.7, -94.8, 0.0).unwrap();
+        let report = BuiltinModel::Wmm2025
+            .model()
+            .field(&position, 2026.5, DatePolicy::Strict)
+            .unwrap();
+        let text = report_text(&report);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], chart_line(&report.elements, 2026.5));
+        assert_eq!(lines.len(), 1 + report_rows(&report).len() + 1);
+        assert!(lines[1].starts_with("Position: 74°42' N  94°48' W"));
+        assert!(text.contains("Grid variation GV: "));
+        assert!(lines.last().unwrap().starts_with("warning: caution zone"));
+    }
+}

@@ -1,0 +1,131 @@
+//! The app driven like a user: clicks on the chart, typed positions and
+//! dates; the panel must show what magvar-core computes.
+
+mod common;
+
+use common::*;
+use egui::Key;
+use egui_kittest::kittest::Queryable;
+use magvar_core::{BuiltinModel, chart_line, parse_date};
+use magvar_gui::controls::{DATE_LABEL, SEARCH_LABEL};
+
+#[test]
+fn clicking_the_chart_shows_the_declination_computed_there() {
+    let mut harness = harness();
+    assert!(harness.state().marker().is_none());
+    let pos = chart_point(&harness, 36.85, -76.29);
+    click(&mut harness, pos);
+
+    let (lat, lon) = harness.state().marker().expect("a click places the marker");
+    // The world view has ~0.4° per point: the marker lands within a point of the aim.
+    assert!(
+        (lat - 36.85).abs() < 0.5 && (lon + 76.29).abs() < 0.5,
+        "{lat} {lon}"
+    );
+    let expected = expected_declination(wmm(), lat, lon, TEST_DATE);
+    assert!(expected.ends_with('W'), "{expected}");
+    assert!(shows(&harness, &expected), "panel does not show {expected}");
+
+    let year = parse_date(TEST_DATE).unwrap();
+    let report = wmm()
+        .field(
+            &magvar_core::Position::geodetic(lat, lon, 0.0).unwrap(),
+            year,
+            magvar_core::DatePolicy::Strict,
+        )
+        .unwrap();
+    assert!(shows(&harness, &chart_line(&report.elements, year)));
+    assert!(shows(&harness, &report.model));
+
+    // A click elsewhere moves the marker and the reading.
+    let pos = chart_point(&harness, -30.0, 20.0);
+    click(&mut harness, pos);
+    let (lat, lon) = harness.state().marker().unwrap();
+    assert!((lat + 30.0).abs() < 0.5 && (lon - 20.0).abs() < 0.5);
+    let expected_there = expected_declination(wmm(), lat, lon, TEST_DATE);
+    assert!(shows(&harness, &expected_there));
+    assert_ne!(expected_there, expected);
+}
+
+/// Replaces the text of the field labelled `label`, as a user does:
+/// focus, select all, type.
+fn type_into(
+    harness: &mut egui_kittest::Harness<'static, magvar_gui::MagvarApp>,
+    label: &str,
+    text: &str,
+) {
+    harness.get_by_label(label).focus();
+    settle(harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    settle(harness);
+    harness.get_by_label(label).type_text(text);
+    settle(harness);
+}
+
+#[test]
+fn typing_a_position_moves_the_marker_and_shows_its_declination() {
+    let mut harness = harness();
+    type_into(&mut harness, SEARCH_LABEL, "36°51'N 76°17.4'W");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    let (lat, lon) = harness.state().marker().expect("search places the marker");
+    assert!((lat - 36.85).abs() < 1e-9 && (lon + 76.29).abs() < 1e-9);
+    assert!(shows(
+        &harness,
+        &expected_declination(wmm(), 36.85, -76.29, TEST_DATE)
+    ));
+    assert!(shows(&harness, "36°51' N  76°17' W"));
+    // The chart centres on the place found.
+    assert_eq!(harness.state().view.center_lat_deg, 36.85);
+}
+
+#[test]
+fn a_bad_position_says_so_and_leaves_the_marker() {
+    let mut harness = harness();
+    harness.state_mut().click_at(10.0, 10.0);
+    settle(&mut harness);
+    type_into(&mut harness, SEARCH_LABEL, "95N 10W");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    assert_eq!(harness.state().marker(), Some((10.0, 10.0)));
+    let message = harness
+        .state()
+        .search_error
+        .clone()
+        .expect("an error message");
+    assert!(message.contains("95N"), "{message}");
+    assert!(shows(&harness, &message));
+}
+
+#[test]
+fn changing_the_date_changes_the_value() {
+    let mut harness = harness();
+    harness.state_mut().search("36.85N 76.29W");
+    harness.state_mut().set_model("igrf14");
+    settle(&mut harness);
+    let igrf = BuiltinModel::Igrf14.model();
+    let now = expected_declination(igrf, 36.85, -76.29, TEST_DATE);
+    assert!(shows(&harness, &now));
+
+    type_into(&mut harness, DATE_LABEL, "1950-06-01");
+    assert_eq!(harness.state().year(), parse_date("1950-06-01").unwrap());
+    let then = expected_declination(igrf, 36.85, -76.29, "1950-06-01");
+    assert_ne!(
+        then, now,
+        "declination at Norfolk moved by degrees since 1950"
+    );
+    assert!(shows(&harness, &then), "panel does not show {then}");
+    assert!(!shows(&harness, &now));
+}
+
+#[test]
+fn the_isolines_follow_the_date() {
+    let mut harness = harness();
+    let before = harness.state().contours().unwrap().request.year;
+    harness.state_mut().set_year(1950.0);
+    settle(&mut harness);
+    let set = harness.state().contours().unwrap();
+    assert_eq!(set.request.year, 1950.0);
+    assert_ne!(before, 1950.0);
+    assert!(set.declination.iter().any(|line| line.value == 0.0));
+}
