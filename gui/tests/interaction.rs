@@ -129,3 +129,82 @@ fn the_isolines_follow_the_date() {
     assert_ne!(before, 1950.0);
     assert!(set.declination.iter().any(|line| line.value == 0.0));
 }
+
+#[test]
+fn dragging_pans_pinching_and_the_buttons_zoom() {
+    let mut harness = harness();
+    let chart = harness.get_by_label(magvar_gui::chart::CHART_LABEL).rect();
+    let start = chart.center();
+    let end = start + egui::vec2(90.0, 0.0);
+    harness.hover_at(start);
+    harness.drag_at(start);
+    harness.step();
+    harness.hover_at(start + egui::vec2(45.0, 0.0));
+    harness.step();
+    harness.hover_at(end);
+    harness.step();
+    harness.drop_at(end);
+    settle(&mut harness);
+    let view = harness.state().view;
+    // The globe follows the pointer: dragging right shows what lies west.
+    assert!(view.center_lon_deg < -10.0, "{view:?}");
+    assert_eq!(view.center_lat_deg, 0.0);
+    assert!(harness.state().marker().is_none(), "a drag is not a click");
+
+    harness.hover_at(start);
+    harness.event(egui::Event::Zoom(2.0));
+    settle(&mut harness);
+    assert!((harness.state().view.span_lon_deg - 180.0).abs() < 1e-6);
+
+    harness.get_by_label("+").click();
+    settle(&mut harness);
+    assert!((harness.state().view.span_lon_deg - 90.0).abs() < 1e-6);
+    // Zoomed in, the lines are computed again, closer together.
+    let set = harness.state().contours().unwrap();
+    assert_eq!(set.request.declination_step_deg, 5.0);
+
+    harness.get_by_label("World").click();
+    settle(&mut harness);
+    assert_eq!(
+        harness.state().view,
+        magvar_gui::projection::MapView::default()
+    );
+}
+
+#[test]
+fn a_model_file_can_be_loaded_and_a_bad_one_is_reported() {
+    let mut harness = harness();
+    harness.state_mut().click_at(36.85, -76.29);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/WMM2020.COF");
+    type_into(&mut harness, magvar_gui::controls::MODEL_FILE_LABEL, path);
+    harness.get_by_label("Load").click();
+    settle(&mut harness);
+    assert_eq!(harness.state().model_spec(), path);
+    assert_eq!(harness.state().valid_years(), (2020.0, 2025.0));
+    // 2026 lies outside WMM2020: the value is extrapolated, and the panel says so.
+    let report = harness.state().selection().unwrap().report.clone().unwrap();
+    assert!(report.model.contains("WMM"), "{}", report.model);
+    let warning = report
+        .warnings
+        .first()
+        .expect("an extrapolation warning")
+        .to_string();
+    assert!(warning.contains("extrapolated"), "{warning}");
+    assert!(shows(&harness, &format!("Warning: {warning}")));
+
+    let missing = concat!(env!("CARGO_MANIFEST_DIR"), "/no-such-model.COF");
+    type_into(
+        &mut harness,
+        magvar_gui::controls::MODEL_FILE_LABEL,
+        missing,
+    );
+    harness.get_by_label("Load").click();
+    settle(&mut harness);
+    assert_eq!(harness.state().model_spec(), path, "the loaded model stays");
+    let message = harness
+        .state()
+        .model_error
+        .clone()
+        .expect("an error message");
+    assert!(message.contains("no-such-model.COF"), "{message}");
+}
