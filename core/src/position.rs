@@ -233,6 +233,46 @@ fn split_hemisphere(text: &str) -> (&str, Option<char>) {
     (text, None)
 }
 
+/// Parses a position typed as one string — `36.85N 76.29W`, `36.85, -76.29`,
+/// `36°51'30"N 76°17'24"W`, `36 51.5 N 76 17.4 W` — into (latitude,
+/// longitude) in degrees, each part in any form [`parse_latitude`] and
+/// [`parse_longitude`] accept.
+pub fn parse_position(input: &str) -> Result<(f64, f64), InputError> {
+    let text = input.trim();
+    let latitude_error = |reason: &str| InputError::Latitude {
+        input: text.to_string(),
+        reason: reason.to_string(),
+    };
+    // Split after a latitude's hemisphere letter, at a comma, or between
+    // two whitespace-separated words.
+    let split = text
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, 'N' | 'S' | 'n' | 's')
+                && i > 0
+                && !(c == 's'
+                    && text[..i].contains(['m', '\'', '′'])
+                    && !text[..i].contains(['N', 'S']))
+        })
+        .map(|(i, c)| (i + c.len_utf8(), i + c.len_utf8()))
+        .or_else(|| text.find(',').map(|i| (i, i + 1)))
+        .or_else(|| {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            (words.len() == 2).then(|| {
+                let at = text.find(words[1]).unwrap_or(text.len());
+                (at, at)
+            })
+        })
+        .ok_or_else(|| {
+            latitude_error(
+                "expected a latitude and a longitude, e.g. 36.85N 76.29W or 36.85, -76.29",
+            )
+        })?;
+    let (latitude, longitude) = (&text[..split.0], &text[split.1..]);
+    let longitude = longitude.trim_start_matches([',', ' ']);
+    Ok((parse_latitude(latitude)?, parse_longitude(longitude)?))
+}
+
 /// Parses an altitude: a number with an optional unit `m`, `km` or `ft`
 /// (bare numbers are km). Returns km.
 pub fn parse_altitude_km(input: &str) -> Result<f64, InputError> {
@@ -356,6 +396,26 @@ mod tests {
         }
         for bad in ["361", "-181", "76.29N", "x"] {
             assert!(parse_longitude(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn positions_as_one_string() {
+        let close = |text: &str, lat: f64, lon: f64| {
+            let (a, b) = parse_position(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert!(
+                (a - lat).abs() < 1e-9 && (b - lon).abs() < 1e-9,
+                "{text}: {a}, {b}"
+            );
+        };
+        close("36.85N 76.29W", 36.85, -76.29);
+        close("36.85, -76.29", 36.85, -76.29);
+        close("-33.87 151.21", -33.87, 151.21);
+        close("36°51'30\"N 76°17'24\"W", 36.858_333_333_333_33, -76.29);
+        close("36 51.5 N 76 17.4 W", 36.0 + 51.5 / 60.0, -76.29);
+        close("36d51m30sS 76d17m24sE", -36.858_333_333_333_33, 76.29);
+        for bad in ["", "36.85", "north pole", "95N 10E", "10N 400E"] {
+            assert!(parse_position(bad).is_err(), "{bad:?} accepted");
         }
     }
 
