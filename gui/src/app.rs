@@ -86,6 +86,7 @@ impl MagvarApp {
                 Some(format!("cannot start the contour thread: {error}")),
             ),
         };
+        crate::land::preload_fine_coast();
         let (y, m, d) = today_utc();
         let mut app = MagvarApp {
             model_spec: "auto".to_string(),

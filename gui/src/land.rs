@@ -152,6 +152,15 @@ pub fn coastlines(detail: LandDetail) -> &'static [CoastPiece] {
     cell.get_or_init(|| coast_pieces_from_geojson(source).unwrap_or_default())
 }
 
+/// Parses the 1:50m coast on a background thread, so that the first
+/// zoom into a region does not stall a frame on it.
+pub fn preload_fine_coast() {
+    // If no thread can be started, the coast is parsed when first drawn.
+    let _ = std::thread::Builder::new()
+        .name("magvar-land".into())
+        .spawn(|| coastlines(LandDetail::Fine));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
