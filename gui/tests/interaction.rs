@@ -208,3 +208,45 @@ fn a_model_file_can_be_loaded_and_a_bad_one_is_reported() {
         .expect("an error message");
     assert!(message.contains("no-such-model.COF"), "{message}");
 }
+
+#[test]
+fn the_copy_button_puts_the_report_on_the_clipboard() {
+    let mut harness = harness();
+    harness.state_mut().search("36.85N 76.29W");
+    settle(&mut harness);
+    harness.get_by_label("Copy to clipboard").click();
+    // The frame that handles the click is the one whose output holds the command.
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|command| match command {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let report = harness.state().selection().unwrap().report.clone().unwrap();
+    assert_eq!(copied, vec![magvar_gui::panel::report_text(&report)]);
+    assert!(copied[0].starts_with("VAR 10°48'W (2026)"), "{}", copied[0]);
+}
+
+#[test]
+fn play_moves_the_date_and_the_isolines_through_the_years() {
+    let mut harness = harness();
+    harness.state_mut().set_model("igrf14");
+    harness.state_mut().set_year(1900.0);
+    settle(&mut harness);
+    harness.get_by_label("Play").click();
+    harness.run_steps(4);
+    assert!(harness.state().is_playing());
+    let year = harness.state().year();
+    assert!(year > 1900.0 && year < 1950.0, "{year}");
+    harness.get_by_label("Pause").click();
+    harness.step();
+    assert!(!harness.state().is_playing());
+    settle(&mut harness);
+    let lines = harness.state().contours().unwrap();
+    assert_eq!(lines.request.year, harness.state().year());
+}
