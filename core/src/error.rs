@@ -55,6 +55,10 @@ pub enum InputError {
         "altitude {input:?}: {reason}; expected a number with an optional unit m, km or ft (bare numbers are km), e.g. 0, 1.5km, 300m, 35000ft"
     )]
     Altitude { input: String, reason: String },
+    #[error(
+        "position {input:?}: {reason}; expected a latitude and a longitude, e.g. 36.85N 76.29W, 36.85, -76.29 or 36°51'N 76°17'W"
+    )]
+    Position { input: String, reason: String },
     #[error("grid: {reason}")]
     Grid { reason: String },
 }

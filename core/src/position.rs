@@ -236,41 +236,37 @@ fn split_hemisphere(text: &str) -> (&str, Option<char>) {
 /// Parses a position typed as one string — `36.85N 76.29W`, `36.85, -76.29`,
 /// `36°51'30"N 76°17'24"W`, `36 51.5 N 76 17.4 W` — into (latitude,
 /// longitude) in degrees, each part in any form [`parse_latitude`] and
-/// [`parse_longitude`] accept.
+/// [`parse_longitude`] accept. With a comma (or semicolon) that is the
+/// divide; otherwise every space between words is tried and exactly one
+/// must give a valid latitude and longitude.
 pub fn parse_position(input: &str) -> Result<(f64, f64), InputError> {
     let text = input.trim();
-    let latitude_error = |reason: &str| InputError::Latitude {
+    let error = |reason: &str| InputError::Position {
         input: text.to_string(),
         reason: reason.to_string(),
     };
-    // Split after a latitude's hemisphere letter, at a comma, or between
-    // two whitespace-separated words.
-    let split = text
-        .char_indices()
-        .find(|&(i, c)| {
-            matches!(c, 'N' | 'S' | 'n' | 's')
-                && i > 0
-                && !(c == 's'
-                    && text[..i].contains(['m', '\'', '′'])
-                    && !text[..i].contains(['N', 'S']))
+    if text.is_empty() {
+        return Err(error("empty"));
+    }
+    if let Some((latitude, longitude)) = text.split_once([',', ';']) {
+        return Ok((parse_latitude(latitude)?, parse_longitude(longitude)?));
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let readings: Vec<(f64, f64)> = (1..words.len())
+        .filter_map(|divide| {
+            let latitude = parse_latitude(&words[..divide].join(" ")).ok()?;
+            let longitude = parse_longitude(&words[divide..].join(" ")).ok()?;
+            Some((latitude, longitude))
         })
-        .map(|(i, c)| (i + c.len_utf8(), i + c.len_utf8()))
-        .or_else(|| text.find(',').map(|i| (i, i + 1)))
-        .or_else(|| {
-            let words: Vec<&str> = text.split_whitespace().collect();
-            (words.len() == 2).then(|| {
-                let at = text.find(words[1]).unwrap_or(text.len());
-                (at, at)
-            })
-        })
-        .ok_or_else(|| {
-            latitude_error(
-                "expected a latitude and a longitude, e.g. 36.85N 76.29W or 36.85, -76.29",
-            )
-        })?;
-    let (latitude, longitude) = (&text[..split.0], &text[split.1..]);
-    let longitude = longitude.trim_start_matches([',', ' ']);
-    Ok((parse_latitude(latitude)?, parse_longitude(longitude)?))
+        .collect();
+    match readings.as_slice() {
+        [only] => Ok(*only),
+        [] if words.len() < 2 => Err(error("one number; a latitude and a longitude are needed")),
+        [] => Err(error("not a latitude and a longitude")),
+        _ => Err(error(
+            "it reads in more than one way; put a comma between latitude and longitude",
+        )),
+    }
 }
 
 /// Parses an altitude: a number with an optional unit `m`, `km` or `ft`
@@ -414,7 +410,8 @@ mod tests {
         close("36°51'30\"N 76°17'24\"W", 36.858_333_333_333_33, -76.29);
         close("36 51.5 N 76 17.4 W", 36.0 + 51.5 / 60.0, -76.29);
         close("36d51m30sS 76d17m24sE", -36.858_333_333_333_33, 76.29);
-        for bad in ["", "36.85", "north pole", "95N 10E", "10N 400E"] {
+        close("S33.9 E151.2", -33.9, 151.2);
+        for bad in ["", "36.85", "north pole", "95N 10E", "10N 400E", "10 20 30"] {
             assert!(parse_position(bad).is_err(), "{bad:?} accepted");
         }
     }
