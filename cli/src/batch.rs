@@ -243,13 +243,16 @@ fn geomag_row(settings: &Settings, line: u64, text: &str) -> RowResult {
     let computed = geomag_format::parse_line(text).and_then(|row| {
         geomag_format::evaluate(&settings.choice, &row, settings.policy)
             .map(|(report, next)| {
-                let line = geomag_format::format_line(&row.tokens, &report.elements, &next);
+                // Only geomag output needs the line; csv/jsonl use the report.
+                let line = settings
+                    .geomag_output
+                    .then(|| geomag_format::format_line(&row.tokens, &report.elements, &next));
                 (report, line)
             })
             .map_err(|e| e.to_string())
     });
     let (outcome, geomag) = match computed {
-        Ok((report, line)) => (Ok(report), Some(Ok(line))),
+        Ok((report, line)) => (Ok(report), line.map(Ok)),
         Err(message) => (Err(message.clone()), Some(Err(message))),
     };
     RowResult {

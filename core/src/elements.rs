@@ -180,24 +180,6 @@ impl MagneticElements {
             Element::GridVariation => return self.grid_variation_deg,
         })
     }
-
-    /// The rate of change of one element per year (deg/yr or nT/yr).
-    pub fn rate(&self, element: Element) -> Option<f64> {
-        Some(match element {
-            Element::Declination | Element::GridVariation => {
-                if element == Element::GridVariation {
-                    self.grid_variation_deg?;
-                }
-                self.declination_deg_per_year
-            }
-            Element::Inclination => self.inclination_deg_per_year,
-            Element::Horizontal => self.horizontal_nt_per_year,
-            Element::North => self.north_nt_per_year,
-            Element::East => self.east_nt_per_year,
-            Element::Down => self.down_nt_per_year,
-            Element::Total => self.total_nt_per_year,
-        })
-    }
 }
 
 /// Grid variation: declination referred to grid north of a polar

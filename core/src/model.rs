@@ -243,11 +243,6 @@ impl MagneticModel {
         self.altitude_range_km
     }
 
-    /// Decimal years of the coefficient epochs.
-    pub fn epochs(&self) -> impl Iterator<Item = f64> + '_ {
-        self.segments.iter().map(|s| s.start_year)
-    }
-
     /// Whether `year` (decimal) lies within the validity.
     pub fn is_valid_at(&self, year: f64) -> bool {
         year >= self.valid_from_year && year <= self.valid_until_year
@@ -399,11 +394,16 @@ impl<'m> Evaluator<'m> {
 
     /// The elements alone, without validity checks or warnings.
     pub fn elements(&mut self, position: &Position, year: f64) -> MagneticElements {
+        self.cache_coefficients(year);
+        let coefficients = &self.cached.as_ref().expect("just cached").1;
+        Self::synthesize(&mut self.workspace, coefficients, position)
+    }
+
+    /// Keeps the expansion of `year`, computed once per date.
+    fn cache_coefficients(&mut self, year: f64) {
         if self.cached.as_ref().is_none_or(|(y, _)| *y != year) {
             self.cached = Some((year, self.model.coefficients_at(year)));
         }
-        let coefficients = &self.cached.as_ref().expect("just cached").1;
-        Self::synthesize(&mut self.workspace, coefficients, position)
     }
 
     /// The elements at many points on one date, appended to `out` in order:
@@ -415,10 +415,9 @@ impl<'m> Evaluator<'m> {
         out: &mut Vec<MagneticElements>,
     ) {
         if self.packed.as_ref().is_none_or(|(y, _)| *y != year) {
-            self.packed = Some((
-                year,
-                PackedExpansion::new(&self.model.coefficients_at(year)),
-            ));
+            self.cache_coefficients(year);
+            let coefficients = &self.cached.as_ref().expect("just cached").1;
+            self.packed = Some((year, PackedExpansion::new(coefficients)));
         }
         let expansion = &self.packed.as_ref().expect("just packed").1;
         out.reserve(positions.len());
