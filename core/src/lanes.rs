@@ -1,45 +1,71 @@
-//! Synthesis for many points at once: the Legendre recurrence fused with
-//! the sums over degree, evaluated for `LANES` points side by side so that
-//! every arithmetic step is one SIMD instruction across points.
+//! Synthesis for many points at once: [`LANES`] points side by side, so
+//! that every arithmetic step — geodetic conversion, Legendre recurrence,
+//! sums, rotation and the derived elements — is one SIMD instruction
+//! across points.
 //!
-//! Same quantities as [`crate::synthesis`] (see its module doc), in a
-//! different order: order m outermost, degree n inner, so coefficients and
-//! recurrence constants stream contiguously and no Legendre table is
-//! stored. The single-point path stays the reference; tests hold the two
-//! equal to 1e-9.
+//! Same field as [`crate::synthesis`] (see its module doc for the sums),
+//! computed in a form that needs fewer operations per (n, m) term:
+//!
+//! * order m outermost, degree n inner, so coefficients stream
+//!   contiguously and no Legendre table is stored;
+//! * the recurrence runs on T′(n, m) = (a/r)ⁿ⁺² · T(n, m), where
+//!   P(n, m) = sinᵐθ · T(n, m): with ρ = a/r,
+//!   T′(n, m) = αₙₘ · (ρ cos θ) · T′(n−1, m) − βₙₘ · ρ² · T′(n−2, m),
+//!   so the radial powers cost nothing per term;
+//! * the θ-derivative comes from the values, not a second recurrence:
+//!   dP(n, m)/dθ = sinᵐ⁻¹θ · (n cos θ · T(n, m) − √(n²−m²) · T(n−1, m))
+//!   for m ≥ 1, and dP(n, 0)/dθ = −√(n(n+1)/2) · P(n, 1);
+//! * per order, six sums over degree of T′ weighted by g, h, n·g, n·h and
+//!   √((n+1)²−m²)·g(n+1, m), √((n+1)²−m²)·h(n+1, m) give X, Y and Z; the
+//!   secular variation repeats them up to its own degree (8 for IGRF).
+//!
+//! The single-point path stays the reference; tests hold the two equal to
+//! 1e-9 (`core/tests/fast_paths.rs`).
 
-// Lane loops index several arrays by the same lane on purpose: that shape
-// is what the compiler turns into one SIMD instruction per step.
-#![allow(clippy::needless_range_loop)]
-
+use crate::elements::{MagneticElements, grid_variation};
+use crate::geodesy::{WGS84_A_KM, WGS84_F};
 use crate::legendre::diagonal_factor;
-use crate::synthesis::{FieldCoefficients, FieldVector};
+use crate::position::{Coordinates, Position};
+use crate::simd::{self, Float4, Kernel};
+pub use crate::simd::{LANES, Lanes};
+use crate::synthesis::FieldCoefficients;
 
-/// Points evaluated together: four f64 fill one AVX2 register.
-pub const LANES: usize = 4;
-
-type Lanes = [f64; LANES];
-
-/// One (m, n) term in m-major order: coefficients and recurrence constants.
-#[derive(Debug, Clone, Copy)]
-struct Term {
+/// The weights of T′(n, m) in the six per-order sums of one expansion
+/// (main field or secular variation).
+#[derive(Debug, Clone, Copy, Default)]
+struct SumWeights {
     g: f64,
     h: f64,
-    g_sv: f64,
-    h_sv: f64,
-    /// T(n, m) = a·t·T(n−1, m) − b·T(n−2, m): a = (2n−1)/√(n²−m²),
-    /// b = √((n−1)²−m²)/√(n²−m²); for n = m + 1, a = √(2m+1), b = 0.
-    a: f64,
-    b: f64,
-    /// −(n + 1), for the radial component.
-    minus_n_plus_1: f64,
-    n: usize,
+    n_g: f64,
+    n_h: f64,
+    /// √((n+1)² − m²) · g(n+1, m): the T(n−1, m) part of the derivative,
+    /// moved one degree down so that it multiplies the current T′.
+    next_g: f64,
+    next_h: f64,
+}
+
+/// One (n, m) term: recurrence constants and the weights of T′(n, m).
+#[derive(Debug, Clone, Copy, Default)]
+struct Term {
+    /// αₙₘ = (2n−1)/√(n²−m²) (√(2m+1) for n = m + 1).
+    alpha: f64,
+    /// −βₙₘ = −√((n−1)²−m²)/√(n²−m²) (0 for n = m + 1).
+    minus_beta: f64,
+    main: SumWeights,
+    secular: SumWeights,
+    /// For m = 1 only: −√(n(n+1)/2) · g(n, 0), which turns T′(n, 1) into
+    /// the order-0 derivative (0 in every other order).
+    polar_main: f64,
+    polar_secular: f64,
 }
 
 /// An expansion laid out for the lane kernel. Build once per date.
 #[derive(Debug, Clone)]
 pub struct PackedExpansion {
     degree: usize,
+    /// Highest degree with a non-zero secular-variation coefficient: the
+    /// rate sums stop there (IGRF's secular variation ends at degree 8).
+    secular_degree: usize,
     reference_radius_km: f64,
     /// Terms for m = 0 (n = 0..=N), then m = 1 (n = 1..=N), …
     terms: Vec<Term>,
@@ -50,214 +76,434 @@ pub struct PackedExpansion {
 impl PackedExpansion {
     pub fn new(coefficients: &FieldCoefficients) -> Self {
         let degree = coefficients.degree();
-        let (main, sv) = (coefficients.main(), coefficients.secular_variation());
+        let (main, secular) = (coefficients.main(), coefficients.secular_variation());
+        let secular_degree = (1..=degree)
+            .rev()
+            .find(|&n| (0..=n).any(|m| secular.g(n, m) != 0.0 || secular.h(n, m) != 0.0))
+            .unwrap_or(0);
+        let root = |n: usize, m: usize| ((n * n - m * m) as f64).sqrt();
+        let weights = |set: &crate::GaussCoefficients, n: usize, m: usize| {
+            let (g, h) = if n == 0 {
+                (0.0, 0.0)
+            } else {
+                (set.g(n, m), set.h(n, m))
+            };
+            let (next_g, next_h) = if n < degree {
+                let c = root(n + 1, m);
+                (c * set.g(n + 1, m), c * set.h(n + 1, m))
+            } else {
+                (0.0, 0.0)
+            };
+            SumWeights {
+                g,
+                h,
+                n_g: n as f64 * g,
+                n_h: n as f64 * h,
+                next_g,
+                next_h,
+            }
+        };
         let mut terms = Vec::with_capacity((degree + 1) * (degree + 2) / 2);
         for m in 0..=degree {
             for n in m..=degree {
-                let (a, b) = if n == m {
+                let (alpha, minus_beta) = if n == m {
                     (0.0, 0.0)
                 } else if n == m + 1 {
                     (((2 * m + 1) as f64).sqrt(), 0.0)
                 } else {
-                    let root = ((n * n - m * m) as f64).sqrt();
-                    (
-                        (2 * n - 1) as f64 / root,
-                        (((n - 1) * (n - 1) - m * m) as f64).sqrt() / root,
-                    )
+                    let r = root(n, m);
+                    ((2 * n - 1) as f64 / r, -root(n - 1, m) / r)
                 };
-                let (g, h, g_sv, h_sv) = if n == 0 {
-                    (0.0, 0.0, 0.0, 0.0)
-                } else {
-                    (main.g(n, m), main.h(n, m), sv.g(n, m), sv.h(n, m))
+                let polar = |set: &crate::GaussCoefficients| {
+                    if m == 1 {
+                        -((n * (n + 1)) as f64 / 2.0).sqrt() * set.g(n, 0)
+                    } else {
+                        0.0
+                    }
                 };
                 terms.push(Term {
-                    g,
-                    h,
-                    g_sv,
-                    h_sv,
-                    a,
-                    b,
-                    minus_n_plus_1: -((n + 1) as f64),
-                    n,
+                    alpha,
+                    minus_beta,
+                    main: weights(main, n, m),
+                    secular: weights(secular, n, m),
+                    polar_main: polar(main),
+                    polar_secular: polar(secular),
                 });
             }
         }
-        let diagonal = (0..=degree).map(diagonal_factor).collect();
         PackedExpansion {
             degree,
+            secular_degree,
             reference_radius_km: coefficients.reference_radius_km(),
             terms,
-            diagonal,
+            diagonal: (0..=degree).map(diagonal_factor).collect(),
         }
     }
 
     pub fn degree(&self) -> usize {
         self.degree
     }
-}
 
-/// The inputs of one group of points, geocentric.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LanePoints {
-    pub radius_km: Lanes,
-    pub cos_colatitude: Lanes,
-    pub sin_colatitude: Lanes,
-    pub cos_longitude: Lanes,
-    pub sin_longitude: Lanes,
-}
-
-/// Field and secular variation (geocentric frame) for a group of points.
-pub fn synthesize(
-    expansion: &PackedExpansion,
-    points: &LanePoints,
-) -> [(FieldVector, FieldVector); LANES] {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above; the
-            // function is otherwise the same safe code as the fallback.
-            return unsafe { synthesize_avx2(expansion, points) };
-        }
-    }
-    synthesize_generic(expansion, points)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn synthesize_avx2(
-    expansion: &PackedExpansion,
-    points: &LanePoints,
-) -> [(FieldVector, FieldVector); LANES] {
-    synthesize_generic(expansion, points)
-}
-
-#[inline(always)]
-fn splat(v: f64) -> Lanes {
-    [v; LANES]
-}
-
-#[inline(always)]
-fn synthesize_generic(
-    expansion: &PackedExpansion,
-    points: &LanePoints,
-) -> [(FieldVector, FieldVector); LANES] {
-    let degree = expansion.degree;
-    let t = points.cos_colatitude;
-    let u = points.sin_colatitude;
-    // (a/r)^(n+2) for every n, per lane; on the stack for the common
-    // degrees, so a group of points allocates nothing.
-    let mut stack_powers = [splat(0.0); 16];
-    let mut heap_powers = Vec::new();
-    let radius_powers: &mut [Lanes] = if degree < stack_powers.len() {
-        &mut stack_powers[..=degree]
-    } else {
-        heap_powers.resize(degree + 1, splat(0.0));
-        &mut heap_powers
-    };
-    let mut ratio = splat(0.0);
-    for l in 0..LANES {
-        ratio[l] = expansion.reference_radius_km / points.radius_km[l];
-    }
-    let mut power = splat(0.0);
-    for l in 0..LANES {
-        power[l] = ratio[l] * ratio[l];
-    }
-    for slot in radius_powers.iter_mut() {
-        *slot = power;
-        for l in 0..LANES {
-            power[l] *= ratio[l];
-        }
+    /// The elements at `positions`, appended to `out` in order.
+    pub fn elements_many(&self, positions: &[Position], out: &mut Vec<MagneticElements>) {
+        simd::with_best(PointBatch {
+            expansion: self,
+            positions,
+            out,
+        });
     }
 
-    let mut out = [splat(0.0); 6];
-    let mut u_pow_m_minus_1 = splat(1.0);
-    let mut t_mm = splat(1.0);
-    let (mut cos_m, mut sin_m) = (splat(1.0), splat(0.0));
-    let mut term_index = 0;
-    for m in 0..=degree {
-        let m_f = m as f64;
-        if m >= 2 {
-            for l in 0..LANES {
-                u_pow_m_minus_1[l] *= u[l];
-            }
-        }
-        let diagonal = expansion.diagonal[m];
-        let mut u_pow_m = splat(1.0);
-        for l in 0..LANES {
+    /// Field and secular variation, north/east/down in the geocentric frame.
+    #[inline(always)]
+    fn synthesize<V: Float4>(&self, point: &SphericalLanes<V>) -> ([V; 3], [V; 3]) {
+        let (t, u) = (point.cos_colatitude, point.sin_colatitude);
+        let rho = V::splat(self.reference_radius_km) / point.radius_km;
+        let t_rho = t * rho;
+        let rho2 = rho * rho;
+        let mut diagonal_term = rho2; // T′(0, 0) = (a/r)²
+        let zero = V::splat(0.0);
+        let mut field = [zero; 3];
+        let mut rate = [zero; 3];
+        // sinᵐ⁻¹θ, and cos/sin(mλ) by the angle-addition formulas.
+        let mut u_pow_m_minus_1 = V::splat(1.0);
+        let (mut cos_m, mut sin_m) = (V::splat(1.0), zero);
+        let mut start = 0;
+        for m in 0..=self.degree {
+            let block = &self.terms[start..start + self.degree + 1 - m];
+            start += block.len();
             if m >= 1 {
-                t_mm[l] *= diagonal;
-                u_pow_m[l] = u_pow_m_minus_1[l] * u[l];
+                diagonal_term = diagonal_term * rho * V::splat(self.diagonal[m]);
             }
-        }
-        let mut sums = [splat(0.0); 12];
-        let (mut t_prev2, mut dt_prev2) = (splat(0.0), splat(0.0));
-        let (mut t_prev, mut dt_prev) = (t_mm, splat(0.0));
-        for term in &expansion.terms[term_index..term_index + degree + 1 - m] {
-            let n = term.n;
-            let mut t_nm = t_mm;
-            let mut dt_nm = splat(0.0);
-            if n > m {
-                for l in 0..LANES {
-                    t_nm[l] = term.a * t[l] * t_prev[l] - term.b * t_prev2[l];
-                    dt_nm[l] = term.a * (t_prev[l] + t[l] * dt_prev[l]) - term.b * dt_prev2[l];
-                }
+            let secular_len = (self.secular_degree + 1).saturating_sub(m).min(block.len());
+            let mut sums = OrderSums::new();
+            let mut state = (diagonal_term, zero);
+            if m == 1 {
+                sums.run::<true>(block, secular_len, t_rho, rho2, &mut state);
+            } else {
+                sums.run::<false>(block, secular_len, t_rho, rho2, &mut state);
             }
-            let s = radius_powers[n];
-            for l in 0..LANES {
-                let p = u_pow_m[l] * t_nm[l];
-                let dp = m_f * t[l] * u_pow_m_minus_1[l] * t_nm[l] - u_pow_m[l] * u[l] * dt_nm[l];
-                let p_over_sin = if m == 0 {
-                    0.0
-                } else {
-                    u_pow_m_minus_1[l] * t_nm[l]
+            if m == 0 {
+                field[2] = field[2] - (sums.main.n_g + sums.main.g);
+                rate[2] = rate[2] - (sums.secular.n_g + sums.secular.g);
+            } else {
+                let order = OrderFactors {
+                    cos_m,
+                    sin_m,
+                    u_pow_m_minus_1,
+                    u_pow_m: u_pow_m_minus_1 * u,
+                    m: V::splat(m as f64),
+                    t,
+                    rho,
                 };
-                let dp_s = dp * s[l];
-                let p_m_s = p_over_sin * m_f * s[l];
-                let p_z = p * term.minus_n_plus_1 * s[l];
-                sums[0][l] += term.g * dp_s;
-                sums[1][l] += term.h * dp_s;
-                sums[2][l] += term.g * p_m_s;
-                sums[3][l] += term.h * p_m_s;
-                sums[4][l] += term.g * p_z;
-                sums[5][l] += term.h * p_z;
-                sums[6][l] += term.g_sv * dp_s;
-                sums[7][l] += term.h_sv * dp_s;
-                sums[8][l] += term.g_sv * p_m_s;
-                sums[9][l] += term.h_sv * p_m_s;
-                sums[10][l] += term.g_sv * p_z;
-                sums[11][l] += term.h_sv * p_z;
+                order.add(&mut field, &sums.main);
+                order.add(&mut rate, &sums.secular);
+                if m == 1 {
+                    // The order-0 derivative: dP(n, 0)/dθ ∝ P(n, 1) = u·T(n, 1).
+                    field[0] = u.mul_add(sums.polar_main, field[0]);
+                    rate[0] = u.mul_add(sums.polar_secular, rate[0]);
+                }
+                u_pow_m_minus_1 = order.u_pow_m;
             }
-            t_prev2 = t_prev;
-            dt_prev2 = dt_prev;
-            t_prev = t_nm;
-            dt_prev = dt_nm;
+            let (c1, s1) = (point.cos_longitude, point.sin_longitude);
+            (cos_m, sin_m) = (
+                cos_m.mul_add(c1, -(sin_m * s1)),
+                sin_m.mul_add(c1, cos_m * s1),
+            );
         }
-        term_index += degree + 1 - m;
-        for l in 0..LANES {
-            let (c, s) = (cos_m[l], sin_m[l]);
-            out[0][l] += sums[0][l] * c + sums[1][l] * s;
-            out[1][l] += sums[2][l] * s - sums[3][l] * c;
-            out[2][l] += sums[4][l] * c + sums[5][l] * s;
-            out[3][l] += sums[6][l] * c + sums[7][l] * s;
-            out[4][l] += sums[8][l] * s - sums[9][l] * c;
-            out[5][l] += sums[10][l] * c + sums[11][l] * s;
-            let (c1, s1) = (points.cos_longitude[l], points.sin_longitude[l]);
-            cos_m[l] = c * c1 - s * s1;
-            sin_m[l] = s * c1 + c * s1;
+        (field, rate)
+    }
+}
+
+/// The batch of points as a SIMD kernel.
+struct PointBatch<'a> {
+    expansion: &'a PackedExpansion,
+    positions: &'a [Position],
+    out: &'a mut Vec<MagneticElements>,
+}
+
+impl Kernel for PointBatch<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<V: Float4>(self) {
+        self.out.reserve(self.positions.len());
+        for group in self.positions.chunks(LANES) {
+            // Spare lanes of a short final group repeat its first point.
+            let at = |l: usize| group.get(l).unwrap_or(&group[0]);
+            let latitude: Lanes = std::array::from_fn(|l| at(l).latitude_deg);
+            let longitude: Lanes = std::array::from_fn(|l| at(l).longitude_deg);
+            let altitude: Lanes = std::array::from_fn(|l| at(l).altitude_km);
+            let geocentric: [bool; LANES] =
+                std::array::from_fn(|l| at(l).coordinates == Coordinates::Geocentric);
+            let point = SphericalLanes::new(
+                V::from_array(latitude),
+                V::from_array(longitude),
+                V::from_array(altitude),
+                geocentric,
+            );
+            let (field, rate) = self.expansion.synthesize(&point);
+            let elements = derived_elements(
+                point.rotated(field),
+                point.rotated(rate),
+                latitude,
+                longitude,
+            );
+            self.out.extend_from_slice(&elements[..group.len()]);
         }
     }
-    std::array::from_fn(|l| {
-        (
-            FieldVector {
-                north: out[0][l],
-                east: out[1][l],
-                down: out[2][l],
-            },
-            FieldVector {
-                north: out[3][l],
-                east: out[4][l],
-                down: out[5][l],
-            },
-        )
+}
+
+/// What turns one order's sums into field components at each lane.
+struct OrderFactors<V> {
+    cos_m: V,
+    sin_m: V,
+    /// sinᵐ⁻¹θ and sinᵐθ.
+    u_pow_m_minus_1: V,
+    u_pow_m: V,
+    m: V,
+    t: V,
+    rho: V,
+}
+
+impl<V: Float4> OrderFactors<V> {
+    /// X, Y and Z of one order (m ≥ 1), added to `vector`.
+    #[inline(always)]
+    fn add(&self, vector: &mut [V; 3], sums: &SumLanes<V>) {
+        let (c, s) = (self.cos_m, self.sin_m);
+        let x_g = self.t.mul_add(sums.n_g, -(self.rho * sums.next_g));
+        let x_h = self.t.mul_add(sums.n_h, -(self.rho * sums.next_h));
+        vector[0] = self
+            .u_pow_m_minus_1
+            .mul_add(c.mul_add(x_g, s * x_h), vector[0]);
+        let y = s.mul_add(sums.g, -(c * sums.h));
+        vector[1] = (self.m * self.u_pow_m_minus_1).mul_add(y, vector[1]);
+        let z_g = sums.n_g + sums.g;
+        let z_h = sums.n_h + sums.h;
+        vector[2] = (-self.u_pow_m).mul_add(c.mul_add(z_g, s * z_h), vector[2]);
+    }
+}
+
+/// The six sums of one expansion for one order, per lane.
+struct SumLanes<V> {
+    g: V,
+    h: V,
+    n_g: V,
+    n_h: V,
+    next_g: V,
+    next_h: V,
+}
+
+impl<V: Float4> SumLanes<V> {
+    #[inline(always)]
+    fn new() -> Self {
+        let zero = V::splat(0.0);
+        SumLanes {
+            g: zero,
+            h: zero,
+            n_g: zero,
+            n_h: zero,
+            next_g: zero,
+            next_h: zero,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, w: &SumWeights, value: V) {
+        self.g = V::splat(w.g).mul_add(value, self.g);
+        self.h = V::splat(w.h).mul_add(value, self.h);
+        self.n_g = V::splat(w.n_g).mul_add(value, self.n_g);
+        self.n_h = V::splat(w.n_h).mul_add(value, self.n_h);
+        self.next_g = V::splat(w.next_g).mul_add(value, self.next_g);
+        self.next_h = V::splat(w.next_h).mul_add(value, self.next_h);
+    }
+}
+
+struct OrderSums<V> {
+    main: SumLanes<V>,
+    secular: SumLanes<V>,
+    polar_main: V,
+    polar_secular: V,
+}
+
+impl<V: Float4> OrderSums<V> {
+    #[inline(always)]
+    fn new() -> Self {
+        OrderSums {
+            main: SumLanes::new(),
+            secular: SumLanes::new(),
+            polar_main: V::splat(0.0),
+            polar_secular: V::splat(0.0),
+        }
+    }
+
+    /// Runs the recurrence down one order's block, adding every term;
+    /// the first `secular_len` terms feed the secular variation as well.
+    /// `state` holds (T′(n−1, m), T′(n−2, m)) and starts at (T′(m, m), 0).
+    #[inline(always)]
+    fn run<const POLAR: bool>(
+        &mut self,
+        block: &[Term],
+        secular_len: usize,
+        t_rho: V,
+        rho2: V,
+        state: &mut (V, V),
+    ) {
+        let (with_secular, main_only) = block.split_at(secular_len);
+        for (i, term) in with_secular.iter().enumerate() {
+            let value = if i == 0 {
+                state.0
+            } else {
+                Self::step(term, t_rho, rho2, state)
+            };
+            self.main.add(&term.main, value);
+            self.secular.add(&term.secular, value);
+            if POLAR {
+                self.polar_main = V::splat(term.polar_main).mul_add(value, self.polar_main);
+                self.polar_secular =
+                    V::splat(term.polar_secular).mul_add(value, self.polar_secular);
+            }
+        }
+        for (i, term) in main_only.iter().enumerate() {
+            let value = if i == 0 && secular_len == 0 {
+                state.0
+            } else {
+                Self::step(term, t_rho, rho2, state)
+            };
+            self.main.add(&term.main, value);
+            if POLAR {
+                self.polar_main = V::splat(term.polar_main).mul_add(value, self.polar_main);
+            }
+        }
+    }
+
+    /// T′(n, m) from the two before it; shifts the state.
+    #[inline(always)]
+    fn step(term: &Term, t_rho: V, rho2: V, state: &mut (V, V)) -> V {
+        let older = V::splat(term.minus_beta) * (rho2 * state.1);
+        let next = V::splat(term.alpha).mul_add(t_rho * state.0, older);
+        *state = (next, state.0);
+        next
+    }
+}
+
+/// A group of points in geocentric spherical form, with the rotation to
+/// the frame of their input coordinates.
+struct SphericalLanes<V> {
+    radius_km: V,
+    cos_colatitude: V,
+    sin_colatitude: V,
+    cos_longitude: V,
+    sin_longitude: V,
+    /// ψ = geodetic − geocentric latitude; (1, 0) for geocentric input.
+    cos_psi: V,
+    sin_psi: V,
+}
+
+impl<V: Float4> SphericalLanes<V> {
+    /// As [`crate::geodesy::SphericalPoint`] does for one point.
+    #[inline(always)]
+    fn new(latitude_deg: V, longitude_deg: V, altitude_km: V, geocentric: [bool; LANES]) -> Self {
+        let (sin_lat, cos_lat) = simd::sin_cos_degrees(latitude_deg);
+        // Latitudes lie in −90..=90: cos φ ≥ 0, and exactly 0 at the poles.
+        let cos_lat = cos_lat.abs();
+        let (sin_longitude, cos_longitude) = simd::sin_cos_degrees(longitude_deg);
+        let e2 = WGS84_F * (2.0 - WGS84_F);
+        let one = V::splat(1.0);
+        let prime_vertical =
+            V::splat(WGS84_A_KM) / (V::splat(-e2) * sin_lat).mul_add(sin_lat, one).sqrt();
+        let p = (prime_vertical + altitude_km) * cos_lat;
+        let z = prime_vertical.mul_add(V::splat(1.0 - e2), altitude_km) * sin_lat;
+        let r = p.mul_add(p, z * z).sqrt();
+        let (t, u) = (z / r, p / r);
+        let geodetic = SphericalLanes {
+            radius_km: r,
+            cos_colatitude: t,
+            sin_colatitude: u,
+            cos_longitude,
+            sin_longitude,
+            cos_psi: cos_lat.mul_add(u, sin_lat * t),
+            sin_psi: sin_lat.mul_add(u, -(cos_lat * t)),
+        };
+        if !geocentric.contains(&true) {
+            return geodetic;
+        }
+        // Geocentric input: the latitude is already θ's complement, the
+        // altitude a radius, and no rotation applies.
+        let pick = |geocentric_value: V, geodetic_value: V| {
+            let a = geocentric_value.to_array();
+            let b = geodetic_value.to_array();
+            V::from_array(std::array::from_fn(
+                |l| {
+                    if geocentric[l] { a[l] } else { b[l] }
+                },
+            ))
+        };
+        SphericalLanes {
+            radius_km: pick(altitude_km, geodetic.radius_km),
+            cos_colatitude: pick(sin_lat, geodetic.cos_colatitude),
+            sin_colatitude: pick(cos_lat, geodetic.sin_colatitude),
+            cos_psi: pick(one, geodetic.cos_psi),
+            sin_psi: pick(V::splat(0.0), geodetic.sin_psi),
+            ..geodetic
+        }
+    }
+
+    /// North/east/down from the geocentric frame into the input's frame.
+    #[inline(always)]
+    fn rotated(&self, v: [V; 3]) -> [V; 3] {
+        let (c, s) = (self.cos_psi, self.sin_psi);
+        [
+            v[0].mul_add(c, v[2] * s),
+            v[1],
+            v[2].mul_add(c, -(v[0] * s)),
+        ]
+    }
+}
+
+/// [`MagneticElements::from_vectors`] for a group of points, with the
+/// angles computed across lanes.
+#[inline(always)]
+pub(crate) fn derived_elements<V: Float4>(
+    field: [V; 3],
+    rate: [V; 3],
+    latitude_deg: Lanes,
+    longitude_deg: Lanes,
+) -> [MagneticElements; LANES] {
+    let [x, y, z] = field;
+    let [dx, dy, dz] = rate;
+    let zero = V::splat(0.0);
+    let h2 = x.mul_add(x, y * y);
+    let f2 = z.mul_add(z, h2);
+    let (h, f) = (h2.sqrt(), f2.sqrt());
+    let xdx_ydy = x.mul_add(dx, y * dy);
+    // Where H or F vanish the direction is undefined: zero change, not NaN.
+    let guarded = |numerator: V, denominator: V| {
+        V::select(denominator.gt(zero), numerator / denominator, zero)
+    };
+    let dh = guarded(xdx_ydy, h);
+    let df = guarded(z.mul_add(dz, xdx_ydy), f);
+    let degrees = V::splat(180.0 / std::f64::consts::PI);
+    let dd = guarded(x.mul_add(dy, -(y * dx)), h2) * degrees;
+    let di = guarded(h.mul_add(dz, -(z * dh)), f2) * degrees;
+    let declination = simd::atan2_degrees(y, x).to_array();
+    let inclination = simd::atan2_degrees(z, h).to_array();
+    let [x, y, z, h, f] = [x, y, z, h, f].map(V::to_array);
+    let [dx, dy, dz, dh, df, dd, di] = [dx, dy, dz, dh, df, dd, di].map(V::to_array);
+    std::array::from_fn(|l| MagneticElements {
+        declination_deg: declination[l],
+        inclination_deg: inclination[l],
+        horizontal_nt: h[l],
+        north_nt: x[l],
+        east_nt: y[l],
+        down_nt: z[l],
+        total_nt: f[l],
+        grid_variation_deg: grid_variation(declination[l], latitude_deg[l], longitude_deg[l]),
+        declination_deg_per_year: dd[l],
+        inclination_deg_per_year: di[l],
+        horizontal_nt_per_year: dh[l],
+        north_nt_per_year: dx[l],
+        east_nt_per_year: dy[l],
+        down_nt_per_year: dz[l],
+        total_nt_per_year: df[l],
     })
 }

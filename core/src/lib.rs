@@ -46,6 +46,7 @@ pub mod legendre;
 mod model;
 mod notation;
 mod position;
+mod simd;
 pub mod synthesis;
 
 pub use builtin::{BuiltinModel, ModelChoice};

@@ -5,7 +5,7 @@ use crate::coefficients::GaussCoefficients;
 use crate::elements::MagneticElements;
 use crate::error::ModelError;
 use crate::geodesy::{SphericalPoint, WGS84_A_KM, WGS84_F};
-use crate::lanes::{LANES, LanePoints, PackedExpansion};
+use crate::lanes::PackedExpansion;
 use crate::position::{Coordinates, Position};
 use crate::synthesis::{FieldCoefficients, SynthesisWorkspace};
 use serde::{Serialize, Serializer};
@@ -407,7 +407,7 @@ impl<'m> Evaluator<'m> {
     }
 
     /// The elements at many points on one date, appended to `out` in order:
-    /// the lane kernel, [`LANES`] points at a time. No validity checks.
+    /// the lane kernel, [`LANES`](crate::lanes::LANES) points at a time. No validity checks.
     pub fn elements_many(
         &mut self,
         positions: &[Position],
@@ -420,34 +420,7 @@ impl<'m> Evaluator<'m> {
             self.packed = Some((year, PackedExpansion::new(coefficients)));
         }
         let expansion = &self.packed.as_ref().expect("just packed").1;
-        out.reserve(positions.len());
-        for group in positions.chunks(LANES) {
-            let mut lanes = LanePoints::default();
-            let mut spherical = [None; LANES];
-            for (l, slot) in spherical.iter_mut().enumerate() {
-                // Short final groups repeat their first point in the spare lanes.
-                let position = group.get(l).unwrap_or(&group[0]);
-                let point = position.spherical_point();
-                let (sin_l, cos_l) = point.longitude_rad.sin_cos();
-                lanes.radius_km[l] = point.radius_km;
-                lanes.cos_colatitude[l] = point.cos_colatitude;
-                lanes.sin_colatitude[l] = point.sin_colatitude;
-                lanes.cos_longitude[l] = cos_l;
-                lanes.sin_longitude[l] = sin_l;
-                *slot = Some(point);
-            }
-            let vectors = crate::lanes::synthesize(expansion, &lanes);
-            for (l, position) in group.iter().enumerate() {
-                let point = spherical[l].expect("every lane filled");
-                let (field, rate) = vectors[l];
-                out.push(MagneticElements::from_vectors(
-                    field.rotated(point.cos_psi, point.sin_psi),
-                    rate.rotated(point.cos_psi, point.sin_psi),
-                    position.latitude_deg,
-                    position.longitude_deg,
-                ));
-            }
-        }
+        expansion.elements_many(positions, out);
     }
 
     /// Full reports for many points on one date, in order: the date is

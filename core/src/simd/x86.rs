@@ -1,0 +1,123 @@
+//! [`Float4`] as one AVX2 register, with FMA.
+//!
+//! Values of [`Avx2`] exist only inside [`run_avx2_fma`], which is compiled
+//! with AVX2 and FMA and called only after the CPU was checked for both;
+//! every method is `#[inline(always)]`, so it is compiled into that
+//! context and its intrinsics are sound to execute.
+
+use super::{Float4, Kernel, LANES, Lanes};
+use std::arch::x86_64::*;
+use std::ops::{Add, Div, Mul, Neg, Sub};
+
+#[derive(Clone, Copy)]
+pub struct Avx2(__m256d);
+
+/// Runs `kernel` on [`Avx2`].
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+pub unsafe fn run_avx2_fma<K: Kernel>(kernel: K) -> K::Output {
+    kernel.run::<Avx2>()
+}
+
+macro_rules! binary {
+    ($trait:ident, $method:ident, $intrinsic:ident) => {
+        impl $trait for Avx2 {
+            type Output = Avx2;
+            #[inline(always)]
+            fn $method(self, other: Avx2) -> Avx2 {
+                // SAFETY: see the module doc.
+                Avx2(unsafe { $intrinsic(self.0, other.0) })
+            }
+        }
+    };
+}
+binary!(Add, add, _mm256_add_pd);
+binary!(Sub, sub, _mm256_sub_pd);
+binary!(Mul, mul, _mm256_mul_pd);
+binary!(Div, div, _mm256_div_pd);
+
+impl Neg for Avx2 {
+    type Output = Avx2;
+    #[inline(always)]
+    fn neg(self) -> Avx2 {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_xor_pd(self.0, _mm256_set1_pd(-0.0)) })
+    }
+}
+
+/// A lane is selected where the sign bit of its mask lane is set, which is
+/// what `blendv` reads: comparisons set all bits, and a value's own sign
+/// bit serves as the mask of "is negative".
+impl Float4 for Avx2 {
+    type Mask = __m256d;
+    #[inline(always)]
+    fn splat(value: f64) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_set1_pd(value) })
+    }
+    #[inline(always)]
+    fn from_array(values: Lanes) -> Self {
+        // SAFETY: see the module doc; the pointer is to LANES f64.
+        Avx2(unsafe { _mm256_loadu_pd(values.as_ptr()) })
+    }
+    #[inline(always)]
+    fn to_array(self) -> Lanes {
+        let mut out = [0.0; LANES];
+        // SAFETY: see the module doc; the pointer is to LANES f64.
+        unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) };
+        out
+    }
+    #[inline(always)]
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_sqrt_pd(self.0) })
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), self.0) })
+    }
+    #[inline(always)]
+    fn round_ties_even(self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe {
+            _mm256_round_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(self.0)
+        })
+    }
+    #[inline(always)]
+    fn floor(self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_floor_pd(self.0) })
+    }
+    #[inline(always)]
+    fn gt(self, other: Self) -> Self::Mask {
+        // SAFETY: see the module doc.
+        unsafe { _mm256_cmp_pd::<_CMP_GT_OQ>(self.0, other.0) }
+    }
+    #[inline(always)]
+    fn eq(self, other: Self) -> Self::Mask {
+        // SAFETY: see the module doc.
+        unsafe { _mm256_cmp_pd::<_CMP_EQ_OQ>(self.0, other.0) }
+    }
+    #[inline(always)]
+    fn sign_negative(self) -> Self::Mask {
+        self.0
+    }
+    #[inline(always)]
+    fn or(a: Self::Mask, b: Self::Mask) -> Self::Mask {
+        // SAFETY: see the module doc.
+        unsafe { _mm256_or_pd(a, b) }
+    }
+    #[inline(always)]
+    fn select(mask: Self::Mask, if_true: Self, if_false: Self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_blendv_pd(if_false.0, if_true.0, mask) })
+    }
+}
