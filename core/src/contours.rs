@@ -45,11 +45,7 @@ pub fn contour_lines(grid: &Grid, element: Element, levels: &[f64]) -> Vec<Conto
     if rows < 2 || columns < 2 {
         return Vec::new();
     }
-    let values: Vec<f64> = grid
-        .elements
-        .iter()
-        .map(|e| e.get(element).unwrap_or(f64::NAN))
-        .collect();
+    let values = grid.values(element);
     let wraps = matches!(element, Element::Declination | Element::GridVariation);
     let mut lines = Vec::new();
     for &level in levels {
@@ -81,7 +77,7 @@ pub fn contour_lines(grid: &Grid, element: Element, levels: &[f64]) -> Vec<Conto
         for (points, closed) in join(&segments) {
             let points = points
                 .iter()
-                .map(|&edge| vertex(grid, &values, columns, edge, level))
+                .map(|&edge| vertex(grid, values, columns, edge, level))
                 .collect();
             lines.push(ContourLine {
                 value: level,

@@ -143,6 +143,19 @@ impl SynthesisWorkspace {
         self.sums.clone()
     }
 
+    /// The per-order sums for the circle at `radius_km`, colatitude θ,
+    /// borrowed from the workspace (no copy).
+    pub fn circle_sums(
+        &mut self,
+        coefficients: &FieldCoefficients,
+        radius_km: f64,
+        cos_colatitude: f64,
+        sin_colatitude: f64,
+    ) -> &CircleSums {
+        self.compute_sums(coefficients, radius_km, cos_colatitude, sin_colatitude);
+        &self.sums
+    }
+
     /// Field and secular variation (geocentric frame) at one point.
     pub fn point(
         &mut self,

@@ -48,7 +48,7 @@ fn grid_equals_points_including_poles_antimeridian_and_edges() {
                     .unwrap()
                     .elements;
                 assert_same(
-                    grid.at(row, column),
+                    &grid.at(row, column),
                     &reference,
                     &format!("{} {lat},{lon}", model.name()),
                 );
@@ -73,8 +73,9 @@ fn bounding_box_grid_and_point_batch() {
         })
         .collect();
     let batch = model.elements_at_points(&positions, 1955.5);
-    for (i, (a, b)) in grid.elements.iter().zip(&batch).enumerate() {
-        assert_same(a, b, &format!("point {i}"));
+    let columns = grid.longitudes_deg.len();
+    for (i, b) in batch.iter().enumerate() {
+        assert_same(&grid.at(i / columns, i % columns), b, &format!("point {i}"));
     }
     // 190°E is 170°W: the same field either way.
     let west = model
@@ -84,7 +85,47 @@ fn bounding_box_grid_and_point_batch() {
             DatePolicy::Strict,
         )
         .unwrap();
-    assert_same(grid.at(4, 8), &west.elements, "190E");
+    assert_same(&grid.at(4, 8), &west.elements, "190E");
+}
+
+/// Rows are summed about their centre longitude, two points per pass:
+/// rows with an even number of columns have no node at the centre, rows
+/// of one or two columns hardly any offsets. A reused grid takes each new
+/// shape.
+#[test]
+fn even_odd_and_tiny_rows_and_reused_grids() {
+    let model = BuiltinModel::Wmm2025.model();
+    let mut grid = magvar_core::Grid::default();
+    let specs = [
+        (-30.0, 50.0, 12.0, 80.0, 3.0),   // 15 columns
+        (-30.0, -80.0, 15.0, -40.0, 3.0), // 16 columns, south of −55° too
+        (100.0, 0.0, 100.0, 2.0, 1.0),    // 1 column
+        (100.0, 0.0, 101.0, 2.0, 1.0),    // 2 columns
+        (-179.0, 60.0, 179.0, 61.0, 0.5), // 717 columns
+    ];
+    for (west, south, east, north, step) in specs {
+        let spec = GridSpec::new(west, south, east, north, step).unwrap();
+        model.grid_into(&mut grid, &spec, 3.0, 2027.1);
+        let columns = grid.longitudes_deg.len();
+        assert_eq!(columns, spec.longitude_count());
+        for (row, &lat) in grid.latitudes_deg.iter().enumerate() {
+            for (column, &lon) in grid.longitudes_deg.iter().enumerate() {
+                let position = Position::geodetic(lat, lon, 3.0).unwrap();
+                let reference = model
+                    .field(&position, 2027.1, DatePolicy::Strict)
+                    .unwrap()
+                    .elements;
+                let at = format!("{lat},{lon} in a {columns}-column grid");
+                assert_same(&grid.at(row, column), &reference, &at);
+                let gv = grid.value(row, column, magvar_core::Element::GridVariation);
+                match (gv, reference.grid_variation_deg) {
+                    (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{at}: GV {a} vs {b}"),
+                    (None, None) => {}
+                    other => panic!("{at}: grid variation {other:?}"),
+                }
+            }
+        }
+    }
 }
 
 #[test]

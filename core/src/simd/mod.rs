@@ -44,6 +44,8 @@ pub trait Float4:
     fn abs(self) -> Self;
     fn round_ties_even(self) -> Self;
     fn floor(self) -> Self;
+    /// The lanes in reverse order.
+    fn reversed(self) -> Self;
     fn gt(self, other: Self) -> Self::Mask;
     fn eq(self, other: Self) -> Self::Mask;
     /// Lanes whose sign bit is set (−0.0 included).

@@ -77,6 +77,12 @@ impl Float4 for Portable {
         map(self.0, f64::floor)
     }
     #[inline(always)]
+    fn reversed(self) -> Self {
+        let mut lanes = self.0;
+        lanes.reverse();
+        Portable(lanes)
+    }
+    #[inline(always)]
     fn gt(self, other: Self) -> Self::Mask {
         std::array::from_fn(|l| self.0[l] > other.0[l])
     }

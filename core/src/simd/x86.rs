@@ -97,6 +97,11 @@ impl Float4 for Avx2 {
         Avx2(unsafe { _mm256_floor_pd(self.0) })
     }
     #[inline(always)]
+    fn reversed(self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_permute4x64_pd::<0b00_01_10_11>(self.0) })
+    }
+    #[inline(always)]
     fn gt(self, other: Self) -> Self::Mask {
         // SAFETY: see the module doc.
         unsafe { _mm256_cmp_pd::<_CMP_GT_OQ>(self.0, other.0) }

@@ -1,0 +1,313 @@
+//! Whole grids and point batches: the fast paths.
+//!
+//! On a grid the Legendre functions depend only on latitude and cos/sin(mλ)
+//! only on longitude, so each row costs one sum over degree (a circle, as
+//! in GeographicLib's MagneticCircle) and each point half a pass over
+//! order: rows are symmetric about their centre longitude, so one pass
+//! gives two points ([`rows`]). Rows run in parallel on rayon's pool; the
+//! values are stored as one raster band per element.
+
+mod rows;
+
+use crate::elements::{Element, MagneticElements};
+use crate::error::InputError;
+use crate::geodesy::SphericalPoint;
+use crate::model::{Evaluator, MagneticModel};
+use crate::position::Position;
+use crate::synthesis::SynthesisWorkspace;
+use rayon::prelude::*;
+
+/// A regular latitude/longitude grid, degrees. Both ends are included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridSpec {
+    pub west_deg: f64,
+    pub south_deg: f64,
+    pub east_deg: f64,
+    pub north_deg: f64,
+    pub step_deg: f64,
+}
+
+impl GridSpec {
+    /// The whole globe: longitudes −180..=180, latitudes −90..=90.
+    pub fn global(step_deg: f64) -> Result<Self, InputError> {
+        Self::new(-180.0, -90.0, 180.0, 90.0, step_deg)
+    }
+
+    /// A bounding box W,S,E,N in degrees with spacing `step_deg`.
+    pub fn new(
+        west_deg: f64,
+        south_deg: f64,
+        east_deg: f64,
+        north_deg: f64,
+        step_deg: f64,
+    ) -> Result<Self, InputError> {
+        let bad = |reason: String| InputError::Grid { reason };
+        if !(step_deg > 0.0 && step_deg.is_finite()) {
+            return Err(bad(format!(
+                "step {step_deg}° must be a positive number of degrees"
+            )));
+        }
+        if !(-90.0..=90.0).contains(&south_deg)
+            || !(-90.0..=90.0).contains(&north_deg)
+            || south_deg > north_deg
+        {
+            return Err(bad(format!(
+                "latitudes {south_deg}..{north_deg} must lie in -90..90 with south <= north"
+            )));
+        }
+        if !(-180.0..=360.0).contains(&west_deg)
+            || !(-180.0..=360.0).contains(&east_deg)
+            || west_deg > east_deg
+            || east_deg - west_deg > 360.0
+        {
+            return Err(bad(format!(
+                "longitudes {west_deg}..{east_deg} must lie in -180..360 with west <= east, at most 360° apart"
+            )));
+        }
+        let spec = GridSpec {
+            west_deg,
+            south_deg,
+            east_deg,
+            north_deg,
+            step_deg,
+        };
+        let points = spec.longitude_count() as f64 * spec.latitude_count() as f64;
+        if points > 2e8 {
+            return Err(bad(format!(
+                "{points:.0} points is more than the 200 million a grid may have"
+            )));
+        }
+        Ok(spec)
+    }
+
+    fn count(from: f64, to: f64, step: f64) -> usize {
+        // Tolerate rounding: a span of 360 at 0.25 gives 1441 points.
+        ((to - from) / step + 1e-9).floor() as usize + 1
+    }
+
+    pub fn longitude_count(&self) -> usize {
+        Self::count(self.west_deg, self.east_deg, self.step_deg)
+    }
+
+    pub fn latitude_count(&self) -> usize {
+        Self::count(self.south_deg, self.north_deg, self.step_deg)
+    }
+
+    /// Longitudes west to east, degrees.
+    pub fn longitudes(&self) -> Vec<f64> {
+        (0..self.longitude_count())
+            .map(|i| self.west_deg + i as f64 * self.step_deg)
+            .collect()
+    }
+
+    /// Latitudes north to south (the order of raster rows), degrees.
+    pub fn latitudes(&self) -> Vec<f64> {
+        (0..self.latitude_count())
+            .map(|i| self.north_deg - i as f64 * self.step_deg)
+            .collect()
+    }
+}
+
+/// The quantities a grid holds, one raster band each, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Band {
+    Declination,
+    Inclination,
+    Horizontal,
+    North,
+    East,
+    Down,
+    Total,
+    GridVariation,
+    DeclinationRate,
+    InclinationRate,
+    HorizontalRate,
+    NorthRate,
+    EastRate,
+    DownRate,
+    TotalRate,
+}
+
+pub(crate) const BANDS: usize = 15;
+
+impl Band {
+    fn of(element: Element) -> Band {
+        match element {
+            Element::Declination => Band::Declination,
+            Element::Inclination => Band::Inclination,
+            Element::Horizontal => Band::Horizontal,
+            Element::North => Band::North,
+            Element::East => Band::East,
+            Element::Down => Band::Down,
+            Element::Total => Band::Total,
+            Element::GridVariation => Band::GridVariation,
+        }
+    }
+
+    fn rate_of(element: Element) -> Option<Band> {
+        Some(match element {
+            Element::Declination => Band::DeclinationRate,
+            Element::Inclination => Band::InclinationRate,
+            Element::Horizontal => Band::HorizontalRate,
+            Element::North => Band::NorthRate,
+            Element::East => Band::EastRate,
+            Element::Down => Band::DownRate,
+            Element::Total => Band::TotalRate,
+            Element::GridVariation => return None,
+        })
+    }
+}
+
+/// Field elements on a grid, rows north to south, each row west to east,
+/// stored as one raster band per element (and per rate).
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub spec: GridSpec,
+    pub latitudes_deg: Vec<f64>,
+    pub longitudes_deg: Vec<f64>,
+    bands: Vec<Vec<f64>>,
+}
+
+impl Default for Grid {
+    /// An empty grid: a buffer for [`MagneticModel::grid_into`].
+    fn default() -> Self {
+        Grid {
+            spec: GridSpec {
+                west_deg: 0.0,
+                south_deg: 0.0,
+                east_deg: 0.0,
+                north_deg: 0.0,
+                step_deg: 1.0,
+            },
+            latitudes_deg: Vec::new(),
+            longitudes_deg: Vec::new(),
+            bands: vec![Vec::new(); BANDS],
+        }
+    }
+}
+
+impl Grid {
+    /// Values of `element`, row-major (`[row * columns + column]`), in the
+    /// element's unit; grid variation is NaN where it is undefined.
+    pub fn values(&self, element: Element) -> &[f64] {
+        &self.bands[Band::of(element) as usize]
+    }
+
+    /// Rates of change of `element` per year, row-major; `None` for grid
+    /// variation, which has no rate.
+    pub fn rates(&self, element: Element) -> Option<&[f64]> {
+        Band::rate_of(element).map(|band| self.bands[band as usize].as_slice())
+    }
+
+    /// One element at one node; `None` only for undefined grid variation.
+    pub fn value(&self, row: usize, column: usize, element: Element) -> Option<f64> {
+        let v = self.values(element)[row * self.longitudes_deg.len() + column];
+        (!v.is_nan()).then_some(v)
+    }
+
+    /// Every element and rate at one node.
+    pub fn at(&self, row: usize, column: usize) -> MagneticElements {
+        let i = row * self.longitudes_deg.len() + column;
+        let band = |b: Band| self.bands[b as usize][i];
+        let grid_variation = band(Band::GridVariation);
+        MagneticElements {
+            declination_deg: band(Band::Declination),
+            inclination_deg: band(Band::Inclination),
+            horizontal_nt: band(Band::Horizontal),
+            north_nt: band(Band::North),
+            east_nt: band(Band::East),
+            down_nt: band(Band::Down),
+            total_nt: band(Band::Total),
+            grid_variation_deg: (!grid_variation.is_nan()).then_some(grid_variation),
+            declination_deg_per_year: band(Band::DeclinationRate),
+            inclination_deg_per_year: band(Band::InclinationRate),
+            horizontal_nt_per_year: band(Band::HorizontalRate),
+            north_nt_per_year: band(Band::NorthRate),
+            east_nt_per_year: band(Band::EastRate),
+            down_nt_per_year: band(Band::DownRate),
+            total_nt_per_year: band(Band::TotalRate),
+        }
+    }
+}
+
+impl MagneticModel {
+    /// The elements on a geodetic grid at `altitude_km` above the
+    /// ellipsoid on `year` (decimal), rows in parallel. No validity check:
+    /// call [`check_date`](Self::check_date) first.
+    pub fn grid(&self, spec: &GridSpec, altitude_km: f64, year: f64) -> Grid {
+        let mut grid = Grid::default();
+        self.grid_into(&mut grid, spec, altitude_km, year);
+        grid
+    }
+
+    /// As [`grid`](Self::grid), reusing `grid`'s storage: for grids
+    /// computed again and again (an animation, a server), which then cost
+    /// no allocation or page faults.
+    pub fn grid_into(&self, grid: &mut Grid, spec: &GridSpec, altitude_km: f64, year: f64) {
+        grid.spec = *spec;
+        grid.latitudes_deg = spec.latitudes();
+        grid.longitudes_deg = spec.longitudes();
+        let columns = grid.longitudes_deg.len();
+        let nodes = grid.latitudes_deg.len() * columns;
+        grid.bands.resize(BANDS, Vec::new());
+        for band in &mut grid.bands {
+            band.resize(nodes, 0.0);
+        }
+        let coefficients = self.coefficients_at(year);
+        let layout = rows::RowLayout::new(&grid.longitudes_deg, spec.step_deg, self.degree());
+        let mut band_rows: Vec<_> = grid
+            .bands
+            .iter_mut()
+            .map(|band| band.chunks_mut(columns))
+            .collect();
+        let rows: Vec<[&mut [f64]; BANDS]> = (0..grid.latitudes_deg.len())
+            .map(|_| std::array::from_fn(|b| band_rows[b].next().expect("one chunk per row")))
+            .collect();
+        rows.into_par_iter()
+            .zip(grid.latitudes_deg.par_iter())
+            .for_each_init(
+                || {
+                    (
+                        SynthesisWorkspace::new(self.degree()),
+                        rows::RowScratch::default(),
+                    )
+                },
+                |(workspace, scratch), (bands, &latitude)| {
+                    let point = SphericalPoint::from_geodetic(latitude, 0.0, altitude_km);
+                    let sums = workspace.circle_sums(
+                        &coefficients,
+                        point.radius_km,
+                        point.cos_colatitude,
+                        point.sin_colatitude,
+                    );
+                    rows::Row {
+                        layout: &layout,
+                        sums,
+                        latitude_deg: latitude,
+                        cos_psi: point.cos_psi,
+                        sin_psi: point.sin_psi,
+                        bands,
+                    }
+                    .fill(scratch);
+                },
+            );
+    }
+
+    /// The elements at many points on one date, in parallel, in order.
+    /// No validity check: call [`check_date`](Self::check_date) first.
+    pub fn elements_at_points(&self, positions: &[Position], year: f64) -> Vec<MagneticElements> {
+        const CHUNK: usize = 2048;
+        let chunks: Vec<Vec<MagneticElements>> = positions
+            .par_chunks(CHUNK)
+            .map_init(
+                || Evaluator::new(self),
+                |evaluator, chunk| {
+                    let mut out = Vec::with_capacity(chunk.len());
+                    evaluator.elements_many(chunk, year, &mut out);
+                    out
+                },
+            )
+            .collect();
+        chunks.concat()
+    }
+}

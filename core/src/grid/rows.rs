@@ -1,0 +1,277 @@
+//! One grid row: from a circle's per-order sums to every element at every
+//! longitude, [`LANES`] longitudes per SIMD step.
+//!
+//! Along a row a field component is a trigonometric polynomial in
+//! longitude, F(λ) = Σₘ aₘ cos mλ + bₘ sin mλ. Written about the row's
+//! centre λ₀, F(λ₀ ± δ) = C(δ) ± S(δ) with C(δ) = Σₘ αₘ cos mδ and
+//! S(δ) = Σₘ βₘ sin mδ, where αₘ = aₘ cos mλ₀ + bₘ sin mλ₀ and
+//! βₘ = bₘ cos mλ₀ − aₘ sin mλ₀. A regular row is symmetric about its
+//! centre, so one pass over the orders gives two points: half the work of
+//! summing at every longitude.
+
+use super::{BANDS, Band};
+use crate::elements::GRID_VARIATION_MIN_LATITUDE_DEG;
+use crate::lanes::ElementVectors;
+use crate::simd::{Float4, Kernel, LANES};
+use crate::synthesis::CircleSums;
+
+/// Field components summed along a row: X, Y, Z of the main field, then
+/// of the secular variation.
+const COMPONENTS: usize = 6;
+
+/// The longitudes of a grid as offsets about its centre, with cos(mδ) and
+/// sin(mδ) for every offset δ and order m. Shared by every row.
+#[derive(Debug, Clone)]
+pub(super) struct RowLayout {
+    degree: usize,
+    /// Offsets per side of the centre.
+    half: usize,
+    /// Column of offset i east of the centre: `east_start + i`; west of
+    /// it: `west_start − i` (the same column for offset 0 of an odd row).
+    east_start: usize,
+    west_start: usize,
+    /// cos mλ₀ and sin mλ₀ of the centre, by m.
+    centre_cos: Vec<f64>,
+    centre_sin: Vec<f64>,
+    /// cos mδᵢ (first four) and sin mδᵢ (last four) of one group of
+    /// offsets i = 4g..4g+4, at `[g * (degree + 1) + m]`: a row's pass
+    /// reads them in order.
+    offset_trig: Vec<[f64; 2 * LANES]>,
+    /// Longitude of the column at each offset east and west of the
+    /// centre, degrees (for grid variation); padding repeats the last.
+    east_longitudes_deg: Vec<f64>,
+    west_longitudes_deg: Vec<f64>,
+}
+
+/// cos(mx) and sin(mx) for m = 0..=degree, by the angle-addition formulas.
+fn multiples(x_deg: f64, degree: usize) -> impl Iterator<Item = (f64, f64)> {
+    let (s1, c1) = x_deg.to_radians().sin_cos();
+    (0..=degree).scan((1.0, 0.0), move |(c, s), _| {
+        let current = (*c, *s);
+        (*c, *s) = (*c * c1 - *s * s1, *s * c1 + *c * s1);
+        Some(current)
+    })
+}
+
+impl RowLayout {
+    pub(super) fn new(longitudes_deg: &[f64], step_deg: f64, degree: usize) -> Self {
+        let columns = longitudes_deg.len();
+        let (half, east_start, west_start, first_offset) = if columns % 2 == 1 {
+            let centre = columns / 2;
+            (centre + 1, centre, centre, 0.0)
+        } else {
+            (columns / 2, columns / 2, columns / 2 - 1, 0.5)
+        };
+        let centre_deg = if columns % 2 == 1 {
+            longitudes_deg[east_start]
+        } else {
+            0.5 * (longitudes_deg[west_start] + longitudes_deg[east_start])
+        };
+        let (centre_cos, centre_sin) = multiples(centre_deg, degree).unzip();
+        let padded = half.next_multiple_of(LANES);
+        let mut offset_trig = vec![[0.0; 2 * LANES]; (degree + 1) * padded / LANES];
+        for i in 0..padded {
+            let offset_deg = (i as f64 + first_offset) * step_deg;
+            let (group, lane) = (i / LANES, i % LANES);
+            for (m, (c, s)) in multiples(offset_deg, degree).enumerate() {
+                let entry = &mut offset_trig[group * (degree + 1) + m];
+                entry[lane] = c;
+                entry[LANES + lane] = s;
+            }
+        }
+        RowLayout {
+            degree,
+            half,
+            east_start,
+            west_start,
+            centre_cos,
+            centre_sin,
+            offset_trig,
+            east_longitudes_deg: (0..padded)
+                .map(|i| longitudes_deg[east_start + i.min(half - 1)])
+                .collect(),
+            west_longitudes_deg: (0..padded)
+                .map(|i| longitudes_deg[west_start - i.min(half - 1)])
+                .collect(),
+        }
+    }
+}
+
+/// Per-thread scratch for a row.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RowScratch {
+    /// By order: α for the six components, then β.
+    centred: Vec<[f64; 2 * COMPONENTS]>,
+    /// The values east of the centre, band by band (`[band][offset]`),
+    /// in ascending column order from the centre.
+    east: Vec<f64>,
+    /// The values west of the centre, band by band, also in ascending
+    /// column order: each group is stored reversed, from the end.
+    west: Vec<f64>,
+}
+
+/// A row and where its values go.
+pub(super) struct Row<'a> {
+    pub layout: &'a RowLayout,
+    pub sums: &'a CircleSums,
+    pub latitude_deg: f64,
+    /// ψ = geodetic − geocentric latitude of the row.
+    pub cos_psi: f64,
+    pub sin_psi: f64,
+    pub bands: [&'a mut [f64]; BANDS],
+}
+
+impl Row<'_> {
+    pub(super) fn fill(self, scratch: &mut RowScratch) {
+        let layout = self.layout;
+        scratch.centred.clear();
+        for (m, s) in self.sums.per_order.iter().enumerate() {
+            // (aₘ, bₘ) of each component: X and Z are a cos + b sin already;
+            // Y is Σ (s₂ sin − s₃ cos).
+            let a = [s[0], -s[3], s[4], s[6], -s[9], s[10]];
+            let b = [s[1], s[2], s[5], s[7], s[8], s[11]];
+            let (c, sn) = (layout.centre_cos[m], layout.centre_sin[m]);
+            let mut centred = [0.0; 2 * COMPONENTS];
+            for k in 0..COMPONENTS {
+                centred[k] = a[k] * c + b[k] * sn;
+                centred[COMPONENTS + k] = b[k] * c - a[k] * sn;
+            }
+            scratch.centred.push(centred);
+        }
+        debug_assert_eq!(scratch.centred.len(), layout.degree + 1);
+        let padded = layout.half.next_multiple_of(LANES);
+        scratch.east.resize(BANDS * padded, 0.0);
+        scratch.west.resize(BANDS * padded, 0.0);
+        crate::simd::with_best(RowKernel {
+            row: &self,
+            centred: &scratch.centred,
+            east: &mut scratch.east,
+            west: &mut scratch.west,
+            padded,
+        });
+        // West position j holds column j − (padded − 1 − west_start); an
+        // odd row's centre column comes from the east side.
+        let west_first = padded - 1 - layout.west_start;
+        for (b, out) in self.bands.into_iter().enumerate() {
+            let (west_part, east_part) = out.split_at_mut(layout.east_start);
+            let band = b * padded;
+            east_part.copy_from_slice(&scratch.east[band..band + east_part.len()]);
+            let from = band + west_first;
+            west_part.copy_from_slice(&scratch.west[from..from + west_part.len()]);
+        }
+    }
+}
+
+struct RowKernel<'r, 'a, 's> {
+    row: &'r Row<'a>,
+    centred: &'s [[f64; 2 * COMPONENTS]],
+    east: &'s mut [f64],
+    west: &'s mut [f64],
+    /// Offsets per side, rounded up to whole groups: each band's length.
+    padded: usize,
+}
+
+impl Kernel for RowKernel<'_, '_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<V: Float4>(self) {
+        let RowKernel {
+            row,
+            centred,
+            east: east_out,
+            west: west_out,
+            padded,
+        } = self;
+        let layout = row.layout;
+        let zero = V::splat(0.0);
+        let groups = layout.offset_trig.chunks_exact(layout.degree + 1);
+        for (i, trig) in (0..layout.half).step_by(LANES).zip(groups) {
+            let mut even = [zero; COMPONENTS];
+            let mut odd = [zero; COMPONENTS];
+            for (coefficients, entry) in centred.iter().zip(trig) {
+                let (cos, sin) = entry.split_at(LANES);
+                let cos = V::from_array(cos.try_into().expect("four lanes"));
+                let sin = V::from_array(sin.try_into().expect("four lanes"));
+                for k in 0..COMPONENTS {
+                    even[k] = V::splat(coefficients[k]).mul_add(cos, even[k]);
+                    odd[k] = V::splat(coefficients[COMPONENTS + k]).mul_add(sin, odd[k]);
+                }
+            }
+            let east: [V; COMPONENTS] = std::array::from_fn(|k| even[k] + odd[k]);
+            let west: [V; COMPONENTS] = std::array::from_fn(|k| even[k] - odd[k]);
+            let west_at = padded - LANES - i;
+            for (b, value) in row.elements(Side::East, i, east).into_iter().enumerate() {
+                let at = b * padded + i;
+                east_out[at..at + LANES].copy_from_slice(&value.to_array());
+            }
+            for (b, value) in row.elements(Side::West, i, west).into_iter().enumerate() {
+                let at = b * padded + west_at;
+                west_out[at..at + LANES].copy_from_slice(&value.reversed().to_array());
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    East,
+    West,
+}
+
+impl Row<'_> {
+    /// The elements of the group of offsets from `i` on one side, from
+    /// their field components (geocentric frame).
+    #[inline(always)]
+    fn elements<V: Float4>(&self, side: Side, i: usize, components: [V; 6]) -> [V; BANDS] {
+        let (c, s) = (V::splat(self.cos_psi), V::splat(self.sin_psi));
+        let rotate = |[x, y, z]: [V; 3]| [x.mul_add(c, z * s), y, z.mul_add(c, -(x * s))];
+        let [x, y, z, dx, dy, dz] = components;
+        let e = ElementVectors::new(rotate([x, y, z]), rotate([dx, dy, dz]));
+        let longitudes = match side {
+            Side::East => &self.layout.east_longitudes_deg,
+            Side::West => &self.layout.west_longitudes_deg,
+        };
+        let longitude = V::from_array(longitudes[i..i + LANES].try_into().expect("four lanes"));
+        let grid_variation = grid_variation(e.declination_deg, longitude, self.latitude_deg);
+        let mut values = [V::splat(0.0); BANDS];
+        for (band, value) in [
+            (Band::Declination, e.declination_deg),
+            (Band::Inclination, e.inclination_deg),
+            (Band::Horizontal, e.horizontal_nt),
+            (Band::North, e.north_nt),
+            (Band::East, e.east_nt),
+            (Band::Down, e.down_nt),
+            (Band::Total, e.total_nt),
+            (Band::GridVariation, grid_variation),
+            (Band::DeclinationRate, e.declination_deg_per_year),
+            (Band::InclinationRate, e.inclination_deg_per_year),
+            (Band::HorizontalRate, e.horizontal_nt_per_year),
+            (Band::NorthRate, e.north_nt_per_year),
+            (Band::EastRate, e.east_nt_per_year),
+            (Band::DownRate, e.down_nt_per_year),
+            (Band::TotalRate, e.total_nt_per_year),
+        ] {
+            values[band as usize] = value;
+        }
+        values
+    }
+}
+
+/// [`crate::elements::grid_variation`] across lanes on one row; NaN where
+/// it is undefined (|latitude| below 55°).
+#[inline(always)]
+fn grid_variation<V: Float4>(declination_deg: V, longitude_deg: V, latitude_deg: f64) -> V {
+    let raw = if latitude_deg >= GRID_VARIATION_MIN_LATITUDE_DEG {
+        declination_deg - longitude_deg
+    } else if latitude_deg <= -GRID_VARIATION_MIN_LATITUDE_DEG {
+        declination_deg + longitude_deg
+    } else {
+        return V::splat(f64::NAN);
+    };
+    // Into (−180°, 180°]: |raw| ≤ 360°, so one turn either way suffices.
+    let turn = V::splat(360.0);
+    let folded = V::select(raw.gt(V::splat(180.0)), raw - turn, raw);
+    let at_or_below = V::or(V::splat(-180.0).gt(folded), V::splat(-180.0).eq(folded));
+    V::select(at_or_below, folded + turn, folded)
+}
