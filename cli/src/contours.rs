@@ -56,9 +56,10 @@ pub fn run(args: ContoursArgs, config: &Config) -> CliResult {
         config,
     )?;
     let (lo, hi) = grid
-        .elements
+        .values(args.element)
         .iter()
-        .filter_map(|e| e.get(args.element))
+        .copied()
+        .filter(|v| v.is_finite())
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });

@@ -129,7 +129,7 @@ fn write_grid(
     year: f64,
 ) -> std::io::Result<()> {
     let columns = grid.longitudes_deg.len();
-    let value = |row: usize, column: usize| grid.at(row, column).get(element);
+    let value = |row: usize, column: usize| grid.value(row, column, element);
     let name = format!("{}_{}", element.name(), element.unit().to_lowercase());
     match format {
         GridFormat::Csv => {
