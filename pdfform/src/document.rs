@@ -1,13 +1,17 @@
-//! Opening a PDF: header sniffing, lopdf parsing (xref streams, object
-//! streams, incremental updates, xref reconstruction, decryption) behind a
-//! guard so that no input can panic the caller, and small helpers for
-//! reading dictionaries through indirect references.
+//! Opening a PDF: header sniffing, then either the lazy reader (cross-
+//! reference data and page tree only, objects on demand: `lazy.rs`) or
+//! lopdf's full load (xref streams, object streams, incremental updates,
+//! xref reconstruction, decryption), each behind a guard so that no input
+//! can panic the caller.
 
 use crate::error::{Error, Result};
+use crate::lazy::LazyDocument;
+use crate::objects::Objects;
 use lopdf::{Dictionary, LoadOptions, Object, ObjectId};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// How far into the file we look for `%PDF-`. Acrobat accepts a header
 /// anywhere in the first 1024 bytes; anything later is not a PDF.
@@ -21,14 +25,78 @@ const STREAM_BYTES_PER_FILE_BYTE: usize = 50;
 const MIN_STREAM_BYTES: usize = 4 * 1024 * 1024;
 const MAX_STREAM_BYTES: usize = 256 * 1024 * 1024;
 
-/// A parsed PDF document ready for reading fields and text.
+/// A PDF document ready for reading fields and text.
+///
+/// Opening reads the cross-reference data and the page tree only; the
+/// fields are then read from the objects they need, parsed on demand. Text
+/// (and any file the lazy reader cannot vouch for: repaired cross-reference
+/// data, an odd page tree, an object that does not read cleanly) uses
+/// lopdf's full load, so both paths give the same result.
 pub struct PdfDocument {
+    pub(crate) file: PathBuf,
+    password: Option<String>,
+    /// The most bytes any one stream of this document may decompress to.
+    pub(crate) stream_limit: usize,
+    /// The bytes and the objects read from them so far; `None` when the
+    /// file was loaded eagerly from the start.
+    lazy: Option<LazyDocument>,
+    /// lopdf's full load, made on first need.
+    loaded: OnceLock<Result<Loaded>>,
+}
+
+/// A document fully loaded by lopdf.
+pub(crate) struct Loaded {
     pub(crate) file: PathBuf,
     pub(crate) doc: lopdf::Document,
     /// Page object ids by 1-based page number.
     pub(crate) pages: BTreeMap<u32, ObjectId>,
-    /// The most bytes any one stream of this document may decompress to.
     pub(crate) stream_limit: usize,
+}
+
+impl Loaded {
+    /// The document's objects through the common view.
+    pub(crate) fn objects(&self) -> Objects<'_> {
+        Objects::eager(&self.doc, &self.file, &self.pages, self.stream_limit)
+    }
+
+    pub(crate) fn page_count(&self) -> u32 {
+        self.pages.len() as u32
+    }
+
+    pub(crate) fn stream_bytes(&self, stream: &lopdf::Stream) -> Option<Vec<u8>> {
+        self.objects().stream_bytes(stream)
+    }
+
+    pub(crate) fn resolve<'a>(&'a self, object: &'a Object) -> Option<&'a Object> {
+        self.objects().resolve(object)
+    }
+
+    pub(crate) fn get<'a>(&'a self, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+        self.objects().get(dict, key)
+    }
+
+    pub(crate) fn get_dict<'a>(
+        &'a self,
+        dict: &'a Dictionary,
+        key: &[u8],
+    ) -> Option<&'a Dictionary> {
+        self.objects().get_dict(dict, key)
+    }
+
+    pub(crate) fn get_array<'a>(
+        &'a self,
+        dict: &'a Dictionary,
+        key: &[u8],
+    ) -> Option<&'a [Object]> {
+        self.objects().get_array(dict, key)
+    }
+
+    pub(crate) fn dict_entry<'a>(
+        &'a self,
+        object: &'a Object,
+    ) -> Option<(Option<ObjectId>, &'a Dictionary)> {
+        self.objects().dict_entry(object)
+    }
 }
 
 impl PdfDocument {
@@ -40,7 +108,7 @@ impl PdfDocument {
             file: path.to_path_buf(),
             source,
         })?;
-        Self::from_bytes(&bytes, path, password)
+        Self::from_vec(bytes, path.to_path_buf(), password)
     }
 
     /// Parses `bytes`; `file` only names the document in errors and output.
@@ -49,51 +117,31 @@ impl PdfDocument {
         file: impl AsRef<Path>,
         password: Option<&str>,
     ) -> Result<Self> {
-        let file = file.as_ref().to_path_buf();
-        check_header(bytes, &file)?;
-        let stream_limit = bytes
-            .len()
-            .saturating_mul(STREAM_BYTES_PER_FILE_BYTE)
-            .clamp(MIN_STREAM_BYTES, MAX_STREAM_BYTES);
-        let options = LoadOptions {
-            password: password.map(str::to_owned),
-            max_decompressed_size: Some(stream_limit),
-            ..LoadOptions::default()
-        };
-        // lopdf is hardened (nesting and reference limits) but it is a large
-        // parser fed hostile bytes: a panic inside it must become an error
-        // for this one file, not take down a batch run.
-        let loaded = catch_unwind(AssertUnwindSafe(|| {
-            lopdf::Document::load_mem_with_options(bytes, options)
-        }))
-        .map_err(|_| damaged(&file, "the parser gave up on malformed data"))?;
-        let doc = match loaded {
-            Ok(doc) => doc,
-            Err(lopdf::Error::InvalidPassword) => return Err(Error::WrongPassword { file }),
-            Err(lopdf::Error::Decryption(_)) if password.is_some() => {
-                return Err(Error::WrongPassword { file });
+        Self::from_vec(bytes.to_vec(), file.as_ref().to_path_buf(), password)
+    }
+
+    fn from_vec(bytes: Vec<u8>, file: PathBuf, password: Option<&str>) -> Result<Self> {
+        check_header(&bytes, &file)?;
+        let stream_limit = stream_limit(bytes.len());
+        match LazyDocument::open(bytes, password, stream_limit) {
+            Ok(lazy) => Ok(PdfDocument {
+                file,
+                password: password.map(str::to_owned),
+                stream_limit,
+                lazy: Some(lazy),
+                loaded: OnceLock::new(),
+            }),
+            Err(bytes) => {
+                let loaded = load(&bytes, &file, password, stream_limit)?;
+                Ok(PdfDocument {
+                    file,
+                    password: password.map(str::to_owned),
+                    stream_limit,
+                    lazy: None,
+                    loaded: OnceLock::from(Ok(loaded)),
+                })
             }
-            Err(error) => return Err(damaged(&file, &error.to_string())),
-        };
-        // lopdf removes /Encrypt from the trailer once it has decrypted; if
-        // it is still there, neither the empty nor the given password worked.
-        if doc.trailer.has(b"Encrypt") {
-            return Err(match password {
-                Some(_) => Error::WrongPassword { file },
-                None => Error::PasswordRequired { file },
-            });
         }
-        if doc.catalog().is_err() {
-            return Err(damaged(&file, "no document catalog (/Root) could be read"));
-        }
-        let pages = catch_unwind(AssertUnwindSafe(|| doc.get_pages()))
-            .map_err(|_| damaged(&file, "the page tree is malformed"))?;
-        Ok(PdfDocument {
-            file,
-            doc,
-            pages,
-            stream_limit,
-        })
     }
 
     /// The path or name the document was opened under.
@@ -103,65 +151,114 @@ impl PdfDocument {
 
     /// Number of pages found in the page tree.
     pub fn page_count(&self) -> u32 {
-        self.pages.len() as u32
+        // The lazy page tree, when there is one, equals lopdf's (an odd tree
+        // sends the file to the eager path at open) and never changes.
+        let pages = match (&self.lazy, self.loaded.get()) {
+            (Some(lazy), _) => &lazy.objects().pages,
+            (None, Some(Ok(loaded))) => &loaded.pages,
+            (None, _) => return 0,
+        };
+        pages.len() as u32
     }
 
-    /// A stream's decoded bytes within the document's size bound; `None`
-    /// when it cannot be decoded or would exceed the bound.
-    pub(crate) fn stream_bytes(&self, stream: &lopdf::Stream) -> Option<Vec<u8>> {
-        stream
-            .decompressed_content_with_limit(self.stream_limit)
-            .ok()
+    /// The objects read on demand, unless the file was loaded eagerly or a
+    /// lazy read already failed.
+    pub(crate) fn lazy_objects(&self) -> Option<Objects<'_>> {
+        let lazy = self.lazy.as_ref()?.objects();
+        (!lazy.failed()).then(|| Objects::lazy(lazy, &self.file, self.stream_limit))
     }
 
-    /// Follows a reference (or chain of them) to the object it names.
-    pub(crate) fn resolve<'a>(&'a self, object: &'a Object) -> Option<&'a Object> {
-        self.doc.dereference(object).ok().map(|(_, object)| object)
+    /// Whether anything read through [`Self::lazy_objects`] failed to read
+    /// as the eager load would have read it.
+    pub(crate) fn lazy_failed(&self) -> bool {
+        self.lazy
+            .as_ref()
+            .is_some_and(|lazy| lazy.objects().failed())
     }
 
-    /// `dict[key]` with references followed.
-    pub(crate) fn get<'a>(&'a self, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
-        dict.get(key).ok().and_then(|object| self.resolve(object))
+    /// lopdf's full load of the document, made once on first need. Its
+    /// error is the one opening the file eagerly gives.
+    pub(crate) fn loaded(&self) -> Result<&Loaded> {
+        let loaded = self.loaded.get_or_init(|| match &self.lazy {
+            Some(lazy) => load(
+                lazy.bytes(),
+                &self.file,
+                self.password.as_deref(),
+                self.stream_limit,
+            ),
+            None => Err(damaged(&self.file, "the document was not loaded")),
+        });
+        loaded.as_ref().map_err(Error::clone)
     }
 
-    /// `dict[key]` as a dictionary (a stream's dictionary counts).
-    pub(crate) fn get_dict<'a>(
-        &'a self,
-        dict: &'a Dictionary,
-        key: &[u8],
-    ) -> Option<&'a Dictionary> {
-        match self.get(dict, key)? {
-            Object::Dictionary(dict) => Some(dict),
-            Object::Stream(stream) => Some(&stream.dict),
+    /// The fully loaded document's objects if the full load was made.
+    pub(crate) fn loaded_objects(&self) -> Option<Objects<'_>> {
+        match self.loaded.get() {
+            Some(Ok(loaded)) => Some(loaded.objects()),
             _ => None,
         }
     }
 
-    /// `dict[key]` as an array.
-    pub(crate) fn get_array<'a>(
-        &'a self,
-        dict: &'a Dictionary,
-        key: &[u8],
-    ) -> Option<&'a [Object]> {
-        match self.get(dict, key)? {
-            Object::Array(items) => Some(items),
-            _ => None,
-        }
+    /// The fully loaded document's objects.
+    pub(crate) fn eager_objects(&self) -> Result<Objects<'_>> {
+        Ok(self.loaded()?.objects())
     }
+}
 
-    /// The object an array entry or value names as a dictionary, with its id
-    /// when it was reached through a reference.
-    pub(crate) fn dict_entry<'a>(
-        &'a self,
-        object: &'a Object,
-    ) -> Option<(Option<ObjectId>, &'a Dictionary)> {
-        let (id, object) = self.doc.dereference(object).ok()?;
-        match object {
-            Object::Dictionary(dict) => Some((id, dict)),
-            Object::Stream(stream) => Some((id, &stream.dict)),
-            _ => None,
+/// The most bytes one stream of a file of `file_len` bytes may decode to.
+pub(crate) fn stream_limit(file_len: usize) -> usize {
+    file_len
+        .saturating_mul(STREAM_BYTES_PER_FILE_BYTE)
+        .clamp(MIN_STREAM_BYTES, MAX_STREAM_BYTES)
+}
+
+/// lopdf's eager load behind a panic guard, with our error mapping.
+pub(crate) fn load(
+    bytes: &[u8],
+    file: &Path,
+    password: Option<&str>,
+    stream_limit: usize,
+) -> Result<Loaded> {
+    let options = LoadOptions {
+        password: password.map(str::to_owned),
+        max_decompressed_size: Some(stream_limit),
+        ..LoadOptions::default()
+    };
+    // lopdf is hardened (nesting and reference limits) but it is a large
+    // parser fed hostile bytes: a panic inside it must become an error
+    // for this one file, not take down a batch run.
+    let loaded = catch_unwind(AssertUnwindSafe(|| {
+        lopdf::Document::load_mem_with_options(bytes, options)
+    }))
+    .map_err(|_| damaged(file, "the parser gave up on malformed data"))?;
+    let file = file.to_path_buf();
+    let doc = match loaded {
+        Ok(doc) => doc,
+        Err(lopdf::Error::InvalidPassword) => return Err(Error::WrongPassword { file }),
+        Err(lopdf::Error::Decryption(_)) if password.is_some() => {
+            return Err(Error::WrongPassword { file });
         }
+        Err(error) => return Err(damaged(&file, &error.to_string())),
+    };
+    // lopdf removes /Encrypt from the trailer once it has decrypted; if
+    // it is still there, neither the empty nor the given password worked.
+    if doc.trailer.has(b"Encrypt") {
+        return Err(match password {
+            Some(_) => Error::WrongPassword { file },
+            None => Error::PasswordRequired { file },
+        });
     }
+    if doc.catalog().is_err() {
+        return Err(damaged(&file, "no document catalog (/Root) could be read"));
+    }
+    let pages = catch_unwind(AssertUnwindSafe(|| doc.get_pages()))
+        .map_err(|_| damaged(&file, "the page tree is malformed"))?;
+    Ok(Loaded {
+        file,
+        doc,
+        pages,
+        stream_limit,
+    })
 }
 
 fn damaged(file: &Path, reason: &str) -> Error {

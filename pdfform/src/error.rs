@@ -50,6 +50,47 @@ pub enum Error {
     Template { file: PathBuf, reason: String },
 }
 
+/// An error is cloned when a document's eager load, made once, is asked
+/// for again; an I/O error keeps its kind and message.
+impl Clone for Error {
+    fn clone(&self) -> Self {
+        match self {
+            Error::Io { file, source } => Error::Io {
+                file: file.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            Error::NotPdf { file, reason } => Error::NotPdf {
+                file: file.clone(),
+                reason: reason.clone(),
+            },
+            Error::Damaged { file, reason } => Error::Damaged {
+                file: file.clone(),
+                reason: reason.clone(),
+            },
+            Error::PasswordRequired { file } => Error::PasswordRequired { file: file.clone() },
+            Error::WrongPassword { file } => Error::WrongPassword { file: file.clone() },
+            Error::XfaOnly { file, detail } => Error::XfaOnly {
+                file: file.clone(),
+                detail: detail.clone(),
+            },
+            Error::FieldTreeTooDeep { file, field, limit } => Error::FieldTreeTooDeep {
+                file: file.clone(),
+                field: field.clone(),
+                limit: *limit,
+            },
+            Error::NoSuchPage { file, page, count } => Error::NoSuchPage {
+                file: file.clone(),
+                page: *page,
+                count: *count,
+            },
+            Error::Template { file, reason } => Error::Template {
+                file: file.clone(),
+                reason: reason.clone(),
+            },
+        }
+    }
+}
+
 impl Error {
     /// True when the problem is with what the user supplied (a password is
     /// missing or wrong, a template is malformed, a page does not exist),

@@ -3,9 +3,9 @@
 //! reachable from page /Annots, cycle and depth guards.
 
 use crate::decode;
-use crate::document::PdfDocument;
 use crate::error::{Error, Result};
 use crate::model::{ChoiceOption, Field, FieldKind, FieldValue, Form, FormSource, Widget};
+use crate::objects::Objects;
 use crate::xfa;
 use lopdf::{Dictionary, Object, ObjectId};
 use std::collections::{HashMap, HashSet};
@@ -36,7 +36,7 @@ struct Inherited<'a> {
 }
 
 struct Walker<'a> {
-    pdf: &'a PdfDocument,
+    pdf: Objects<'a>,
     /// Field and widget objects already read, so a cycle or a kid shared
     /// by two parents is read once.
     visited: HashSet<ObjectId>,
@@ -50,9 +50,9 @@ struct Walker<'a> {
 }
 
 /// Reads every field of the document.
-pub fn read_form(pdf: &PdfDocument) -> Result<Form> {
+pub fn read_form(pdf: Objects<'_>) -> Result<Form> {
     let acroform = pdf.get_dict(
-        pdf.doc.catalog().map_err(|_| missing_catalog(pdf))?,
+        pdf.catalog().ok_or_else(|| missing_catalog(pdf))?,
         b"AcroForm",
     );
     let mut walker = Walker::new(pdf);
@@ -82,21 +82,21 @@ pub fn read_form(pdf: &PdfDocument) -> Result<Form> {
     })
 }
 
-fn missing_catalog(pdf: &PdfDocument) -> Error {
+fn missing_catalog(pdf: Objects<'_>) -> Error {
     Error::Damaged {
-        file: pdf.file.clone(),
+        file: pdf.file.to_path_buf(),
         reason: "no document catalog".into(),
     }
 }
 
 impl<'a> Walker<'a> {
-    fn new(pdf: &'a PdfDocument) -> Self {
+    fn new(pdf: Objects<'a>) -> Self {
         let mut annotation_pages = HashMap::new();
         let mut annotation_order = Vec::new();
         let mut page_numbers = HashMap::new();
-        for (&number, &page_id) in &pdf.pages {
+        for (&number, &page_id) in pdf.pages {
             page_numbers.insert(page_id, number);
-            let Ok(page) = pdf.doc.get_dictionary(page_id) else {
+            let Some(page) = pdf.dictionary(page_id) else {
                 continue;
             };
             for annotation in pdf.get_array(page, b"Annots").unwrap_or_default() {
@@ -135,7 +135,7 @@ impl<'a> Walker<'a> {
             let own = self.inherit(dict, parent);
             if depth > MAX_FIELD_DEPTH {
                 return Err(Error::FieldTreeTooDeep {
-                    file: self.pdf.file.clone(),
+                    file: self.pdf.file.to_path_buf(),
                     field: own.name,
                     limit: MAX_FIELD_DEPTH,
                 });
@@ -359,7 +359,7 @@ impl<'a> Walker<'a> {
             if self.visited.contains(&id) {
                 continue;
             }
-            let Ok(dict) = self.pdf.doc.get_dictionary(id) else {
+            let Some(dict) = self.pdf.dictionary(id) else {
                 continue;
             };
             if !matches!(dict.get(b"Subtype"), Ok(Object::Name(subtype)) if subtype == b"Widget") {
@@ -367,11 +367,8 @@ impl<'a> Walker<'a> {
             }
             let mut top = id;
             let mut chain = HashSet::from([id]);
-            while let Ok(Object::Reference(parent)) = self
-                .pdf
-                .doc
-                .get_dictionary(top)
-                .and_then(|d| d.get(b"Parent"))
+            while let Some(Object::Reference(parent)) =
+                self.pdf.dictionary(top).and_then(|d| d.get(b"Parent").ok())
             {
                 if !chain.insert(*parent) || chain.len() > MAX_FIELD_DEPTH {
                     break;
@@ -381,13 +378,10 @@ impl<'a> Walker<'a> {
             if self.visited.contains(&top) {
                 continue;
             }
-            let has_name = chain.iter().any(|node| {
-                self.pdf
-                    .doc
-                    .get_dictionary(*node)
-                    .is_ok_and(|d| d.has(b"T"))
-            });
-            if has_name && let Ok(root) = self.pdf.doc.get_dictionary(top) {
+            let has_name = chain
+                .iter()
+                .any(|node| self.pdf.dictionary(*node).is_some_and(|d| d.has(b"T")));
+            if has_name && let Some(root) = self.pdf.dictionary(top) {
                 self.walk((Some(top), root), Inherited::default())?;
             }
         }

@@ -43,11 +43,16 @@ mod decode;
 mod document;
 mod error;
 mod fields;
+mod lazy;
 mod model;
+mod objects;
 mod submit;
 mod template;
 mod text;
 mod xfa;
+
+#[cfg(test)]
+mod lazy_tests;
 
 pub use document::PdfDocument;
 pub use error::{Error, Result};
@@ -58,8 +63,22 @@ pub use text::{PageText, TextBlock, TextLine, TextReader};
 
 impl PdfDocument {
     /// Every form field with its value (see [`FieldValue`] for the conventions).
+    ///
+    /// The fields are read from the objects they need, parsed on demand;
+    /// if any of them does not read cleanly the whole form is read again
+    /// from lopdf's full load, so the result is the same either way.
     pub fn form(&self) -> Result<Form> {
-        fields::read_form(self)
+        // Once the full load is there (text was read), it is the cheaper way.
+        if let Some(objects) = self.loaded_objects() {
+            return fields::read_form(objects);
+        }
+        if let Some(objects) = self.lazy_objects() {
+            let form = fields::read_form(objects);
+            if !self.lazy_failed() {
+                return form;
+            }
+        }
+        fields::read_form(self.eager_objects()?)
     }
 }
 

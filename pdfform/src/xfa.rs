@@ -3,9 +3,9 @@
 //! report each leaf element as a text field named by its element path.
 //! A hybrid form (AcroForm fields present as well) never comes here.
 
-use crate::document::PdfDocument;
 use crate::error::{Error, Result};
 use crate::model::{Field, FieldKind, FieldValue};
+use crate::objects::Objects;
 use lopdf::Object;
 
 /// Elements nested deeper than this in the datasets are not read: real data
@@ -14,9 +14,9 @@ const MAX_XML_DEPTH: usize = 200;
 
 /// The fields of an XFA-only form, or an `XfaOnly` error saying why there
 /// are none.
-pub fn dataset_fields(pdf: &PdfDocument, xfa: Option<&Object>) -> Result<Vec<Field>> {
+pub fn dataset_fields(pdf: Objects<'_>, xfa: Option<&Object>) -> Result<Vec<Field>> {
     let fail = |detail: &str| Error::XfaOnly {
-        file: pdf.file.clone(),
+        file: pdf.file.to_path_buf(),
         detail: detail.to_owned(),
     };
     let xml = datasets_xml(pdf, xfa).ok_or_else(|| fail("it has no readable datasets packet"))?;
@@ -29,7 +29,7 @@ pub fn dataset_fields(pdf: &PdfDocument, xfa: Option<&Object>) -> Result<Vec<Fie
 
 /// The datasets packet: /XFA is either one stream holding the whole XDP
 /// document or an array of (packet name, stream) pairs.
-fn datasets_xml(pdf: &PdfDocument, xfa: Option<&Object>) -> Option<String> {
+fn datasets_xml(pdf: Objects<'_>, xfa: Option<&Object>) -> Option<String> {
     let stream_text = |object: &Object| -> Option<String> {
         let stream = pdf.resolve(object)?.as_stream().ok()?;
         let bytes = pdf.stream_bytes(stream)?;

@@ -1,5 +1,8 @@
 //! Whole documents: parsing, the field reader and the text interpreter on
-//! arbitrary bytes. Any panic, hang or runaway allocation is a bug.
+//! arbitrary bytes. Any panic, hang or runaway allocation is a bug. The
+//! fields are read first, so they go through the lazy reader (objects parsed
+//! on demand, lopdf's `Reader::lazy` and `LazyObjectStream`) and, when it
+//! gives up, the full load; the text then reads the full load.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -3,7 +3,7 @@
 //! code advances the pen.
 
 use super::cmap::ToUnicode;
-use crate::document::PdfDocument;
+use crate::document::Loaded;
 use lopdf::{Dictionary, Object};
 use std::collections::HashMap;
 
@@ -44,7 +44,7 @@ pub struct Shown {
 }
 
 impl Font {
-    pub fn load(pdf: &PdfDocument, dict: &Dictionary) -> Font {
+    pub fn load(pdf: &Loaded, dict: &Dictionary) -> Font {
         let to_unicode = match pdf.get(dict, b"ToUnicode") {
             Some(Object::Stream(stream)) => {
                 pdf.stream_bytes(stream).map(|data| ToUnicode::parse(&data))
@@ -156,7 +156,7 @@ impl Font {
     }
 }
 
-fn simple_widths(pdf: &PdfDocument, dict: &Dictionary) -> Box<[f64; 256]> {
+fn simple_widths(pdf: &Loaded, dict: &Dictionary) -> Box<[f64; 256]> {
     let missing = pdf
         .get_dict(dict, b"FontDescriptor")
         .and_then(|descriptor| pdf.get(descriptor, b"MissingWidth"))
@@ -194,7 +194,7 @@ fn simple_widths(pdf: &PdfDocument, dict: &Dictionary) -> Box<[f64; 256]> {
 }
 
 /// /W of a CIDFont: `c [w1 w2 ...]` or `c_first c_last w` entries.
-fn cid_widths(pdf: &PdfDocument, font: &Dictionary) -> (HashMap<u32, f64>, f64) {
+fn cid_widths(pdf: &Loaded, font: &Dictionary) -> (HashMap<u32, f64>, f64) {
     let default_width = pdf
         .get(font, b"DW")
         .and_then(|w| w.as_float().ok())
@@ -272,7 +272,7 @@ fn dingbat(code: u8) -> String {
 /// its font program (9.6.5): the cleartext part of /FontFile lists it as
 /// `dup <code> /<glyph> put`. We turn those lines into /Differences on a
 /// scratch font dictionary and let lopdf map the glyph names to Unicode.
-fn builtin_type1_encoding(pdf: &PdfDocument, dict: &Dictionary) -> Option<Vec<String>> {
+fn builtin_type1_encoding(pdf: &Loaded, dict: &Dictionary) -> Option<Vec<String>> {
     if dict.has(b"Encoding") {
         return None;
     }
@@ -313,7 +313,7 @@ fn builtin_type1_encoding(pdf: &PdfDocument, dict: &Dictionary) -> Option<Vec<St
 /// The Unicode text of a glyph name, by lopdf's glyph list. One name per
 /// call: lopdf rejects a whole /Differences array for one unknown name,
 /// and symbol fonts are full of names outside the Adobe Glyph List.
-fn glyph_text(pdf: &PdfDocument, name: &str) -> String {
+fn glyph_text(pdf: &Loaded, name: &str) -> String {
     let differences = Object::Array(vec![
         Object::Integer(0),
         Object::Name(name.as_bytes().to_vec()),

@@ -10,7 +10,7 @@ mod layout;
 
 pub use layout::{TextBlock, TextLine};
 
-use crate::document::PdfDocument;
+use crate::document::{Loaded, PdfDocument};
 use crate::error::{Error, Result};
 use font::Font;
 use layout::Run;
@@ -82,7 +82,7 @@ struct GraphicsState {
 
 /// Reads the text of pages, caching fonts across the pages of a document.
 pub struct TextReader<'a> {
-    pdf: &'a PdfDocument,
+    document: &'a PdfDocument,
     fonts: HashMap<FontKey, Rc<Font>>,
 }
 
@@ -102,14 +102,16 @@ struct PageState {
 impl<'a> TextReader<'a> {
     pub fn new(pdf: &'a PdfDocument) -> Self {
         TextReader {
-            pdf,
+            document: pdf,
             fonts: HashMap::new(),
         }
     }
 
     /// The text of page `page` (1-based).
     pub fn page(&mut self, page: u32) -> Result<PageText> {
-        let pdf = self.pdf;
+        // Text reads lopdf's full load: content streams, resources and fonts
+        // are most of a document, and lopdf's page helpers work on it.
+        let pdf: &'a Loaded = self.document.loaded()?;
         let &page_id = pdf.pages.get(&page).ok_or(Error::NoSuchPage {
             file: pdf.file.clone(),
             page,
@@ -141,15 +143,19 @@ impl<'a> TextReader<'a> {
             leading: 0.0,
             rise: 0.0,
         };
-        self.run_content(&content, &resources, graphics, 0, &mut state);
+        self.run_content(pdf, &content, &resources, graphics, 0, &mut state);
         Ok(PageText {
             page,
             lines: layout::lines(state.runs),
         })
     }
 
-    fn font(&mut self, resources: &[&'a Dictionary], name: &[u8]) -> Option<Rc<Font>> {
-        let pdf = self.pdf;
+    fn font(
+        &mut self,
+        pdf: &'a Loaded,
+        resources: &[&'a Dictionary],
+        name: &[u8],
+    ) -> Option<Rc<Font>> {
         let (key, dict) = resources.iter().find_map(|res| {
             let fonts = pdf.get_dict(res, b"Font")?;
             let entry = fonts.get(name).ok()?;
@@ -169,13 +175,13 @@ impl<'a> TextReader<'a> {
 
     fn run_content(
         &mut self,
+        pdf: &'a Loaded,
         content: &[u8],
         resources: &[&'a Dictionary],
         mut gs: GraphicsState,
         depth: usize,
         page: &mut PageState,
     ) {
-        let pdf = self.pdf;
         let mut stack: Vec<GraphicsState> = Vec::new();
         let mut text_matrix = IDENTITY;
         let mut line_matrix = IDENTITY;
@@ -221,7 +227,7 @@ impl<'a> TextReader<'a> {
                     gs.font = ops
                         .first()
                         .and_then(|o| o.as_name().ok())
-                        .and_then(|name| self.font(resources, name));
+                        .and_then(|name| self.font(pdf, resources, name));
                     gs.font_size = number(1);
                 }
                 "Tc" => gs.char_spacing = number(0),
@@ -323,7 +329,7 @@ impl<'a> TextReader<'a> {
                     let mut form_resources: Vec<&Dictionary> =
                         pdf.get_dict(&form.dict, b"Resources").into_iter().collect();
                     form_resources.extend_from_slice(resources);
-                    self.run_content(&data, &form_resources, inner, depth + 1, page);
+                    self.run_content(pdf, &data, &form_resources, inner, depth + 1, page);
                 }
                 _ => {}
             }
@@ -366,7 +372,7 @@ fn show(gs: &GraphicsState, text_matrix: &mut Matrix, bytes: &[u8], page: &mut P
 
 /// The page's resource dictionaries, nearest first (the page, then the
 /// ancestors it inherits from).
-fn page_resources(pdf: &PdfDocument, page_id: ObjectId) -> Vec<&Dictionary> {
+fn page_resources(pdf: &Loaded, page_id: ObjectId) -> Vec<&Dictionary> {
     let Ok((direct, referenced)) = pdf.doc.get_page_resources(page_id) else {
         return Vec::new();
     };
@@ -381,7 +387,7 @@ fn page_resources(pdf: &PdfDocument, page_id: ObjectId) -> Vec<&Dictionary> {
 }
 
 /// Lower-left corner of the page's MediaBox, inherited through the page tree.
-fn media_box_origin(pdf: &PdfDocument, page_id: ObjectId) -> (f64, f64) {
+fn media_box_origin(pdf: &Loaded, page_id: ObjectId) -> (f64, f64) {
     let mut node = pdf.doc.get_dictionary(page_id).ok();
     // The page tree's depth is bounded by lopdf's own checks; the counter
     // guards a /Parent cycle all the same.
