@@ -6,7 +6,7 @@ use crate::error::{CliError, CliResult};
 use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use magvar_pdfform::{Form, PdfDocument, Templates};
-use rayon::prelude::*;
+use magvar_pipeline::{Pipeline, Stage};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -292,23 +292,28 @@ fn read_one(file: &Path) -> Result<Form, magvar_pdfform::Error> {
     PdfDocument::open(file, None)?.form()
 }
 
+/// Documents a worker may have read ahead of the one the output waits for,
+/// per worker: enough to keep every worker busy behind one slow document,
+/// few enough that memory stays a handful of forms per worker.
+const READ_AHEAD_PER_WORKER: usize = 4;
+
+/// `form extract` on magvar-pipeline: the paths as the source, `--jobs`
+/// workers reading documents, and this thread as the consumer writing the
+/// records in input order (ordered mode). A document that cannot be read
+/// is one error record; the run goes on and exits 1 at the end.
 fn extract(
     paths: &[PathBuf],
     jobs: Option<usize>,
     format: ExtractFormat,
     output: Option<&Path>,
 ) -> CliResult {
+    let jobs = match jobs {
+        Some(0) => return Err(CliError::Usage("--jobs must be at least 1".into())),
+        Some(jobs) => jobs,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
     let files = collect_files(paths)?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = jobs {
-        if jobs == 0 {
-            return Err(CliError::Usage("--jobs must be at least 1".into()));
-        }
-        pool = pool.num_threads(jobs);
-    }
-    let pool = pool
-        .build()
-        .map_err(|e| CliError::Failed(format!("cannot start worker threads: {e}")))?;
+    let total = files.len();
     let sink: Box<dyn Write> = match output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
@@ -318,44 +323,57 @@ fn extract(
     };
     let mut writer = RecordWriter::new(sink, format)?;
     let progress = if std::io::stderr().is_terminal() {
-        ProgressBar::new(files.len() as u64).with_style(
+        ProgressBar::new(total as u64).with_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         )
     } else {
         ProgressBar::hidden()
     };
-    let mut failed = 0usize;
-    // Chunks keep memory bounded on a huge batch while the documents of a
-    // chunk are read in parallel; `collect` keeps input order.
-    for chunk in files.chunks(256) {
-        let records: Vec<(&PathBuf, Result<Form, magvar_pdfform::Error>)> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|file| {
-                    let record = read_one(file);
-                    progress.inc(1);
+    let mut running = Pipeline::source(files)
+        .ordered(jobs * READ_AHEAD_PER_WORKER)
+        .stage(
+            Stage::new("read")
+                .workers(jobs)
+                .counting_errors(|(_, record): &Record| record.is_err()),
+            |files| {
+                files.map(|file| {
+                    let record = read_one(&file);
                     (file, record)
                 })
-                .collect()
-        });
-        for (file, record) in records {
-            if let Err(error) = &record {
-                failed += 1;
-                progress.suspend(|| eprintln!("{error}"));
-            }
-            writer.write(file, &record)?;
+            },
+        )
+        .start();
+    let mut failed = 0usize;
+    let mut written = Ok(());
+    for (file, record) in running.by_ref() {
+        progress.inc(1);
+        if let Err(error) = &record {
+            failed += 1;
+            progress.suspend(|| eprintln!("{error}"));
+        }
+        written = writer.write(&file, &record);
+        if written.is_err() {
+            // The output is gone (a closed pipe, a full disk): finishing
+            // cancels the rest of the run.
+            break;
         }
     }
+    let outcome = running.finish();
     progress.finish_and_clear();
+    written?;
+    outcome.map_err(|error| CliError::Failed(format!("form extract: {error}")))?;
     writer.finish()?;
     if failed > 0 {
-        eprintln!("{failed} of {} documents could not be read", files.len());
+        eprintln!("{failed} of {total} documents could not be read");
         Ok(ExitCode::from(1))
     } else {
         Ok(ExitCode::SUCCESS)
     }
 }
+
+/// One document's record: its path and its form, or why it could not be read.
+type Record = (PathBuf, Result<Form, magvar_pdfform::Error>);
 
 enum RecordWriter {
     Jsonl(Box<dyn Write>),

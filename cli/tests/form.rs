@@ -220,6 +220,56 @@ fn extract_keeps_input_order_and_reports_broken_files() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("broken.pdf"));
 }
 
+/// Many documents on four workers (the pipeline's ordered mode): records
+/// come out in input order whatever order the workers finish in, each
+/// broken file is one error record at its place, the rest are read, and
+/// the exit status is 1.
+#[test]
+fn extract_on_several_jobs_keeps_order_and_error_records() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = corpus("pdfminer_f1040nr.pdf");
+    let small = corpus("gen_hierarchical_inherited.pdf");
+    let encrypted = corpus("gen_enc_aes256.pdf");
+    let html = dir.path().join("page.pdf");
+    std::fs::write(&html, b"<!DOCTYPE html><html></html>").expect("write");
+    let empty = dir.path().join("empty.pdf");
+    std::fs::write(&empty, b"").expect("write");
+    let truncated = dir.path().join("truncated.pdf");
+    let bytes = std::fs::read(&small).expect("corpus");
+    std::fs::write(&truncated, &bytes[..40]).expect("write");
+    // A slow document first and fast ones after it, twice over, with the
+    // broken files between them: out of order is what workers would give.
+    let inputs: Vec<&Path> = vec![
+        &big, &small, &html, &encrypted, &small, &empty, &big, &truncated, &small, &encrypted,
+        &small, &small,
+    ];
+    let out = dir.path().join("out.jsonl");
+    let mut args = vec!["form", "extract", "--jobs", "4", "-o", path(&out)];
+    args.extend(inputs.iter().map(|p| path(p)));
+    let output = magvar(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("3 of 12 documents could not be read"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(&out).expect("output");
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("jsonl"))
+        .collect();
+    assert_eq!(records.len(), inputs.len(), "one record per document");
+    for (record, input) in records.iter().zip(&inputs) {
+        let file = record["file"].as_str().expect("file");
+        assert_eq!(file, path(input), "input order");
+        let broken = [&html, &empty, &truncated].contains(&&input.to_path_buf());
+        assert_eq!(record.get("error").is_some(), broken, "{record}");
+        if !broken {
+            assert!(!record["fields"].as_array().expect("fields").is_empty());
+        }
+    }
+}
+
 #[test]
 fn extract_a_directory_as_csv() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pdfform/tests/corpus");
