@@ -6,10 +6,7 @@ use crate::error::{CliError, CliResult};
 use crate::model_error;
 use clap::{Args, ValueEnum};
 use magvar_core::geomag_format::{self, GEOMAG_HEADER};
-use magvar_core::{
-    DatePolicy, Evaluator, FieldReport, ModelChoice, Position, parse_altitude_with_default,
-    parse_date, parse_latitude, parse_longitude,
-};
+use magvar_core::{DatePolicy, FieldReport, ModelChoice, parse_altitude_with_default, parse_date};
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -17,7 +14,7 @@ use std::process::ExitCode;
 
 /// Rows per parallel chunk: large enough to keep both cores busy, small
 /// enough that memory stays constant however long the input.
-const CHUNK_ROWS: usize = 8192;
+pub(crate) const CHUNK_ROWS: usize = 8192;
 
 /// The keys each output record carries after the input fields.
 const OUTPUT_KEYS: [&str; 23] = [
@@ -94,14 +91,14 @@ pub struct BatchArgs {
 }
 
 /// What every row needs besides its own fields.
-struct Settings {
-    choice: ModelChoice,
-    policy: DatePolicy,
-    default_year: f64,
-    default_altitude_km: f64,
-    altitude_unit: magvar_core::AltitudeUnit,
+pub(crate) struct Settings {
+    pub choice: ModelChoice,
+    pub policy: DatePolicy,
+    pub default_year: f64,
+    pub default_altitude_km: f64,
+    pub altitude_unit: magvar_core::AltitudeUnit,
     /// Only geomag output needs the 1-year-later evaluation.
-    geomag_output: bool,
+    pub geomag_output: bool,
 }
 
 pub fn run(args: BatchArgs, config: &Config) -> CliResult {
@@ -124,9 +121,9 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
     } else {
         args.input.clone()
     };
-    let reader: Box<dyn Read> =
+    let reader: Box<dyn Read + Send> =
         if args.input == "-" {
-            Box::new(std::io::stdin().lock())
+            Box::new(std::io::stdin())
         } else {
             Box::new(std::fs::File::open(&args.input).map_err(|e| {
                 CliError::Usage(format!("cannot read input file {}: {e}", args.input))
@@ -158,7 +155,9 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
     let progress = Progress::new();
     let failures = match input_format {
         InputFormat::Geomag => run_geomag(reader, &input_name, &settings, &mut sink, &progress)?,
-        InputFormat::Csv => run_csv(reader, &input_name, &settings, &mut sink, &progress)?,
+        InputFormat::Csv => {
+            crate::batch_csv::run(reader, &input_name, settings, &mut sink, &progress)?
+        }
     };
     sink.finish()
         .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
@@ -171,7 +170,7 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
 }
 
 /// CSV when the first meaningful line is a header naming lat/latitude.
-fn detect_format(reader: &mut BufReader<Box<dyn Read>>) -> Result<InputFormat, String> {
+fn detect_format(reader: &mut BufReader<Box<dyn Read + Send>>) -> Result<InputFormat, String> {
     let buffer = reader.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
     let text = String::from_utf8_lossy(buffer);
     let first = text
@@ -192,16 +191,16 @@ fn detect_format(reader: &mut BufReader<Box<dyn Read>>) -> Result<InputFormat, S
 }
 
 /// One computed row, ready to write.
-struct RowResult {
-    line: u64,
-    input_fields: Vec<String>,
-    outcome: Result<FieldReport, String>,
+pub(crate) struct RowResult {
+    pub line: u64,
+    pub input_fields: csv::StringRecord,
+    pub outcome: Result<FieldReport, String>,
     /// geomag output: the five input tokens and the line itself.
-    geomag: Option<Result<String, String>>,
+    pub geomag: Option<Result<String, String>>,
 }
 
 fn run_geomag(
-    reader: BufReader<Box<dyn Read>>,
+    reader: BufReader<Box<dyn Read + Send>>,
     input_name: &str,
     settings: &Settings,
     sink: &mut Sink,
@@ -257,224 +256,14 @@ fn geomag_row(settings: &Settings, line: u64, text: &str) -> RowResult {
     };
     RowResult {
         line,
-        input_fields: tokens,
+        input_fields: csv::StringRecord::from(tokens),
         outcome,
         geomag,
     }
 }
 
-/// Column roles found in a CSV header.
-struct CsvColumns {
-    latitude: usize,
-    longitude: usize,
-    altitude: Option<(usize, bool)>,
-    date: Option<usize>,
-}
-
-impl CsvColumns {
-    fn from_header(header: &csv::StringRecord, input_name: &str) -> Result<Self, CliError> {
-        let find = |names: &[&str]| {
-            header
-                .iter()
-                .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
-        };
-        let missing = |what: &str| {
-            CliError::Usage(format!(
-                "{input_name}: the CSV header has no {what} column (found: {}); expected lat/latitude and lon/longitude, optional alt/alt_km/altitude and date",
-                header.iter().collect::<Vec<_>>().join(", ")
-            ))
-        };
-        Ok(CsvColumns {
-            latitude: find(&["lat", "latitude"]).ok_or_else(|| missing("latitude"))?,
-            longitude: find(&["lon", "long", "longitude"]).ok_or_else(|| missing("longitude"))?,
-            altitude: find(&["alt_km"])
-                .map(|i| (i, true))
-                .or_else(|| find(&["alt", "altitude"]).map(|i| (i, false))),
-            date: find(&["date"]),
-        })
-    }
-}
-
-fn run_csv(
-    reader: BufReader<Box<dyn Read>>,
-    input_name: &str,
-    settings: &Settings,
-    sink: &mut Sink,
-    progress: &Progress,
-) -> Result<usize, CliError> {
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(reader);
-    let header = csv_reader
-        .headers()
-        .map_err(|e| CliError::Usage(format!("{input_name}: cannot read the CSV header: {e}")))?
-        .clone();
-    let columns = CsvColumns::from_header(&header, input_name)?;
-    sink.begin(header.iter().map(str::to_string).collect())
-        .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
-    let mut failures = 0;
-    let mut chunk: Vec<(u64, Result<csv::StringRecord, String>)> = Vec::with_capacity(CHUNK_ROWS);
-    let mut records = csv_reader.into_records();
-    loop {
-        let next = records.next();
-        let done = next.is_none();
-        if let Some(record) = next {
-            match record {
-                Ok(record) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    chunk.push((line, Ok(record)));
-                }
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    chunk.push((line, Err(format!("unreadable CSV row: {e}"))));
-                }
-            }
-        }
-        if chunk.len() == CHUNK_ROWS || (done && !chunk.is_empty()) {
-            let results = csv_chunk(settings, &columns, &chunk);
-            failures += sink.write_rows(&results, input_name)?;
-            progress.advance(results.len());
-            chunk.clear();
-        }
-        if done {
-            return Ok(failures);
-        }
-    }
-}
-
-/// A chunk of CSV records: fields parsed in parallel, rows grouped by
-/// date so that each group goes through the lane kernel at once (a track
-/// or a survey usually has one date, or a few), then reassembled in order.
-fn csv_chunk(
-    settings: &Settings,
-    columns: &CsvColumns,
-    chunk: &[(u64, Result<csv::StringRecord, String>)],
-) -> Vec<RowResult> {
-    let parsed: Vec<Result<(Position, f64), String>> = chunk
-        .par_iter()
-        .map(|(_, record)| match record {
-            Ok(record) => parse_csv_point(settings, columns, record),
-            Err(message) => Err(message.clone()),
-        })
-        .collect();
-    let mut by_year: Vec<(u64, Vec<usize>)> = Vec::new();
-    for (index, point) in parsed.iter().enumerate() {
-        if let Ok((_, year)) = point {
-            let key = year.to_bits();
-            match by_year.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, rows)) => rows.push(index),
-                None => by_year.push((key, vec![index])),
-            }
-        }
-    }
-    let mut outcomes: Vec<Option<Result<FieldReport, String>>> = vec![None; chunk.len()];
-    for (key, rows) in by_year {
-        let year = f64::from_bits(key);
-        let model = settings.choice.model_for(year);
-        let positions: Vec<Position> = rows
-            .iter()
-            .filter_map(|&i| parsed[i].as_ref().ok().map(|(p, _)| *p))
-            .collect();
-        let reports: Vec<Result<FieldReport, String>> = positions
-            .par_chunks(512)
-            .map_init(
-                || Evaluator::new(model),
-                |evaluator, group| match evaluator.reports_many(group, year, settings.policy) {
-                    Ok(reports) => reports.into_iter().map(Ok).collect(),
-                    Err(error) => vec![Err(error.to_string()); group.len()],
-                },
-            )
-            .flatten()
-            .collect();
-        for (index, report) in rows.into_iter().zip(reports) {
-            outcomes[index] = Some(report);
-        }
-    }
-    chunk
-        .iter()
-        .zip(parsed)
-        .zip(outcomes)
-        .map(|(((line, record), point), outcome)| {
-            let outcome = match (point, outcome) {
-                (Err(message), _) => Err(message),
-                (Ok(_), Some(outcome)) => outcome,
-                (Ok(_), None) => Err("internal error: row not evaluated".to_string()),
-            };
-            let geomag = settings
-                .geomag_output
-                .then(|| geomag_line(settings, &outcome));
-            RowResult {
-                line: *line,
-                input_fields: record
-                    .as_ref()
-                    .map(|r| r.iter().map(str::to_string).collect())
-                    .unwrap_or_default(),
-                outcome,
-                geomag,
-            }
-        })
-        .collect()
-}
-
-/// A CSV row's position and date, or why it has none.
-fn parse_csv_point(
-    settings: &Settings,
-    columns: &CsvColumns,
-    record: &csv::StringRecord,
-) -> Result<(Position, f64), String> {
-    let field = |i: usize| record.get(i).unwrap_or("").trim();
-    let latitude = parse_latitude(field(columns.latitude)).map_err(|e| e.to_string())?;
-    let longitude = parse_longitude(field(columns.longitude)).map_err(|e| e.to_string())?;
-    let altitude_km = match columns.altitude {
-        Some((i, _)) if field(i).is_empty() => settings.default_altitude_km,
-        Some((i, true)) => {
-            parse_altitude_with_default(field(i), magvar_core::AltitudeUnit::Kilometres)
-                .map_err(|e| e.to_string())?
-        }
-        Some((i, false)) => parse_altitude_with_default(field(i), settings.altitude_unit)
-            .map_err(|e| e.to_string())?,
-        None => settings.default_altitude_km,
-    };
-    let year = match columns.date {
-        Some(i) if !field(i).is_empty() => parse_date(field(i)).map_err(|e| e.to_string())?,
-        _ => settings.default_year,
-    };
-    let position =
-        Position::geodetic(latitude, longitude, altitude_km).map_err(|e| e.to_string())?;
-    Ok((position, year))
-}
-
-/// geomag 7.0's line for a CSV row (geomag output of CSV input).
-fn geomag_line(
-    settings: &Settings,
-    outcome: &Result<FieldReport, String>,
-) -> Result<String, String> {
-    let report = outcome.as_ref().map_err(Clone::clone)?;
-    let tokens = vec![
-        format!("{}", report.date),
-        "D".to_string(),
-        format!("K{}", report.altitude_km),
-        format!("{}", report.latitude_deg),
-        format!("{}", report.longitude_deg),
-    ];
-    let row = geomag_format::GeomagRow {
-        tokens: tokens.clone(),
-        year: report.date,
-        position: Position::geodetic(
-            report.latitude_deg,
-            report.longitude_deg,
-            report.altitude_km,
-        )
-        .map_err(|e| e.to_string())?,
-    };
-    geomag_format::evaluate(&settings.choice, &row, settings.policy)
-        .map(|(now, next)| geomag_format::format_line(&tokens, &now.elements, &next))
-        .map_err(|e| e.to_string())
-}
-
 /// Writes records in the chosen format.
-struct Sink {
+pub(crate) struct Sink {
     writer: BufWriter<Box<dyn Write>>,
     format: OutputFormat,
     input_header: Option<Vec<String>>,
@@ -492,7 +281,7 @@ impl Sink {
     }
 
     /// Records the input's column names (CSV input) and writes the header.
-    fn begin(&mut self, input_header: Vec<String>) -> std::io::Result<()> {
+    pub(crate) fn begin(&mut self, input_header: Vec<String>) -> std::io::Result<()> {
         self.input_header = Some(input_header);
         self.write_header()
     }
@@ -532,7 +321,11 @@ impl Sink {
         let (format, header) = (self.format, self.input_header.as_deref());
         let rendered: Vec<Vec<u8>> = rows
             .par_iter()
-            .map(|row| render_row(format, header, row))
+            .map(|row| {
+                let mut text = Vec::with_capacity(320);
+                render_row(format, header, row, &mut text);
+                text
+            })
             .collect();
         let mut failures = 0;
         for (row, text) in rows.iter().zip(&rendered) {
@@ -545,15 +338,29 @@ impl Sink {
         Ok(failures)
     }
 
+    pub(crate) fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    /// Writes rendered records (the header first, if not yet written).
+    pub(crate) fn write_bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_header()?;
+        self.writer.write_all(bytes)
+    }
+
     fn finish(mut self) -> std::io::Result<()> {
         self.write_header()?;
         self.writer.flush()
     }
 }
 
-/// One output record as text, newline included.
-fn render_row(format: OutputFormat, header: Option<&[String]>, row: &RowResult) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256);
+/// One output record as text, newline included, appended to `out`.
+pub(crate) fn render_row(
+    format: OutputFormat,
+    header: Option<&[String]>,
+    row: &RowResult,
+    out: &mut Vec<u8>,
+) {
     // Writing into a Vec cannot fail.
     let _ = match format {
         OutputFormat::Geomag => match &row.geomag {
@@ -566,25 +373,21 @@ fn render_row(format: OutputFormat, header: Option<&[String]>, row: &RowResult) 
                     .cloned()
                     .or_else(|| row.geomag.clone().and_then(Result::err))
                     .unwrap_or_default();
-                writeln!(out, "{} ERROR: {message}", row.input_fields.join(" "))
+                let tokens: Vec<&str> = row.input_fields.iter().collect();
+                writeln!(out, "{} ERROR: {message}", tokens.join(" "))
             }
         },
         OutputFormat::Csv => {
             let width = header.map_or(row.input_fields.len(), <[String]>::len);
             for i in 0..width {
-                write_csv_field(
-                    &mut out,
-                    row.input_fields.get(i).map_or("", String::as_str),
-                    i == 0,
-                );
+                write_csv_field(out, row.input_fields.get(i).unwrap_or(""), i == 0);
             }
-            write_output_values(&mut out, &row.outcome, width == 0);
+            write_output_values(out, &row.outcome, width == 0);
             out.push(b'\n');
             Ok(())
         }
         OutputFormat::Jsonl => writeln!(out, "{}", json_record(header, row)),
     };
-    out
 }
 
 /// The output keys' values as CSV fields (empty where undefined or failed).
@@ -666,13 +469,13 @@ fn json_record(header: Option<&[String]>, row: &RowResult) -> serde_json::Value 
     let mut object = serde_json::Map::new();
     let geomag_names = ["date", "coord", "altitude", "latitude", "longitude"].map(String::from);
     let names: &[String] = header.unwrap_or(&geomag_names);
-    for (name, value) in names.iter().zip(&row.input_fields) {
+    for (name, value) in names.iter().zip(row.input_fields.iter()) {
         let key = if OUTPUT_KEYS.contains(&name.as_str()) {
             format!("input_{name}")
         } else {
             name.clone()
         };
-        object.insert(key, serde_json::Value::String(value.clone()));
+        object.insert(key, serde_json::Value::String(value.to_string()));
     }
     match &row.outcome {
         Ok(report) => {
@@ -692,7 +495,7 @@ fn json_record(header: Option<&[String]>, row: &RowResult) -> serde_json::Value 
 }
 
 /// A row counter on stderr, drawn only when stderr is a terminal.
-struct Progress(Option<indicatif::ProgressBar>);
+pub(crate) struct Progress(Option<indicatif::ProgressBar>);
 
 impl Progress {
     fn new() -> Self {
@@ -709,7 +512,7 @@ impl Progress {
         Progress(Some(bar))
     }
 
-    fn advance(&self, rows: usize) {
+    pub(crate) fn advance(&self, rows: usize) {
         if let Some(bar) = &self.0 {
             bar.inc(rows as u64);
         }

@@ -4,6 +4,7 @@
 
 mod at;
 mod batch;
+mod batch_csv;
 mod config;
 mod contours;
 mod error;

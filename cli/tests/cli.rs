@@ -252,6 +252,53 @@ fn batch_csv_keeps_order_reports_bad_rows_and_exits_1() {
     insta::assert_snapshot!(stdout(&output));
 }
 
+/// Many chunks through the reader → workers → writer pipeline: output in
+/// input order, one record per row, every bad row reported with its line,
+/// in order, and several dates within a chunk.
+#[test]
+fn batch_csv_over_many_chunks_keeps_order_and_every_bad_row() {
+    let rows = 30_000;
+    let mut input = String::from("id,lat,lon,date\n");
+    for i in 0..rows {
+        let lat = if i % 7_001 == 3 {
+            "bad".to_string()
+        } else {
+            format!("{}", (i % 170) as f64 - 85.0)
+        };
+        let date = if i % 2 == 0 { "2026.0" } else { "2027-06-01" };
+        input.push_str(&format!("r{i},{lat},{},{date}\n", (i % 360) as f64 - 180.0));
+    }
+    let output = magvar_with_stdin(&["batch", "-"], Some(&input));
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), rows + 1, "one record per row plus the header");
+    for (i, line) in lines[1..].iter().enumerate() {
+        assert!(
+            line.starts_with(&format!("r{i},")),
+            "row {i} out of order: {line}"
+        );
+    }
+    let bad: Vec<usize> = (0..rows).filter(|i| i % 7_001 == 3).collect();
+    let errors = stderr(&output);
+    let reported: Vec<&str> = errors
+        .lines()
+        .filter(|l| l.starts_with("<stdin>:"))
+        .collect();
+    assert_eq!(reported.len(), bad.len(), "{errors}");
+    for (line, i) in reported.iter().zip(&bad) {
+        // Data row i is on line i + 2 (the header is line 1).
+        assert!(
+            line.starts_with(&format!("<stdin>:{}: latitude", i + 2)),
+            "{line}"
+        );
+    }
+    assert!(
+        errors.contains(&format!("{} row(s) of <stdin> failed", bad.len())),
+        "{errors}"
+    );
+}
+
 #[test]
 fn batch_jsonl_has_input_fields_keys_and_error() {
     let input = "lat,lon,date,id\n10,20,2026.0,a\n100,20,2026.0,b\n";

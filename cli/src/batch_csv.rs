@@ -1,0 +1,287 @@
+//! CSV input for `magvar batch`, as a pipeline of three stages that run at
+//! the same time: a reader cuts the input into chunks of records, workers
+//! (one per core) parse, compute and render whole chunks, and the writer
+//! puts the rendered chunks out in input order. Reading and writing are
+//! serial by nature; overlapping them with the computing is what lets the
+//! cores stay busy.
+
+use crate::batch::{CHUNK_ROWS, Progress, RowResult, Settings, Sink, render_row};
+use crate::error::CliError;
+use magvar_core::geomag_format;
+use magvar_core::{
+    Evaluator, FieldReport, Position, parse_altitude_with_default, parse_date, parse_latitude,
+    parse_longitude,
+};
+use magvar_pipeline::{Pipeline, Stage};
+use std::io::{BufReader, Read};
+use std::sync::Arc;
+
+/// Chunks in flight between the stages: enough to keep every worker busy
+/// while the writer catches up, few enough that memory stays small.
+const CHUNKS_IN_FLIGHT: usize = 8;
+
+/// A chunk of input records with their line numbers.
+type Chunk = Vec<(u64, Result<csv::StringRecord, String>)>;
+
+/// A chunk's output, ready to write.
+struct Rendered {
+    bytes: Vec<u8>,
+    /// (line, message) of each failed row, in order.
+    failures: Vec<(u64, String)>,
+    rows: usize,
+}
+
+/// Runs the CSV pipeline; returns how many rows failed.
+pub(crate) fn run(
+    reader: BufReader<Box<dyn Read + Send>>,
+    input_name: &str,
+    settings: Settings,
+    sink: &mut Sink,
+    progress: &Progress,
+) -> Result<usize, CliError> {
+    let mut csv_reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(reader);
+    let header = csv_reader
+        .headers()
+        .map_err(|e| CliError::Usage(format!("{input_name}: cannot read the CSV header: {e}")))?
+        .clone();
+    let columns = CsvColumns::from_header(&header, input_name)?;
+    let input_header: Vec<String> = header.iter().map(str::to_string).collect();
+    sink.begin(input_header.clone())
+        .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
+    let context = Arc::new(ChunkContext {
+        settings,
+        columns,
+        format: sink.format(),
+        header: input_header,
+    });
+    let workers = std::thread::available_parallelism().map_or(2, usize::from);
+    let mut failures = 0;
+    let mut write_error = None;
+    Pipeline::source(Chunks {
+        records: csv_reader.into_records(),
+    })
+    .ordered(CHUNKS_IN_FLIGHT)
+    .stage(
+        Stage::new("compute")
+            .workers(workers)
+            .capacity(CHUNKS_IN_FLIGHT),
+        move |chunks| {
+            let context = Arc::clone(&context);
+            chunks.map(move |chunk| context.render(chunk))
+        },
+    )
+    .run(|rendered: Rendered| {
+        for (line, message) in &rendered.failures {
+            eprintln!("{input_name}:{line}: {message}");
+        }
+        failures += rendered.failures.len();
+        progress.advance(rendered.rows);
+        if write_error.is_none() {
+            write_error = sink.write_bytes(&rendered.bytes).err();
+        }
+    })
+    .map_err(|e| CliError::Failed(format!("{input_name}: {e}")))?;
+    match write_error {
+        Some(e) => Err(CliError::Failed(format!("cannot write output: {e}"))),
+        None => Ok(failures),
+    }
+}
+
+/// The reader stage: records in chunks of [`CHUNK_ROWS`].
+struct Chunks {
+    records: csv::StringRecordsIntoIter<BufReader<Box<dyn Read + Send>>>,
+}
+
+impl Iterator for Chunks {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+        for record in self.records.by_ref() {
+            chunk.push(match record {
+                Ok(record) => (record.position().map_or(0, |p| p.line()), Ok(record)),
+                Err(e) => (
+                    e.position().map_or(0, |p| p.line()),
+                    Err(format!("unreadable CSV row: {e}")),
+                ),
+            });
+            if chunk.len() == CHUNK_ROWS {
+                break;
+            }
+        }
+        (!chunk.is_empty()).then_some(chunk)
+    }
+}
+
+/// What a worker needs to turn a chunk into output.
+struct ChunkContext {
+    settings: Settings,
+    columns: CsvColumns,
+    format: crate::batch::OutputFormat,
+    header: Vec<String>,
+}
+
+impl ChunkContext {
+    /// Parses, computes and renders one chunk on the calling thread. Rows
+    /// are grouped by date, so each group goes through the lane kernel at
+    /// once (a track or a survey usually has one date, or a few).
+    fn render(&self, chunk: Chunk) -> Rendered {
+        let settings = &self.settings;
+        let parsed: Vec<Result<(Position, f64), String>> = chunk
+            .iter()
+            .map(|(_, record)| match record {
+                Ok(record) => parse_csv_point(settings, &self.columns, record),
+                Err(message) => Err(message.clone()),
+            })
+            .collect();
+        let mut by_year: Vec<(u64, Vec<usize>)> = Vec::new();
+        for (index, point) in parsed.iter().enumerate() {
+            if let Ok((_, year)) = point {
+                let key = year.to_bits();
+                match by_year.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, rows)) => rows.push(index),
+                    None => by_year.push((key, vec![index])),
+                }
+            }
+        }
+        let mut outcomes: Vec<Option<Result<FieldReport, String>>> = vec![None; chunk.len()];
+        for (key, rows) in by_year {
+            let year = f64::from_bits(key);
+            let mut evaluator = Evaluator::new(settings.choice.model_for(year));
+            let positions: Vec<Position> = rows
+                .iter()
+                .filter_map(|&i| parsed[i].as_ref().ok().map(|(p, _)| *p))
+                .collect();
+            match evaluator.reports_many(&positions, year, settings.policy) {
+                Ok(reports) => {
+                    for (&index, report) in rows.iter().zip(reports) {
+                        outcomes[index] = Some(Ok(report));
+                    }
+                }
+                Err(error) => {
+                    for &index in &rows {
+                        outcomes[index] = Some(Err(error.to_string()));
+                    }
+                }
+            }
+        }
+        let rows = chunk.len();
+        let mut rendered = Rendered {
+            bytes: Vec::with_capacity(rows * 320),
+            failures: Vec::new(),
+            rows,
+        };
+        for (((line, record), point), outcome) in chunk.into_iter().zip(parsed).zip(outcomes) {
+            let outcome = match (point, outcome) {
+                (Err(message), _) => Err(message),
+                (Ok(_), Some(outcome)) => outcome,
+                (Ok(_), None) => Err("internal error: row not evaluated".to_string()),
+            };
+            if let Err(message) = &outcome {
+                rendered.failures.push((line, message.clone()));
+            }
+            let geomag = settings
+                .geomag_output
+                .then(|| geomag_line(settings, &outcome));
+            let row = RowResult {
+                line,
+                input_fields: record.unwrap_or_default(),
+                outcome,
+                geomag,
+            };
+            render_row(self.format, Some(&self.header), &row, &mut rendered.bytes);
+        }
+        rendered
+    }
+}
+
+/// Column roles found in a CSV header.
+struct CsvColumns {
+    latitude: usize,
+    longitude: usize,
+    altitude: Option<(usize, bool)>,
+    date: Option<usize>,
+}
+
+impl CsvColumns {
+    fn from_header(header: &csv::StringRecord, input_name: &str) -> Result<Self, CliError> {
+        let find = |names: &[&str]| {
+            header
+                .iter()
+                .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+        };
+        let missing = |what: &str| {
+            CliError::Usage(format!(
+                "{input_name}: the CSV header has no {what} column (found: {}); expected lat/latitude and lon/longitude, optional alt/alt_km/altitude and date",
+                header.iter().collect::<Vec<_>>().join(", ")
+            ))
+        };
+        Ok(CsvColumns {
+            latitude: find(&["lat", "latitude"]).ok_or_else(|| missing("latitude"))?,
+            longitude: find(&["lon", "long", "longitude"]).ok_or_else(|| missing("longitude"))?,
+            altitude: find(&["alt_km"])
+                .map(|i| (i, true))
+                .or_else(|| find(&["alt", "altitude"]).map(|i| (i, false))),
+            date: find(&["date"]),
+        })
+    }
+}
+
+/// A CSV row's position and date, or why it has none.
+fn parse_csv_point(
+    settings: &Settings,
+    columns: &CsvColumns,
+    record: &csv::StringRecord,
+) -> Result<(Position, f64), String> {
+    let field = |i: usize| record.get(i).unwrap_or("").trim();
+    let latitude = parse_latitude(field(columns.latitude)).map_err(|e| e.to_string())?;
+    let longitude = parse_longitude(field(columns.longitude)).map_err(|e| e.to_string())?;
+    let altitude_km = match columns.altitude {
+        Some((i, _)) if field(i).is_empty() => settings.default_altitude_km,
+        Some((i, true)) => {
+            parse_altitude_with_default(field(i), magvar_core::AltitudeUnit::Kilometres)
+                .map_err(|e| e.to_string())?
+        }
+        Some((i, false)) => parse_altitude_with_default(field(i), settings.altitude_unit)
+            .map_err(|e| e.to_string())?,
+        None => settings.default_altitude_km,
+    };
+    let year = match columns.date {
+        Some(i) if !field(i).is_empty() => parse_date(field(i)).map_err(|e| e.to_string())?,
+        _ => settings.default_year,
+    };
+    let position =
+        Position::geodetic(latitude, longitude, altitude_km).map_err(|e| e.to_string())?;
+    Ok((position, year))
+}
+
+/// geomag 7.0's line for a CSV row (geomag output of CSV input).
+fn geomag_line(
+    settings: &Settings,
+    outcome: &Result<FieldReport, String>,
+) -> Result<String, String> {
+    let report = outcome.as_ref().map_err(Clone::clone)?;
+    let tokens = vec![
+        format!("{}", report.date),
+        "D".to_string(),
+        format!("K{}", report.altitude_km),
+        format!("{}", report.latitude_deg),
+        format!("{}", report.longitude_deg),
+    ];
+    let row = geomag_format::GeomagRow {
+        tokens: tokens.clone(),
+        year: report.date,
+        position: Position::geodetic(
+            report.latitude_deg,
+            report.longitude_deg,
+            report.altitude_km,
+        )
+        .map_err(|e| e.to_string())?,
+    };
+    geomag_format::evaluate(&settings.choice, &row, settings.policy)
+        .map(|(now, next)| geomag_format::format_line(&tokens, &now.elements, &next))
+        .map_err(|e| e.to_string())
+}
