@@ -392,7 +392,7 @@ pub(crate) fn render_row(
 
 /// The output keys' values as CSV fields (empty where undefined or failed).
 fn write_output_values(out: &mut Vec<u8>, outcome: &Result<FieldReport, String>, first: bool) {
-    let mut numbers = ryu::Buffer::new();
+    let mut numbers = zmij::Buffer::new();
     let mut number = |out: &mut Vec<u8>, value: Option<f64>| {
         out.push(b',');
         if let Some(v) = value.filter(|v| v.is_finite()) {
@@ -454,7 +454,10 @@ fn write_csv_field(out: &mut Vec<u8>, field: &str, first: bool) {
     if !first {
         out.push(b',');
     }
-    if field.contains([',', '"', '\n', '\r']) {
+    if field
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         out.push(b'"');
         out.extend_from_slice(field.replace('"', "\"\"").as_bytes());
         out.push(b'"');

@@ -116,7 +116,11 @@ pub fn compute(request: ContourRequest) -> ContourSet {
                 contour_lines(&grid, Element::Declination, &levels(-180.0, 180.0, step));
             let overlay = match request.overlay.element() {
                 Some(element) => {
-                    let values = grid.values(element).iter().copied().filter(|v| v.is_finite());
+                    let values = grid
+                        .values(element)
+                        .iter()
+                        .copied()
+                        .filter(|v| v.is_finite());
                     let (lo, hi) = values
                         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
                             (lo.min(v), hi.max(v))
