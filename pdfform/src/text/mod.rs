@@ -129,12 +129,18 @@ impl<'a> TextReader<'a> {
             runs: Vec::new(),
             operations: 0,
         };
-        // Coordinates count from the bottom-left corner of the MediaBox (as
-        // pdfminer's do), so a region means the same on a page whose box
-        // does not start at 0 0.
-        let origin = media_box_origin(pdf, page_id);
+        // Coordinates are those of the page as displayed: from the
+        // bottom-left corner of the MediaBox (as pdfminer's do, so a region
+        // means the same on a page whose box does not start at 0 0), turned
+        // by the page's /Rotate (clockwise, in quarter turns) the way a
+        // viewer shows it.
+        let (x0, y0, x1, y1) = media_box(pdf, page_id);
+        let to_page = multiply(
+            &[1.0, 0.0, 0.0, 1.0, -x0, -y0],
+            &rotation(page_rotation(pdf, page_id), x1 - x0, y1 - y0),
+        );
         let graphics = GraphicsState {
-            ctm: [1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1],
+            ctm: to_page,
             font: None,
             font_size: 0.0,
             char_spacing: 0.0,
@@ -358,16 +364,31 @@ fn show(gs: &GraphicsState, text_matrix: &mut Matrix, bytes: &[u8], page: &mut P
         + shown.spaces as f64 * gs.word_spacing)
         * gs.horizontal_scale;
     *text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], text_matrix);
-    let end = multiply(&multiply(text_matrix, &gs.ctm), &IDENTITY);
+    let end = multiply(text_matrix, &gs.ctm);
     // The em height in user space: the length of the text-space y axis.
     let size = (start[2] * start[2] + start[3] * start[3]).sqrt();
     page.runs.push(Run {
         x: start[4],
-        end_x: end[4].max(start[4]),
         y: start[5],
+        end_x: end[4],
+        end_y: end[5],
         size,
+        angle_deg: direction_deg(start[0], start[1]),
         text,
     });
+}
+
+/// The direction of a baseline whose text-space x axis is (`dx`, `dy`) on
+/// the page, in whole degrees anticlockwise from the page's x axis, in
+/// (-180, 180]: runs within half a degree of each other read as one
+/// direction.
+fn direction_deg(dx: f64, dy: f64) -> i32 {
+    let degrees = dy.atan2(dx).to_degrees().round();
+    if !degrees.is_finite() {
+        return 0;
+    }
+    let degrees = degrees as i32;
+    if degrees == -180 { 180 } else { degrees }
 }
 
 /// The page's resource dictionaries, nearest first (the page, then the
@@ -386,25 +407,60 @@ fn page_resources(pdf: &Loaded, page_id: ObjectId) -> Vec<&Dictionary> {
         .collect()
 }
 
-/// Lower-left corner of the page's MediaBox, inherited through the page tree.
-fn media_box_origin(pdf: &Loaded, page_id: ObjectId) -> (f64, f64) {
-    let mut node = pdf.doc.get_dictionary(page_id).ok();
-    // The page tree's depth is bounded by lopdf's own checks; the counter
-    // guards a /Parent cycle all the same.
-    for _ in 0..64 {
-        let Some(dict) = node else { break };
-        if let Some(media_box) = pdf.get_array(dict, b"MediaBox") {
-            let numbers: Vec<f64> = media_box
+/// The page's MediaBox as (left, bottom, right, top), inherited through the
+/// page tree; US Letter when there is none.
+fn media_box(pdf: &Loaded, page_id: ObjectId) -> (f64, f64, f64, f64) {
+    inherited(pdf, page_id, b"MediaBox")
+        .and_then(|media_box| {
+            let numbers: Vec<f64> = pdf
+                .resolve(media_box)?
+                .as_array()
+                .ok()?
                 .iter()
                 .filter_map(|n| pdf.resolve(n)?.as_float().ok())
                 .map(f64::from)
                 .collect();
-            if let [x0, y0, x1, y1] = numbers[..] {
-                return (x0.min(x1), y0.min(y1));
+            match numbers[..] {
+                [x0, y0, x1, y1] => Some((x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1))),
+                _ => None,
             }
-            break;
+        })
+        .unwrap_or((0.0, 0.0, 612.0, 792.0))
+}
+
+/// The page's /Rotate in degrees clockwise: 0, 90, 180 or 270 (a value
+/// that is not a multiple of 90 is ignored, as viewers do).
+fn page_rotation(pdf: &Loaded, page_id: ObjectId) -> i64 {
+    match inherited(pdf, page_id, b"Rotate").and_then(|r| pdf.resolve(r)?.as_i64().ok()) {
+        Some(degrees) if degrees % 90 == 0 => degrees.rem_euclid(360),
+        _ => 0,
+    }
+}
+
+/// From unrotated page space (origin at the box's corner, `width` by
+/// `height`) to the space of the page turned clockwise by `degrees`, with
+/// its origin at the bottom-left corner as displayed.
+fn rotation(degrees: i64, width: f64, height: f64) -> Matrix {
+    match degrees {
+        90 => [0.0, -1.0, 1.0, 0.0, 0.0, width],
+        180 => [-1.0, 0.0, 0.0, -1.0, width, height],
+        270 => [0.0, 1.0, -1.0, 0.0, height, 0.0],
+        _ => IDENTITY,
+    }
+}
+
+/// An inheritable page attribute (7.7.3.4): the page's own, else the
+/// nearest ancestor's.
+fn inherited<'a>(pdf: &'a Loaded, page_id: ObjectId, key: &[u8]) -> Option<&'a Object> {
+    let mut node = pdf.doc.get_dictionary(page_id).ok();
+    // The page tree's depth is bounded by lopdf's own checks; the counter
+    // guards a /Parent cycle all the same.
+    for _ in 0..64 {
+        let dict = node?;
+        if let Ok(value) = dict.get(key) {
+            return Some(value);
         }
         node = pdf.get_dict(dict, b"Parent");
     }
-    (0.0, 0.0)
+    None
 }
