@@ -104,6 +104,26 @@ impl std::str::FromStr for Element {
 }
 
 impl MagneticElements {
+    /// Every value zero and no grid variation: a placeholder for output
+    /// buffers.
+    pub const ZERO: MagneticElements = MagneticElements {
+        declination_deg: 0.0,
+        inclination_deg: 0.0,
+        horizontal_nt: 0.0,
+        north_nt: 0.0,
+        east_nt: 0.0,
+        down_nt: 0.0,
+        total_nt: 0.0,
+        grid_variation_deg: None,
+        declination_deg_per_year: 0.0,
+        inclination_deg_per_year: 0.0,
+        horizontal_nt_per_year: 0.0,
+        north_nt_per_year: 0.0,
+        east_nt_per_year: 0.0,
+        down_nt_per_year: 0.0,
+        total_nt_per_year: 0.0,
+    };
+
     /// Elements from the field (nT) and secular variation (nT/yr) in the
     /// frame of the requested coordinates, at geodetic (or geocentric)
     /// latitude and longitude in degrees (for grid variation).

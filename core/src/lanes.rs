@@ -146,6 +146,14 @@ impl PackedExpansion {
 
     /// The elements at `positions`, appended to `out` in order.
     pub fn elements_many(&self, positions: &[Position], out: &mut Vec<MagneticElements>) {
+        let start = out.len();
+        out.resize(start + positions.len(), MagneticElements::ZERO);
+        self.elements_into(positions, &mut out[start..]);
+    }
+
+    /// The elements at `positions`, written to `out` (of the same length).
+    pub fn elements_into(&self, positions: &[Position], out: &mut [MagneticElements]) {
+        assert_eq!(positions.len(), out.len(), "one output per position");
         simd::with_best(PointBatch {
             expansion: self,
             positions,
@@ -218,7 +226,7 @@ impl PackedExpansion {
 struct PointBatch<'a> {
     expansion: &'a PackedExpansion,
     positions: &'a [Position],
-    out: &'a mut Vec<MagneticElements>,
+    out: &'a mut [MagneticElements],
 }
 
 impl Kernel for PointBatch<'_> {
@@ -226,8 +234,7 @@ impl Kernel for PointBatch<'_> {
 
     #[inline(always)]
     fn run<V: Float4>(self) {
-        self.out.reserve(self.positions.len());
-        for group in self.positions.chunks(LANES) {
+        for (group, out) in self.positions.chunks(LANES).zip(self.out.chunks_mut(LANES)) {
             // Spare lanes of a short final group repeat its first point.
             let at = |l: usize| group.get(l).unwrap_or(&group[0]);
             let latitude: Lanes = std::array::from_fn(|l| at(l).latitude_deg);
@@ -248,7 +255,7 @@ impl Kernel for PointBatch<'_> {
                 latitude,
                 longitude,
             );
-            self.out.extend_from_slice(&elements[..group.len()]);
+            out.copy_from_slice(&elements[..group.len()]);
         }
     }
 }

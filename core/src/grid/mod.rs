@@ -12,7 +12,8 @@ mod rows;
 use crate::elements::{Element, MagneticElements};
 use crate::error::InputError;
 use crate::geodesy::SphericalPoint;
-use crate::model::{Evaluator, MagneticModel};
+use crate::lanes::PackedExpansion;
+use crate::model::MagneticModel;
 use crate::position::Position;
 use crate::synthesis::SynthesisWorkspace;
 use rayon::prelude::*;
@@ -297,17 +298,11 @@ impl MagneticModel {
     /// No validity check: call [`check_date`](Self::check_date) first.
     pub fn elements_at_points(&self, positions: &[Position], year: f64) -> Vec<MagneticElements> {
         const CHUNK: usize = 2048;
-        let chunks: Vec<Vec<MagneticElements>> = positions
-            .par_chunks(CHUNK)
-            .map_init(
-                || Evaluator::new(self),
-                |evaluator, chunk| {
-                    let mut out = Vec::with_capacity(chunk.len());
-                    evaluator.elements_many(chunk, year, &mut out);
-                    out
-                },
-            )
-            .collect();
-        chunks.concat()
+        let expansion = PackedExpansion::new(&self.coefficients_at(year));
+        let mut out = vec![MagneticElements::ZERO; positions.len()];
+        out.par_chunks_mut(CHUNK)
+            .zip(positions.par_chunks(CHUNK))
+            .for_each(|(out, positions)| expansion.elements_into(positions, out));
+        out
     }
 }
