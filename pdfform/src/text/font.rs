@@ -3,6 +3,7 @@
 //! code advances the pen.
 
 use super::cmap::ToUnicode;
+use super::embedded::GlyphText;
 use crate::document::Loaded;
 use lopdf::{Dictionary, Object};
 use std::collections::HashMap;
@@ -12,6 +13,9 @@ use std::collections::HashMap;
 const DEFAULT_WIDTH: f64 = 500.0;
 
 pub struct Font {
+    /// Written top to bottom (a -V CMap): each glyph moves the pen down one
+    /// em (the default vertical metrics, /DW2 [880 -1000]).
+    pub vertical: bool,
     kind: Kind,
 }
 
@@ -27,6 +31,8 @@ enum Kind {
         to_unicode: Option<ToUnicode>,
         /// With a UCS-2/UTF-16 CMap the codes *are* UTF-16BE.
         utf16_codes: bool,
+        /// Identity-H/-V without ToUnicode: text from the embedded program.
+        glyphs: Option<Box<GlyphText>>,
         widths: HashMap<u32, f64>,
         default_width: f64,
     },
@@ -57,7 +63,12 @@ impl Font {
                 Some(Object::Name(name)) => name.as_slice(),
                 _ => b"",
             };
-            let utf16_codes = encoding.ends_with(b"UCS2-H") || encoding.ends_with(b"UTF16-H");
+            let utf16_codes = encoding.ends_with(b"UCS2-H")
+                || encoding.ends_with(b"UTF16-H")
+                || encoding.ends_with(b"UCS2-V")
+                || encoding.ends_with(b"UTF16-V");
+            // -V CMaps write vertically (9.7.4.3): glyphs advance downwards.
+            let vertical = encoding.ends_with(b"-V");
             let descendant = pdf
                 .get_array(dict, b"DescendantFonts")
                 .and_then(|fonts| fonts.first())
@@ -65,10 +76,19 @@ impl Font {
                 .map(|(_, font)| font);
             let (widths, default_width) =
                 descendant.map_or((HashMap::new(), 1000.0), |font| cid_widths(pdf, font));
+            let identity = encoding == b"Identity-H" || encoding == b"Identity-V";
+            let glyphs = match descendant {
+                Some(font) if identity && to_unicode.is_none() => {
+                    GlyphText::load(pdf, font).map(Box::new)
+                }
+                _ => None,
+            };
             return Font {
+                vertical,
                 kind: Kind::Composite {
                     to_unicode,
                     utf16_codes,
+                    glyphs,
                     widths,
                     default_width,
                 },
@@ -102,6 +122,7 @@ impl Font {
             })
             .collect();
         Font {
+            vertical: false,
             kind: Kind::Simple {
                 text,
                 widths: simple_widths(pdf, dict),
@@ -124,6 +145,7 @@ impl Font {
             Kind::Composite {
                 to_unicode,
                 utf16_codes,
+                glyphs,
                 widths,
                 default_width,
             } => {
@@ -143,9 +165,12 @@ impl Font {
                         .is_some_and(|cmap| cmap.write(len, code, out));
                     if !mapped && *utf16_codes {
                         out.extend(char::from_u32(code));
+                    } else if !mapped && let Some(text) = glyphs.as_ref().and_then(|g| g.get(code))
+                    {
+                        out.push_str(text);
                     }
-                    // An Identity-encoded font without ToUnicode: the glyph
-                    // ids carry no text we could recover, so none is added.
+                    // Otherwise (an Identity font whose program gives no
+                    // text for the glyph) nothing is added.
                     shown.width += widths.get(&code).copied().unwrap_or(*default_width);
                     shown.codes += 1;
                     i += len;
@@ -313,7 +338,7 @@ fn builtin_type1_encoding(pdf: &Loaded, dict: &Dictionary) -> Option<Vec<String>
 /// The Unicode text of a glyph name, by lopdf's glyph list. One name per
 /// call: lopdf rejects a whole /Differences array for one unknown name,
 /// and symbol fonts are full of names outside the Adobe Glyph List.
-fn glyph_text(pdf: &Loaded, name: &str) -> String {
+pub(super) fn glyph_text(pdf: &Loaded, name: &str) -> String {
     let differences = Object::Array(vec![
         Object::Integer(0),
         Object::Name(name.as_bytes().to_vec()),

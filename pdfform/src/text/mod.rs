@@ -5,6 +5,7 @@
 //! Graphics, colour and images are skipped.
 
 mod cmap;
+mod embedded;
 mod font;
 mod layout;
 
@@ -359,11 +360,28 @@ fn show(gs: &GraphicsState, text_matrix: &mut Matrix, bytes: &[u8], page: &mut P
     );
     let mut text = String::with_capacity(bytes.len());
     let shown = font.show(bytes, &mut text);
-    let advance = (shown.width / 1000.0 * gs.font_size
-        + shown.codes as f64 * gs.char_spacing
-        + shown.spaces as f64 * gs.word_spacing)
-        * gs.horizontal_scale;
-    *text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], text_matrix);
+    let (advance, angle_deg) = if font.vertical {
+        // One em down per glyph (the default vertical metrics), and the
+        // baseline runs along the text space's -y axis.
+        let down = (shown.codes as f64 * gs.font_size
+            - shown.codes as f64 * gs.char_spacing
+            - shown.spaces as f64 * gs.word_spacing)
+            .max(0.0);
+        (
+            [1.0, 0.0, 0.0, 1.0, 0.0, -down],
+            direction_deg(-start[2], -start[3]),
+        )
+    } else {
+        let advance = (shown.width / 1000.0 * gs.font_size
+            + shown.codes as f64 * gs.char_spacing
+            + shown.spaces as f64 * gs.word_spacing)
+            * gs.horizontal_scale;
+        (
+            [1.0, 0.0, 0.0, 1.0, advance, 0.0],
+            direction_deg(start[0], start[1]),
+        )
+    };
+    *text_matrix = multiply(&advance, text_matrix);
     let end = multiply(text_matrix, &gs.ctm);
     // The em height in user space: the length of the text-space y axis.
     let size = (start[2] * start[2] + start[3] * start[3]).sqrt();
@@ -373,7 +391,7 @@ fn show(gs: &GraphicsState, text_matrix: &mut Matrix, bytes: &[u8], page: &mut P
         end_x: end[4],
         end_y: end[5],
         size,
-        angle_deg: direction_deg(start[0], start[1]),
+        angle_deg,
         text,
     });
 }
