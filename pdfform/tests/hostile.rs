@@ -334,3 +334,58 @@ fn mutated_corpus_files_never_panic() {
         }
     }
 }
+
+/// The same file encrypted with AES-256 (revision 6), where the lazy reader
+/// lets the key derivation check the password: either password opens it,
+/// none or a wrong one is refused as by the full load.
+#[test]
+fn aes256_with_a_user_password_opens_with_either_password() {
+    use lopdf::encryption::crypt_filters::{Aes256CryptFilter, CryptFilter};
+    use lopdf::encryption::{EncryptionState, EncryptionVersion, Permissions};
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut doc =
+        lopdf::Document::load(corpus.join("gen_hierarchical_inherited.pdf")).expect("corpus");
+    let filter: Arc<dyn CryptFilter> = Arc::new(Aes256CryptFilter);
+    let key = [7u8; 32];
+    let state = EncryptionState::try_from(EncryptionVersion::V5 {
+        encrypt_metadata: true,
+        crypt_filters: BTreeMap::from([(b"StdCF".to_vec(), filter)]),
+        file_encryption_key: &key,
+        stream_filter: b"StdCF".to_vec(),
+        string_filter: b"StdCF".to_vec(),
+        owner_password: "owner-secret",
+        user_password: "user-secret",
+        permissions: Permissions::all(),
+    })
+    .expect("encryption state");
+    doc.encrypt(&state).expect("encrypt");
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+
+    let error = PdfDocument::from_bytes(&bytes, "hostile.pdf", None)
+        .err()
+        .expect("needs a password");
+    assert!(matches!(error, Error::PasswordRequired { .. }), "{error}");
+    let error = PdfDocument::from_bytes(&bytes, "hostile.pdf", Some("guess"))
+        .err()
+        .expect("wrong password");
+    assert!(matches!(error, Error::WrongPassword { .. }), "{error}");
+    for password in ["user-secret", "owner-secret"] {
+        let form = PdfDocument::from_bytes(&bytes, "hostile.pdf", Some(password))
+            .expect("right password")
+            .form()
+            .expect("form");
+        let phone = form
+            .fields
+            .iter()
+            .find(|f| f.name == "contact.phone")
+            .expect("field");
+        assert_eq!(
+            phone.value,
+            FieldValue::Text("inherited value".into()),
+            "{password}"
+        );
+    }
+}
