@@ -297,12 +297,24 @@ impl MagneticModel {
     /// The elements at many points on one date, in parallel, in order.
     /// No validity check: call [`check_date`](Self::check_date) first.
     pub fn elements_at_points(&self, positions: &[Position], year: f64) -> Vec<MagneticElements> {
+        let mut out = vec![MagneticElements::ZERO; positions.len()];
+        self.elements_at_points_into(positions, year, &mut out);
+        out
+    }
+
+    /// As [`elements_at_points`](Self::elements_at_points), into `out` (one
+    /// slot per position): no allocation, for callers that reuse buffers.
+    pub fn elements_at_points_into(
+        &self,
+        positions: &[Position],
+        year: f64,
+        out: &mut [MagneticElements],
+    ) {
+        assert_eq!(positions.len(), out.len(), "one output slot per position");
         const CHUNK: usize = 2048;
         let expansion = PackedExpansion::new(&self.coefficients_at(year));
-        let mut out = vec![MagneticElements::ZERO; positions.len()];
         out.par_chunks_mut(CHUNK)
             .zip(positions.par_chunks(CHUNK))
             .for_each(|(out, positions)| expansion.elements_into(positions, out));
-        out
     }
 }
