@@ -146,9 +146,12 @@ impl PackedExpansion {
 
     /// The elements at `positions`, appended to `out` in order.
     pub fn elements_many(&self, positions: &[Position], out: &mut Vec<MagneticElements>) {
-        let start = out.len();
-        out.resize(start + positions.len(), MagneticElements::ZERO);
-        self.elements_into(positions, &mut out[start..]);
+        out.reserve(positions.len());
+        simd::with_best(PointBatch {
+            expansion: self,
+            positions,
+            out: Output::Append(out),
+        });
     }
 
     /// The elements at `positions`, written to `out` (of the same length).
@@ -157,7 +160,7 @@ impl PackedExpansion {
         simd::with_best(PointBatch {
             expansion: self,
             positions,
-            out,
+            out: Output::Fill(out),
         });
     }
 
@@ -226,7 +229,13 @@ impl PackedExpansion {
 struct PointBatch<'a> {
     expansion: &'a PackedExpansion,
     positions: &'a [Position],
-    out: &'a mut [MagneticElements],
+    out: Output<'a>,
+}
+
+/// Where a batch's elements go.
+enum Output<'a> {
+    Append(&'a mut Vec<MagneticElements>),
+    Fill(&'a mut [MagneticElements]),
 }
 
 impl Kernel for PointBatch<'_> {
@@ -234,29 +243,48 @@ impl Kernel for PointBatch<'_> {
 
     #[inline(always)]
     fn run<V: Float4>(self) {
-        for (group, out) in self.positions.chunks(LANES).zip(self.out.chunks_mut(LANES)) {
-            // Spare lanes of a short final group repeat its first point.
-            let at = |l: usize| group.get(l).unwrap_or(&group[0]);
-            let latitude: Lanes = std::array::from_fn(|l| at(l).latitude_deg);
-            let longitude: Lanes = std::array::from_fn(|l| at(l).longitude_deg);
-            let altitude: Lanes = std::array::from_fn(|l| at(l).altitude_km);
-            let geocentric: [bool; LANES] =
-                std::array::from_fn(|l| at(l).coordinates == Coordinates::Geocentric);
-            let point = SphericalLanes::new(
-                V::from_array(latitude),
-                V::from_array(longitude),
-                V::from_array(altitude),
-                geocentric,
-            );
-            let (field, rate) = self.expansion.synthesize(&point);
-            let elements = derived_elements(
-                point.rotated(field),
-                point.rotated(rate),
-                latitude,
-                longitude,
-            );
-            out.copy_from_slice(&elements[..group.len()]);
+        let groups = self.positions.chunks(LANES);
+        match self.out {
+            Output::Append(out) => {
+                for group in groups {
+                    let elements = self.expansion.group::<V>(group);
+                    out.extend_from_slice(&elements[..group.len()]);
+                }
+            }
+            Output::Fill(out) => {
+                for (group, out) in groups.zip(out.chunks_mut(LANES)) {
+                    let elements = self.expansion.group::<V>(group);
+                    out.copy_from_slice(&elements[..group.len()]);
+                }
+            }
         }
+    }
+}
+
+impl PackedExpansion {
+    /// The elements of up to [`LANES`] positions; spare lanes of a short
+    /// group repeat its first position.
+    #[inline(always)]
+    fn group<V: Float4>(&self, group: &[Position]) -> [MagneticElements; LANES] {
+        let at = |l: usize| group.get(l).unwrap_or(&group[0]);
+        let latitude: Lanes = std::array::from_fn(|l| at(l).latitude_deg);
+        let longitude: Lanes = std::array::from_fn(|l| at(l).longitude_deg);
+        let altitude: Lanes = std::array::from_fn(|l| at(l).altitude_km);
+        let geocentric: [bool; LANES] =
+            std::array::from_fn(|l| at(l).coordinates == Coordinates::Geocentric);
+        let point = SphericalLanes::new(
+            V::from_array(latitude),
+            V::from_array(longitude),
+            V::from_array(altitude),
+            geocentric,
+        );
+        let (field, rate) = self.synthesize(&point);
+        derived_elements(
+            point.rotated(field),
+            point.rotated(rate),
+            latitude,
+            longitude,
+        )
     }
 }
 
