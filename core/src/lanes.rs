@@ -22,7 +22,8 @@
 //! The single-point path stays the reference; tests hold the two equal to
 //! 1e-9 (`core/tests/fast_paths.rs`).
 
-use crate::elements::{MagneticElements, grid_variation};
+use crate::derived::derived_elements;
+use crate::elements::MagneticElements;
 use crate::geodesy::{WGS84_A_KM, WGS84_F};
 use crate::legendre::diagonal_factor;
 use crate::position::{Coordinates, Position};
@@ -493,108 +494,4 @@ impl<V: Float4> SphericalLanes<V> {
             v[2].mul_add(c, -(v[0] * s)),
         ]
     }
-}
-
-/// The elements of a group of points as vectors, grid variation aside:
-/// [`MagneticElements::from_vectors`] across lanes.
-pub(crate) struct ElementVectors<V> {
-    pub declination_deg: V,
-    pub inclination_deg: V,
-    pub horizontal_nt: V,
-    pub north_nt: V,
-    pub east_nt: V,
-    pub down_nt: V,
-    pub total_nt: V,
-    pub declination_deg_per_year: V,
-    pub inclination_deg_per_year: V,
-    pub horizontal_nt_per_year: V,
-    pub north_nt_per_year: V,
-    pub east_nt_per_year: V,
-    pub down_nt_per_year: V,
-    pub total_nt_per_year: V,
-}
-
-impl<V: Float4> ElementVectors<V> {
-    /// From the field (nT) and its secular variation (nT/yr) in the frame
-    /// of the requested coordinates.
-    #[inline(always)]
-    pub(crate) fn new(field: [V; 3], rate: [V; 3]) -> Self {
-        let [x, y, z] = field;
-        let [dx, dy, dz] = rate;
-        let zero = V::splat(0.0);
-        let h2 = x.mul_add(x, y * y);
-        let f2 = z.mul_add(z, h2);
-        let (h, f) = (h2.sqrt(), f2.sqrt());
-        let xdx_ydy = x.mul_add(dx, y * dy);
-        // Where H or F vanish the direction is undefined: zero change, not NaN.
-        let guarded = |numerator: V, denominator: V| {
-            V::select(denominator.gt(zero), numerator / denominator, zero)
-        };
-        let dh = guarded(xdx_ydy, h);
-        let degrees = V::splat(180.0 / std::f64::consts::PI);
-        ElementVectors {
-            declination_deg: simd::atan2_degrees(y, x),
-            inclination_deg: simd::atan2_degrees(z, h),
-            horizontal_nt: h,
-            north_nt: x,
-            east_nt: y,
-            down_nt: z,
-            total_nt: f,
-            declination_deg_per_year: guarded(x.mul_add(dy, -(y * dx)), h2) * degrees,
-            inclination_deg_per_year: guarded(h.mul_add(dz, -(z * dh)), f2) * degrees,
-            horizontal_nt_per_year: dh,
-            north_nt_per_year: dx,
-            east_nt_per_year: dy,
-            down_nt_per_year: dz,
-            total_nt_per_year: guarded(z.mul_add(dz, xdx_ydy), f),
-        }
-    }
-}
-
-/// [`MagneticElements::from_vectors`] for a group of points.
-#[inline(always)]
-fn derived_elements<V: Float4>(
-    field: [V; 3],
-    rate: [V; 3],
-    latitude_deg: Lanes,
-    longitude_deg: Lanes,
-) -> [MagneticElements; LANES] {
-    let e = ElementVectors::new(field, rate);
-    let declination = e.declination_deg.to_array();
-    let [i, h, x, y, z, f] = [
-        e.inclination_deg,
-        e.horizontal_nt,
-        e.north_nt,
-        e.east_nt,
-        e.down_nt,
-        e.total_nt,
-    ]
-    .map(V::to_array);
-    let [dd, di, dh, dx, dy, dz, df] = [
-        e.declination_deg_per_year,
-        e.inclination_deg_per_year,
-        e.horizontal_nt_per_year,
-        e.north_nt_per_year,
-        e.east_nt_per_year,
-        e.down_nt_per_year,
-        e.total_nt_per_year,
-    ]
-    .map(V::to_array);
-    std::array::from_fn(|l| MagneticElements {
-        declination_deg: declination[l],
-        inclination_deg: i[l],
-        horizontal_nt: h[l],
-        north_nt: x[l],
-        east_nt: y[l],
-        down_nt: z[l],
-        total_nt: f[l],
-        grid_variation_deg: grid_variation(declination[l], latitude_deg[l], longitude_deg[l]),
-        declination_deg_per_year: dd[l],
-        inclination_deg_per_year: di[l],
-        horizontal_nt_per_year: dh[l],
-        north_nt_per_year: dx[l],
-        east_nt_per_year: dy[l],
-        down_nt_per_year: dz[l],
-        total_nt_per_year: df[l],
-    })
 }

@@ -35,6 +35,7 @@ pub mod builtin;
 pub mod coefficients;
 pub mod contours;
 mod date;
+mod derived;
 pub mod elements;
 mod error;
 pub mod formats;

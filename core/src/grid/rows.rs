@@ -10,8 +10,8 @@
 //! summing at every longitude.
 
 use super::{BANDS, Band};
+use crate::derived::ElementVectors;
 use crate::elements::GRID_VARIATION_MIN_LATITUDE_DEG;
-use crate::lanes::ElementVectors;
 use crate::simd::{Float4, Kernel, LANES};
 use crate::synthesis::CircleSums;
 
