@@ -61,17 +61,26 @@ pub trait Kernel {
     fn run<V: Float4>(self) -> Self::Output;
 }
 
-/// Runs `kernel` with AVX2 and FMA where the CPU has them (checked once
-/// per call), portable scalar code otherwise.
+/// Runs `kernel` with AVX2 and FMA where the CPU has them, portable scalar
+/// code otherwise — or when the environment variable `MAGVAR_SIMD` is
+/// `portable` (read once), to debug or test the portable code on any CPU.
 pub fn with_best<K: Kernel>(kernel: K) -> K::Output {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        if !portable_forced()
+            && std::is_x86_feature_detected!("avx2")
+            && std::is_x86_feature_detected!("fma")
+        {
             // SAFETY: the CPU has AVX2 and FMA, checked just above.
             return unsafe { x86::run_avx2_fma(kernel) };
         }
     }
     kernel.run::<Portable>()
+}
+
+fn portable_forced() -> bool {
+    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FORCED.get_or_init(|| std::env::var_os("MAGVAR_SIMD").is_some_and(|v| v == "portable"))
 }
 
 /// Horner's rule over `coefficients` (lowest power first) at x.
