@@ -17,6 +17,32 @@
 //! * [`Templates`] recognise a form by text and fields, and explain near
 //!   misses.
 //!
+//! # Reading only what the fields need
+//! Opening a document reads its cross-reference data, trailer and page tree
+//! (and sets up decryption); [`PdfDocument::form`] then parses just the
+//! objects the field walk reaches — the catalog, the AcroForm and its field
+//! tree, each page's /Annots, the widgets' /AP /N dictionaries — members of
+//! object streams one at a time. This uses a lazy loader added to a vendored
+//! copy of lopdf (`vendor/lopdf`). Where that path cannot vouch for giving
+//! what lopdf's full load gives — a cross-reference table lopdf had to
+//! repair, a password that does not open the file, an odd page tree, any
+//! object that does not read cleanly — the full load is used instead, so the
+//! result is the same either way. Text always reads the full load; once it
+//! is made, the fields are read from it too.
+//!
+//! # Text coordinates
+//! Block and line positions are in points in the space of the page *as
+//! displayed*: the MediaBox with its bottom-left corner as the origin,
+//! turned clockwise by the page's /Rotate. Runs are grouped by the
+//! direction of their baseline first ([`TextLine::angle_deg`]), so rotated
+//! text never merges with the horizontal lines it crosses.
+//!
+//! Type0 fonts with the Identity-H or Identity-V encoding and no ToUnicode
+//! map get their text from the embedded TrueType/OpenType program: its
+//! Unicode cmap read backwards, else its `post` glyph names. Where there is
+//! no such program (none embedded, a bare CFF program, one that does not
+//! parse) those codes give no text.
+//!
 //! No input makes it panic: damaged and hostile files give an [`Error`]
 //! naming the file and the problem.
 //!
