@@ -249,7 +249,20 @@ fn batch_csv_keeps_order_reports_bad_rows_and_exits_1() {
         errors.contains("<stdin>:5: date 2035.0000 is outside the model"),
         "{errors}"
     );
-    insta::assert_snapshot!(stdout(&output));
+    insta::assert_snapshot!(rounded_numbers(&stdout(&output)));
+}
+
+/// CSV text with every number of more than nine decimals rounded to nine:
+/// full round-trip output differs in its last digit with the instruction
+/// set (FMA or not), which is not what these snapshots are about.
+fn rounded_numbers(text: &str) -> String {
+    let round = |field: &str| match field.parse::<f64>() {
+        Ok(value) if field.split('.').nth(1).is_some_and(|d| d.len() > 9) => format!("{value:.9}"),
+        _ => field.to_string(),
+    };
+    text.lines()
+        .map(|line| line.split(',').map(round).collect::<Vec<_>>().join(",") + "\n")
+        .collect()
 }
 
 /// Many chunks through the reader → workers → writer pipeline: output in

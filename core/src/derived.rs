@@ -36,11 +36,12 @@ impl<V: Float4> ElementVectors<V> {
         let f2 = z.mul_add(z, h2);
         let (h, f) = (h2.sqrt(), f2.sqrt());
         let xdx_ydy = x.mul_add(dx, y * dy);
-        // Where H or F vanish the direction is undefined: zero change, not NaN.
-        let guarded = |numerator: V, denominator: V| {
-            V::select(denominator.gt(zero), numerator / denominator, zero)
-        };
-        let dh = guarded(xdx_ydy, h);
+        // Where H or F vanish the direction is undefined: zero change, not
+        // NaN. Two divisions serve the four rates.
+        let one = V::splat(1.0);
+        let inverse_h = V::select(h.gt(zero), one / h, zero);
+        let inverse_f = V::select(f.gt(zero), one / f, zero);
+        let dh = xdx_ydy * inverse_h;
         let degrees = V::splat(180.0 / std::f64::consts::PI);
         ElementVectors {
             declination_deg: simd::atan2_degrees(y, x),
@@ -50,13 +51,13 @@ impl<V: Float4> ElementVectors<V> {
             east_nt: y,
             down_nt: z,
             total_nt: f,
-            declination_deg_per_year: guarded(x.mul_add(dy, -(y * dx)), h2) * degrees,
-            inclination_deg_per_year: guarded(h.mul_add(dz, -(z * dh)), f2) * degrees,
+            declination_deg_per_year: x.mul_add(dy, -(y * dx)) * (inverse_h * inverse_h) * degrees,
+            inclination_deg_per_year: h.mul_add(dz, -(z * dh)) * (inverse_f * inverse_f) * degrees,
             horizontal_nt_per_year: dh,
             north_nt_per_year: dx,
             east_nt_per_year: dy,
             down_nt_per_year: dz,
-            total_nt_per_year: guarded(z.mul_add(dz, xdx_ydy), f),
+            total_nt_per_year: z.mul_add(dz, xdx_ydy) * inverse_f,
         }
     }
 }
