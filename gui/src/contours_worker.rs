@@ -97,6 +97,11 @@ fn overlay_step(overlay: Overlay, declination_step_deg: f64) -> f64 {
     }
 }
 
+/// Lines stop at this latitude, north and south, as NOAA's charts do:
+/// isogonic lines all meet at the geographic poles and crowd into a dark
+/// blot near them, and a compass is of no use there anyway.
+pub const LINE_LATITUDE_LIMIT_DEG: f64 = 85.0;
+
 /// Computes the lines of a request (on the calling thread).
 pub fn compute(request: ContourRequest) -> ContourSet {
     let started = Instant::now();
@@ -104,9 +109,9 @@ pub fn compute(request: ContourRequest) -> ContourSet {
     let model = request.model.model_for(request.year);
     let (declination, overlay) = match GridSpec::new(
         region.west_deg,
-        region.south_deg,
+        region.south_deg.max(-LINE_LATITUDE_LIMIT_DEG),
         region.east_deg,
-        region.north_deg,
+        region.north_deg.min(LINE_LATITUDE_LIMIT_DEG),
         request.grid_step_deg,
     ) {
         Ok(spec) => {
@@ -257,6 +262,12 @@ mod tests {
     #[test]
     fn world_lines_include_the_agonic_line_and_the_overlay() {
         let set = compute(world_request(Overlay::Inclination));
+        let within_limit = |line: &magvar_core::ContourLine| {
+            line.points
+                .iter()
+                .all(|&(_, lat)| lat.abs() <= LINE_LATITUDE_LIMIT_DEG)
+        };
+        assert!(set.declination.iter().chain(&set.overlay).all(within_limit));
         assert!(set.declination.iter().any(|line| line.value == 0.0));
         assert!(set.declination.iter().any(|line| line.value == -10.0));
         assert!(set.overlay.iter().any(|line| line.value == 60.0));
