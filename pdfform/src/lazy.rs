@@ -26,7 +26,7 @@ use lopdf::{Dictionary, LazyObjectStream, LoadOptions, Object, ObjectId, Reader}
 use std::collections::{BTreeMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// lopdf's page-tree depth limit (`PageTreeIter::PAGE_TREE_DEPTH_LIMIT`):
 /// deeper trees go to the eager path, which applies it.
@@ -56,6 +56,12 @@ pub(crate) struct LazyObjects<'a> {
     /// parsed (lopdf's own reader parses every member of a stream it reads).
     containers: Vec<u32>,
     streams: Vec<OnceLock<Option<LazyObjectStream>>>,
+    /// Decoded object-stream bytes held so far, and the most they may
+    /// reach: the full load drops each stream's data once parsed, so here
+    /// the streams kept together may not outgrow what one stream may decode
+    /// to; past that the full load takes over.
+    held: AtomicUsize,
+    budget: usize,
     failed: AtomicBool,
     /// Page object ids by 1-based page number, as lopdf's `get_pages` gives.
     pub(crate) pages: BTreeMap<u32, ObjectId>,
@@ -85,7 +91,7 @@ impl LazyDocument {
             {
                 return Err(());
             }
-            let mut objects = LazyObjects::new(reader);
+            let mut objects = LazyObjects::new(reader, stream_limit);
             let pages = objects.page_tree().ok_or(())?;
             if objects.failed() {
                 return Err(());
@@ -106,7 +112,7 @@ impl LazyDocument {
 }
 
 impl<'a> LazyObjects<'a> {
-    fn new(reader: Reader<'a>) -> Self {
+    fn new(reader: Reader<'a>, budget: usize) -> Self {
         let ids: Vec<ObjectId> = reader
             .document
             .reference_table
@@ -139,6 +145,8 @@ impl<'a> LazyObjects<'a> {
             cells,
             containers,
             streams,
+            held: AtomicUsize::new(0),
+            budget,
             failed: AtomicBool::new(false),
             pages: BTreeMap::new(),
         }
@@ -208,7 +216,12 @@ impl<'a> LazyObjects<'a> {
             let Object::Stream(stream) = self.object((container, 0))? else {
                 return None;
             };
-            LazyObjectStream::new(stream, self.reader.max_decompressed_size).ok()
+            let decoded = LazyObjectStream::new(stream, self.reader.max_decompressed_size).ok()?;
+            let held = self
+                .held
+                .fetch_add(decoded.decoded_len(), Ordering::Relaxed)
+                .saturating_add(decoded.decoded_len());
+            (held <= self.budget).then_some(decoded)
         });
         stream.as_ref()?.get(id.0).filter(|_| id.1 == 0)
     }

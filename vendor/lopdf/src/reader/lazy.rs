@@ -128,6 +128,11 @@ impl LazyObjectStream {
         Ok(LazyObjectStream { content, entries })
     }
 
+    /// The size of the decoded stream data it keeps, in bytes.
+    pub fn decoded_len(&self) -> usize {
+        self.content.len()
+    }
+
     /// Object `number` of the stream. `ObjectStream` collects its objects
     /// into a map, so of several entries for one number the last that parses
     /// wins; so it does here.
