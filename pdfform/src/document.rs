@@ -180,8 +180,11 @@ impl PdfDocument {
     /// error is the one opening the file eagerly gives.
     pub(crate) fn loaded(&self) -> Result<&Loaded> {
         let loaded = self.loaded.get_or_init(|| match &self.lazy {
-            Some(lazy) => load(
-                lazy.bytes(),
+            // The lazy reader has read the cross-reference data and set up
+            // decryption as the full load would; the full load goes on
+            // from there.
+            Some(lazy) => checked(
+                || lazy.objects().load_document(),
                 &self.file,
                 self.password.as_deref(),
                 self.stream_limit,
@@ -224,13 +227,26 @@ pub(crate) fn load(
         max_decompressed_size: Some(stream_limit),
         ..LoadOptions::default()
     };
-    // lopdf is hardened (nesting and reference limits) but it is a large
-    // parser fed hostile bytes: a panic inside it must become an error
-    // for this one file, not take down a batch run.
-    let loaded = catch_unwind(AssertUnwindSafe(|| {
-        lopdf::Document::load_mem_with_options(bytes, options)
-    }))
-    .map_err(|_| damaged(file, "the parser gave up on malformed data"))?;
+    checked(
+        || lopdf::Document::load_mem_with_options(bytes, options),
+        file,
+        password,
+        stream_limit,
+    )
+}
+
+/// A full load run behind a panic guard — lopdf is hardened (nesting and
+/// reference limits) but it is a large parser fed hostile bytes: a panic
+/// inside it must become an error for this one file, not take down a batch
+/// run — and checked as opening a file needs it: decrypted, with a catalog.
+fn checked(
+    load: impl FnOnce() -> lopdf::Result<lopdf::Document>,
+    file: &Path,
+    password: Option<&str>,
+    stream_limit: usize,
+) -> Result<Loaded> {
+    let loaded = catch_unwind(AssertUnwindSafe(load))
+        .map_err(|_| damaged(file, "the parser gave up on malformed data"))?;
     let file = file.to_path_buf();
     let doc = match loaded {
         Ok(doc) => doc,

@@ -105,10 +105,6 @@ impl LazyDocument {
     pub(crate) fn objects(&self) -> &LazyObjects<'_> {
         self.borrow_dependent()
     }
-
-    pub(crate) fn bytes(&self) -> &[u8] {
-        self.borrow_owner()
-    }
 }
 
 impl<'a> LazyObjects<'a> {
@@ -160,6 +156,12 @@ impl<'a> LazyObjects<'a> {
 
     fn fail(&self) {
         self.failed.store(true, Ordering::Relaxed);
+    }
+
+    /// lopdf's full load of the document, continuing from what this reader
+    /// has read (see `Reader::load_document` in the vendored lopdf).
+    pub(crate) fn load_document(&self) -> lopdf::Result<lopdf::Document> {
+        self.reader.load_document()
     }
 
     pub(crate) fn trailer(&self) -> &Dictionary {

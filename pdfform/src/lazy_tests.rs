@@ -116,3 +116,33 @@ fn lazy_path_with_its_fallback_matches_the_full_load_on_damaged_files() {
     }
     assert_eq!(compared, 27 * 12);
 }
+
+/// The full load made from a lazy reader (for text, or when the lazy walk
+/// gives up) continues from the reader's cross-reference table and
+/// decryption; it must be lopdf's full load object for object.
+#[test]
+fn full_load_from_the_lazy_reader_equals_a_fresh_full_load() {
+    let mut compared = 0;
+    for (path, bytes) in corpus() {
+        let pdf = PdfDocument::from_bytes(&bytes, &path, None).expect("corpus file opens");
+        if pdf.lazy_objects().is_none() {
+            continue;
+        }
+        let continued = pdf.loaded().expect("full load from the lazy reader");
+        let fresh = load(&bytes, &path, None, stream_limit(bytes.len())).expect("full load");
+        assert!(
+            continued.doc.objects == fresh.doc.objects,
+            "{}: objects differ",
+            path.display()
+        );
+        assert!(
+            continued.doc.trailer == fresh.doc.trailer,
+            "{}",
+            path.display()
+        );
+        assert_eq!(continued.pages, fresh.pages, "{}", path.display());
+        assert_eq!(continued.doc.max_id, fresh.doc.max_id, "{}", path.display());
+        compared += 1;
+    }
+    assert!(compared >= 25, "compared {compared}");
+}

@@ -913,7 +913,9 @@ impl<'a> Reader<'a> {
 
         self.parse_encryption_dictionary()?;
 
-        if self.authenticate_and_setup_encryption(false)?.is_none() {
+        // magvar: a lazy reader's full load (reader/lazy.rs) has set up the
+        // decryption already; nothing else comes here with a state.
+        if self.encryption_state.is_none() && self.authenticate_and_setup_encryption(false)?.is_none() {
             return Ok(());
         }
 

@@ -12,7 +12,10 @@
 
 use crate::encryption::{DecryptionError, EncryptionState, PasswordAlgorithm};
 use crate::parser;
-use crate::{Error, LoadOptions, Object, ParseError, Reader, Result, Stream};
+use crate::xref::XrefRecovery;
+use crate::{Document, Error, LoadOptions, Object, ParseError, Reader, Result, Stream};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::num::TryFromIntError;
 use std::str::FromStr;
 
@@ -34,6 +37,12 @@ impl<'a> Reader<'a> {
         let offset = reader.buffer.windows(5).position(|w| w == b"%PDF-").unwrap_or(0);
         reader.buffer = &reader.buffer[offset..];
         let version = parser::header(reader.buffer, reader.strict).ok_or(ParseError::InvalidFileHeader)?;
+        if let Some(pos) = reader.buffer.iter().position(|&byte| byte == b'\n')
+            && let Some(binary_mark) = parser::binary_mark(&reader.buffer[pos + 1..])
+            && binary_mark.iter().all(|&byte| byte >= 128)
+        {
+            reader.document.binary_mark = binary_mark;
+        }
         let (xref, trailer) = reader.load_xref_and_trailer()?;
         reader.document.version = version;
         reader.document.max_id = xref.size.saturating_sub(1);
@@ -44,6 +53,58 @@ impl<'a> Reader<'a> {
             reader.setup_encryption_lazily()?;
         }
         Ok(reader)
+    }
+
+    /// The full load of this reader's buffer: what
+    /// [`Document::load_mem_with_options`](crate::Document) gives with the
+    /// same options, continuing from the cross-reference data, trailer and
+    /// decryption set-up this reader has already read (for AES-256 the
+    /// password hashing is most of the cost of an open), as
+    /// [`Reader::read`] continues after reading them.
+    pub fn load_document(&self) -> Result<Document> {
+        let mut reader = Reader {
+            buffer: self.buffer,
+            document: self.document.clone(),
+            encryption_state: self.encryption_state.clone(),
+            raw_objects: BTreeMap::new(),
+            password: self.password.clone(),
+            strict: self.strict,
+            max_decompressed_size: self.max_decompressed_size,
+            force_reconstruct: self.force_reconstruct,
+            normal_offsets: self.normal_offsets.clone(),
+            free_without_xref_stream: self.free_without_xref_stream.clone(),
+            object_streams: Mutex::default(),
+            #[cfg(all(test, feature = "rayon"))]
+            parallel: None,
+        };
+        // `lazy` read the encryption dictionary into `objects`; the full
+        // load starts without objects and reads it again.
+        reader.document.objects.clear();
+        // From here as `Reader::read`.
+        if reader.document.trailer.get(b"Encrypt").is_ok() {
+            reader.load_encrypted_document(None)?;
+        } else {
+            reader.load_objects_raw(None)?;
+        }
+        if let Some(&max_loaded_id) = reader.document.objects.keys().next_back() {
+            reader.document.max_id = reader.document.max_id.max(max_loaded_id.0);
+        }
+        reader.document.linearization = reader.read_linearization();
+        if reader.should_rebuild(reader.document.xref_recovery) && !Self::page_tree_loaded(&reader.document) {
+            let options = LoadOptions {
+                password: reader.password.clone(),
+                max_decompressed_size: reader.max_decompressed_size,
+                force_reconstruct: true,
+                ..LoadOptions::default()
+            };
+            if let Ok(rebuilt) = Reader::with_options(reader.buffer, options).read(None)
+                && rebuilt.xref_recovery == Some(XrefRecovery::Reconstructed)
+                && Self::page_tree_loaded(&rebuilt)
+            {
+                return Ok(rebuilt);
+            }
+        }
+        Ok(reader.document)
     }
 
     /// The eager load's password set-up, with one saving for revision 6
