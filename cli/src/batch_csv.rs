@@ -5,7 +5,8 @@
 //! serial by nature; overlapping them with the computing is what lets the
 //! cores stay busy.
 
-use crate::batch::{CHUNK_ROWS, Progress, RowResult, Settings, Sink, render_row};
+use crate::batch::{Progress, RowResult, Settings, Sink, render_row};
+use crate::csv_blocks::{Block, Blocks};
 use crate::error::CliError;
 use magvar_core::geomag_format;
 use magvar_core::{
@@ -29,6 +30,8 @@ struct Rendered {
     /// (line, message) of each failed row, in order.
     failures: Vec<(u64, String)>,
     rows: usize,
+    /// The input could not be read on from here.
+    fatal: Option<String>,
 }
 
 /// Runs the CSV pipeline; returns how many rows failed.
@@ -39,81 +42,102 @@ pub(crate) fn run(
     sink: &mut Sink,
     progress: &Progress,
 ) -> Result<usize, CliError> {
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(reader);
-    let header = csv_reader
-        .headers()
-        .map_err(|e| CliError::Usage(format!("{input_name}: cannot read the CSV header: {e}")))?
-        .clone();
+    let cannot_read =
+        |e: std::io::Error| CliError::Failed(format!("{input_name}: cannot read: {e}"));
+    let mut blocks = Blocks::new(reader);
+    let first = blocks.next().transpose().map_err(cannot_read)?;
+    let header = match &first {
+        Some(block) => csv_reader(true, &block.bytes).headers().cloned(),
+        None => Ok(csv::StringRecord::new()),
+    }
+    .map_err(|e| CliError::Usage(format!("{input_name}: cannot read the CSV header: {e}")))?;
     let columns = CsvColumns::from_header(&header, input_name)?;
     let input_header: Vec<String> = header.iter().map(str::to_string).collect();
     sink.begin(input_header.clone())
         .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
+    // Written output buffers go back to the workers: a chunk's text is a
+    // few megabytes, and fresh ones would cost a page fault every 4 KiB.
+    let (recycle, recycled) = crossbeam_channel::bounded(2 * CHUNKS_IN_FLIGHT);
     let context = Arc::new(ChunkContext {
         settings,
         columns,
         format: sink.format(),
         header: input_header,
+        recycled,
     });
     let workers = std::thread::available_parallelism().map_or(2, usize::from);
     let mut failures = 0;
     let mut write_error = None;
-    Pipeline::source(Chunks {
-        records: csv_reader.into_records(),
-    })
-    .ordered(CHUNKS_IN_FLIGHT)
-    .stage(
-        Stage::new("compute")
-            .workers(workers)
-            .capacity(CHUNKS_IN_FLIGHT),
-        move |chunks| {
-            let context = Arc::clone(&context);
-            chunks.map(move |chunk| context.render(chunk))
-        },
-    )
-    .run(|rendered: Rendered| {
-        for (line, message) in &rendered.failures {
-            eprintln!("{input_name}:{line}: {message}");
-        }
-        failures += rendered.failures.len();
-        progress.advance(rendered.rows);
-        if write_error.is_none() {
-            write_error = sink.write_bytes(&rendered.bytes).err();
-        }
-    })
-    .map_err(|e| CliError::Failed(format!("{input_name}: {e}")))?;
+    let mut fatal = None;
+    let source = first.into_iter().map(Ok).chain(blocks).enumerate();
+    Pipeline::source(source)
+        .ordered(CHUNKS_IN_FLIGHT)
+        .stage(
+            Stage::new("compute")
+                .workers(workers)
+                .capacity(CHUNKS_IN_FLIGHT),
+            move |chunks| {
+                let context = Arc::clone(&context);
+                chunks.map(move |(index, block)| match block {
+                    Ok(block) => context.render(records(&block, index == 0)),
+                    Err(e) => Rendered {
+                        bytes: Vec::new(),
+                        failures: Vec::new(),
+                        rows: 0,
+                        fatal: Some(format!("cannot read: {e}")),
+                    },
+                })
+            },
+        )
+        .run(|rendered: Rendered| {
+            if let Some(message) = rendered.fatal {
+                fatal.get_or_insert(message);
+                return;
+            }
+            for (line, message) in &rendered.failures {
+                eprintln!("{input_name}:{line}: {message}");
+            }
+            failures += rendered.failures.len();
+            progress.advance(rendered.rows);
+            if write_error.is_none() {
+                write_error = sink.write_bytes(&rendered.bytes).err();
+            }
+            let mut buffer = rendered.bytes;
+            buffer.clear();
+            let _ = recycle.try_send(buffer);
+        })
+        .map_err(|e| CliError::Failed(format!("{input_name}: {e}")))?;
+    if let Some(message) = fatal {
+        return Err(CliError::Failed(format!("{input_name}: {message}")));
+    }
     match write_error {
         Some(e) => Err(CliError::Failed(format!("cannot write output: {e}"))),
         None => Ok(failures),
     }
 }
 
-/// The reader stage: records in chunks of [`CHUNK_ROWS`].
-struct Chunks {
-    records: csv::StringRecordsIntoIter<BufReader<Box<dyn Read + Send>>>,
+/// A CSV reader as the batch reads every input: rows may have any number
+/// of fields, and `#` starts a comment line.
+fn csv_reader(has_headers: bool, bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(has_headers)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(bytes)
 }
 
-impl Iterator for Chunks {
-    type Item = Chunk;
-
-    fn next(&mut self) -> Option<Chunk> {
-        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
-        for record in self.records.by_ref() {
-            chunk.push(match record {
-                Ok(record) => (record.position().map_or(0, |p| p.line()), Ok(record)),
-                Err(e) => (
-                    e.position().map_or(0, |p| p.line()),
-                    Err(format!("unreadable CSV row: {e}")),
-                ),
-            });
-            if chunk.len() == CHUNK_ROWS {
-                break;
-            }
-        }
-        (!chunk.is_empty()).then_some(chunk)
-    }
+/// The records of a block (after the header, in the first block), with
+/// their line numbers in the whole input.
+fn records(block: &Block, first: bool) -> Chunk {
+    let line =
+        |position: Option<&csv::Position>| block.first_line + position.map_or(1, |p| p.line()) - 1;
+    csv_reader(first, &block.bytes)
+        .into_records()
+        .map(|record| match record {
+            Ok(record) => (line(record.position()), Ok(record)),
+            Err(e) => (line(e.position()), Err(format!("unreadable CSV row: {e}"))),
+        })
+        .collect()
 }
 
 /// What a worker needs to turn a chunk into output.
@@ -122,6 +146,8 @@ struct ChunkContext {
     columns: CsvColumns,
     format: crate::batch::OutputFormat,
     header: Vec<String>,
+    /// Output buffers already written, to reuse.
+    recycled: crossbeam_channel::Receiver<Vec<u8>>,
 }
 
 impl ChunkContext {
@@ -170,9 +196,10 @@ impl ChunkContext {
         }
         let rows = chunk.len();
         let mut rendered = Rendered {
-            bytes: Vec::with_capacity(rows * 320),
+            bytes: self.recycled.try_recv().unwrap_or_default(),
             failures: Vec::new(),
             rows,
+            fatal: None,
         };
         for (((line, record), point), outcome) in chunk.into_iter().zip(parsed).zip(outcomes) {
             let outcome = match (point, outcome) {

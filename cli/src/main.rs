@@ -2,11 +2,15 @@
 //! other tools (PDF forms, whois log analysis). A thin front-end: parsing
 //! arguments and printing; the work is done by the library crates.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod at;
 mod batch;
 mod batch_csv;
 mod config;
 mod contours;
+mod csv_blocks;
 mod error;
 mod form;
 mod grid;

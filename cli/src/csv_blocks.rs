@@ -1,0 +1,234 @@
+//! Cutting CSV input into blocks of whole records without parsing it, so
+//! that the parsing itself can run on the workers, in parallel.
+//!
+//! A cut may only fall after a record's line end. A newline inside a quoted
+//! field does not end a record, and a quote counts only at the start of a
+//! field (elsewhere it is an ordinary character, as the `csv` crate reads
+//! it), so the scanner follows the same small state machine as the parser:
+//! field start, unquoted field, quoted field, a quote inside a quoted field
+//! (closing it or doubled), and comment lines (`#` at a record's start).
+
+use std::io::Read;
+
+/// A block is cut at the last record end once this much is read: a few
+/// thousand rows, enough to amortise handing it to a worker.
+const BLOCK_BYTES: usize = 256 << 10;
+
+/// Bytes asked of the reader at a time.
+const READ_BYTES: usize = 64 << 10;
+
+/// Whole records of the input, with the line number of the block's first
+/// line (1-based).
+#[derive(Debug)]
+pub(crate) struct Block {
+    pub first_line: u64,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(u8)]
+enum State {
+    RecordStart,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+    Comment,
+}
+
+const STATES: [State; 6] = [
+    State::RecordStart,
+    State::FieldStart,
+    State::Unquoted,
+    State::Quoted,
+    State::QuoteInQuoted,
+    State::Comment,
+];
+
+/// [`step`] as a table, `[state * 256 + byte]`: one load a byte.
+static TRANSITIONS: [State; 6 * 256] = {
+    let mut table = [State::RecordStart; 6 * 256];
+    let mut i = 0;
+    while i < table.len() {
+        table[i] = step(STATES[i / 256], (i % 256) as u8);
+        i += 1;
+    }
+    table
+};
+
+/// The scanner's state after `byte`.
+const fn step(state: State, byte: u8) -> State {
+    use State::*;
+    match (state, byte) {
+        (Quoted, b'"') => QuoteInQuoted,
+        (Quoted, _) => Quoted,
+        (Comment, b'\n') => RecordStart,
+        (Comment, _) => Comment,
+        (_, b'\n') => RecordStart,
+        (RecordStart, b'#') => Comment,
+        (RecordStart | FieldStart, b'"') => Quoted,
+        (QuoteInQuoted, b'"') => Quoted,
+        (_, b',') => FieldStart,
+        _ => Unquoted,
+    }
+}
+
+/// Reads `reader` and yields blocks of whole records, in order.
+pub(crate) struct Blocks<R> {
+    reader: R,
+    buffer: Vec<u8>,
+    /// Bytes read but not yet given out: the start of an unfinished record.
+    pending: Vec<u8>,
+    /// How far `pending` has been scanned, and the state there.
+    scanned: usize,
+    state: State,
+    /// Position (exclusive) of the last record end in `pending`.
+    last_cut: usize,
+    next_line: u64,
+    done: bool,
+}
+
+impl<R: Read> Blocks<R> {
+    pub(crate) fn new(reader: R) -> Self {
+        Blocks {
+            reader,
+            buffer: vec![0; READ_BYTES],
+            pending: Vec::new(),
+            scanned: 0,
+            state: State::RecordStart,
+            last_cut: 0,
+            next_line: 1,
+            done: false,
+        }
+    }
+
+    fn scan(&mut self) {
+        let mut state = self.state;
+        for (i, &byte) in self.pending[self.scanned..].iter().enumerate() {
+            state = TRANSITIONS[state as usize * 256 + byte as usize];
+            if state == State::RecordStart {
+                self.last_cut = self.scanned + i + 1;
+            }
+        }
+        self.state = state;
+        self.scanned = self.pending.len();
+    }
+
+    /// Gives out `pending[..end]` as a block.
+    fn cut(&mut self, end: usize) -> Block {
+        let rest = self.pending.split_off(end);
+        let bytes = std::mem::replace(&mut self.pending, rest);
+        let block = Block {
+            first_line: self.next_line,
+            bytes,
+        };
+        self.next_line += block.bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.scanned -= end;
+        self.last_cut = 0;
+        block
+    }
+}
+
+impl<R: Read> Iterator for Blocks<R> {
+    type Item = std::io::Result<Block>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.done {
+                if self.pending.is_empty() {
+                    return None;
+                }
+                let end = self.pending.len();
+                return Some(Ok(self.cut(end)));
+            }
+            if self.last_cut > 0 && self.pending.len() >= BLOCK_BYTES {
+                let end = self.last_cut;
+                return Some(Ok(self.cut(end)));
+            }
+            match self.reader.read(&mut self.buffer) {
+                Ok(0) => self.done = true,
+                Ok(n) => {
+                    self.pending.extend_from_slice(&self.buffer[..n]);
+                    self.scan();
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.done = true;
+                    self.pending.clear();
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads one byte at a time, so every cut point gets exercised.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.0.len()).min(7);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn records(input: &[u8]) -> Vec<(u64, Vec<String>)> {
+        let mut out = Vec::new();
+        for block in Blocks::new(Trickle(input)) {
+            let block = block.unwrap();
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .comment(Some(b'#'))
+                .from_reader(block.bytes.as_slice());
+            for record in reader.records() {
+                let record = record.unwrap();
+                let line = block.first_line + record.position().unwrap().line() - 1;
+                out.push((line, record.iter().map(str::to_string).collect()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_hold_whole_records_with_their_lines() {
+        let mut input = String::from("a,b\n");
+        for i in 0..300_000 {
+            match i % 1000 {
+                7 => input.push_str("\"multi\nline, with \"\"quotes\"\"\",x\n"),
+                8 => input.push_str("# a comment with a \" quote\n"),
+                9 => input.push_str("5\" inch,\"q\"\n"),
+                _ => input.push_str(&format!("{i},{}\n", i * 2)),
+            }
+        }
+        input.push_str("last,no newline");
+        let expected: Vec<(u64, Vec<String>)> = {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .comment(Some(b'#'))
+                .from_reader(input.as_bytes());
+            reader
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    (
+                        r.position().unwrap().line(),
+                        r.iter().map(str::to_string).collect(),
+                    )
+                })
+                .collect()
+        };
+        let got = records(input.as_bytes());
+        assert_eq!(got.len(), expected.len());
+        assert_eq!(got, expected);
+        // More than one block, or the test proves nothing.
+        assert!(Blocks::new(input.as_bytes()).count() > 1);
+    }
+}
