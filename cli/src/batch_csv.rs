@@ -131,13 +131,25 @@ fn csv_reader(has_headers: bool, bytes: &[u8]) -> csv::Reader<&[u8]> {
 fn records(block: &Block, first: bool) -> Chunk {
     let line =
         |position: Option<&csv::Position>| block.first_line + position.map_or(1, |p| p.line()) - 1;
-    csv_reader(first, &block.bytes)
-        .into_records()
-        .map(|record| match record {
-            Ok(record) => (line(record.position()), Ok(record)),
-            Err(e) => (line(e.position()), Err(format!("unreadable CSV row: {e}"))),
-        })
-        .collect()
+    let mut reader = csv_reader(first, &block.bytes);
+    let mut records = Vec::new();
+    loop {
+        // Sized for a typical row up front: growing a record field by
+        // field costs more than reading it.
+        let mut record = csv::StringRecord::with_capacity(64, 8);
+        match reader.read_record(&mut record) {
+            Ok(true) => records.push((line(record.position()), Ok(record))),
+            Ok(false) => return records,
+            Err(e) => {
+                let at = line(e.position());
+                records.push((at, Err(format!("unreadable CSV row: {e}"))));
+                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    // Only a bad row's text lets the reader go on.
+                    return records;
+                }
+            }
+        }
+    }
 }
 
 /// What a worker needs to turn a chunk into output.
@@ -156,10 +168,11 @@ impl ChunkContext {
     /// once (a track or a survey usually has one date, or a few).
     fn render(&self, chunk: Chunk) -> Rendered {
         let settings = &self.settings;
+        let mut dates = DateCache::default();
         let parsed: Vec<Result<(Position, f64), String>> = chunk
             .iter()
             .map(|(_, record)| match record {
-                Ok(record) => parse_csv_point(settings, &self.columns, record),
+                Ok(record) => parse_csv_point(settings, &self.columns, record, &mut dates),
                 Err(message) => Err(message.clone()),
             })
             .collect();
@@ -262,6 +275,7 @@ fn parse_csv_point(
     settings: &Settings,
     columns: &CsvColumns,
     record: &csv::StringRecord,
+    dates: &mut DateCache,
 ) -> Result<(Position, f64), String> {
     let field = |i: usize| record.get(i).unwrap_or("").trim();
     let latitude = parse_latitude(field(columns.latitude)).map_err(|e| e.to_string())?;
@@ -277,12 +291,32 @@ fn parse_csv_point(
         None => settings.default_altitude_km,
     };
     let year = match columns.date {
-        Some(i) if !field(i).is_empty() => parse_date(field(i)).map_err(|e| e.to_string())?,
+        Some(i) if !field(i).is_empty() => dates.parse(field(i))?,
         _ => settings.default_year,
     };
     let position =
         Position::geodetic(latitude, longitude, altitude_km).map_err(|e| e.to_string())?;
     Ok((position, year))
+}
+
+/// The last date text of a block and its decimal year: a track or a
+/// survey repeats one date row after row.
+#[derive(Default)]
+struct DateCache {
+    last: Option<(String, f64)>,
+}
+
+impl DateCache {
+    fn parse(&mut self, text: &str) -> Result<f64, String> {
+        if let Some((last, year)) = &self.last
+            && last == text
+        {
+            return Ok(*year);
+        }
+        let year = parse_date(text).map_err(|e| e.to_string())?;
+        self.last = Some((text.to_string(), year));
+        Ok(year)
+    }
 }
 
 /// geomag 7.0's line for a CSV row (geomag output of CSV input).
