@@ -49,6 +49,7 @@ pub fn run(args: ContoursArgs, config: &Config) -> CliResult {
         )));
     }
     let (grid, model, year) = compute(
+        args.element,
         args.bbox.as_deref(),
         args.resolution,
         &args.date,

@@ -68,6 +68,7 @@ pub fn parse_bbox(text: &str, step: f64) -> Result<GridSpec, CliError> {
 
 /// The grid, model and date that `grid` and `contours` share.
 pub fn compute(
+    element: Element,
     bbox: Option<&str>,
     step: f64,
     date: &str,
@@ -90,7 +91,7 @@ pub fn compute(
         eprintln!("magvar: warning: {warning}");
     }
     Ok((
-        model.grid(&spec, altitude_km, year),
+        model.grid_of(&spec, altitude_km, year, &[element]),
         model.name().to_string(),
         year,
     ))
@@ -107,6 +108,7 @@ pub fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>, CliError> {
 
 pub fn run(args: GridArgs, config: &Config) -> CliResult {
     let (grid, model, year) = compute(
+        args.element,
         args.bbox.as_deref(),
         args.step,
         &args.date,

@@ -185,3 +185,38 @@ fn lane_batches_equal_points_on_random_points_and_poles() {
         }
     }
 }
+
+/// A grid of some elements holds exactly the full grid's values of them.
+#[test]
+fn grids_of_some_elements_equal_the_full_grid() {
+    use magvar_core::Element;
+    let model = BuiltinModel::Igrf14.model();
+    let spec = GridSpec::new(-40.0, 50.0, 60.0, 80.0, 2.0).unwrap();
+    let full = model.grid(&spec, 1.0, 1987.2);
+    let some = model.grid_of(
+        &spec,
+        1.0,
+        1987.2,
+        &[Element::Declination, Element::GridVariation],
+    );
+    assert_eq!(some.len(), full.len());
+    for element in [Element::Declination, Element::GridVariation] {
+        let (a, b) = (some.values(element), full.values(element));
+        assert!(
+            a.iter()
+                .zip(b)
+                .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
+        );
+    }
+    assert!(some.rates(Element::Declination).is_none());
+    assert!(full.rates(Element::Declination).is_some());
+}
+
+#[test]
+#[should_panic(expected = "this grid was made without total")]
+fn an_element_left_out_of_a_grid_is_named() {
+    let model = BuiltinModel::Wmm2025.model();
+    let spec = GridSpec::new(0.0, 0.0, 4.0, 4.0, 1.0).unwrap();
+    let grid = model.grid_of(&spec, 0.0, 2026.0, &[magvar_core::Element::Declination]);
+    grid.values(magvar_core::Element::Total);
+}

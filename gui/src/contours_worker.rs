@@ -115,7 +115,11 @@ pub fn compute(request: ContourRequest) -> ContourSet {
         request.grid_step_deg,
     ) {
         Ok(spec) => {
-            let grid = model.grid(&spec, request.altitude_km, request.year);
+            let elements: Vec<Element> = [Some(Element::Declination), request.overlay.element()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let grid = model.grid_of(&spec, request.altitude_km, request.year, &elements);
             let step = request.declination_step_deg;
             let declination =
                 contour_lines(&grid, Element::Declination, &levels(-180.0, 180.0, step));

@@ -118,7 +118,8 @@ pub(super) struct Row<'a> {
     /// ψ = geodetic − geocentric latitude of the row.
     pub cos_psi: f64,
     pub sin_psi: f64,
-    pub bands: [&'a mut [f64]; BANDS],
+    /// Each band's row; `None` for a band the grid leaves out.
+    pub bands: [Option<&'a mut [f64]>; BANDS],
 }
 
 impl Row<'_> {
@@ -153,6 +154,7 @@ impl Row<'_> {
         // odd row's centre column comes from the east side.
         let west_first = padded - 1 - layout.west_start;
         for (b, out) in self.bands.into_iter().enumerate() {
+            let Some(out) = out else { continue };
             let (west_part, east_part) = out.split_at_mut(layout.east_start);
             let band = b * padded;
             east_part.copy_from_slice(&scratch.east[band..band + east_part.len()]);
