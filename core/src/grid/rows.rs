@@ -143,12 +143,17 @@ impl Row<'_> {
         let padded = layout.half.next_multiple_of(LANES);
         scratch.east.resize(BANDS * padded, 0.0);
         scratch.west.resize(BANDS * padded, 0.0);
+        // A grid without rates needs no secular variation: half the sums.
+        let rates = self.bands[Band::DeclinationRate as usize..]
+            .iter()
+            .any(Option::is_some);
         crate::simd::with_best(RowKernel {
             row: &self,
             centred: &scratch.centred,
             east: &mut scratch.east,
             west: &mut scratch.west,
             padded,
+            rates,
         });
         // West position j holds column j − (padded − 1 − west_start); an
         // odd row's centre column comes from the east side.
@@ -171,6 +176,8 @@ struct RowKernel<'r, 'a, 's> {
     west: &'s mut [f64],
     /// Offsets per side, rounded up to whole groups: each band's length.
     padded: usize,
+    /// Whether the secular variation (the rates) is wanted.
+    rates: bool,
 }
 
 impl Kernel for RowKernel<'_, '_, '_> {
@@ -178,12 +185,26 @@ impl Kernel for RowKernel<'_, '_, '_> {
 
     #[inline(always)]
     fn run<V: Float4>(self) {
+        if self.rates {
+            self.run_summing::<V, COMPONENTS>();
+        } else {
+            self.run_summing::<V, { COMPONENTS / 2 }>();
+        }
+    }
+}
+
+impl RowKernel<'_, '_, '_> {
+    /// The row with the first `SUMMED` components (the main field's three,
+    /// or all six); the others stay zero.
+    #[inline(always)]
+    fn run_summing<V: Float4, const SUMMED: usize>(self) {
         let RowKernel {
             row,
             centred,
             east: east_out,
             west: west_out,
             padded,
+            ..
         } = self;
         let layout = row.layout;
         let zero = V::splat(0.0);
@@ -195,7 +216,7 @@ impl Kernel for RowKernel<'_, '_, '_> {
                 let (cos, sin) = entry.split_at(LANES);
                 let cos = V::from_array(cos.try_into().expect("four lanes"));
                 let sin = V::from_array(sin.try_into().expect("four lanes"));
-                for k in 0..COMPONENTS {
+                for k in 0..SUMMED {
                     even[k] = V::splat(coefficients[k]).mul_add(cos, even[k]);
                     odd[k] = V::splat(coefficients[COMPONENTS + k]).mul_add(sin, odd[k]);
                 }
