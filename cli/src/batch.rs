@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 /// Rows per parallel chunk: large enough to keep both cores busy, small
 /// enough that memory stays constant however long the input.
-pub(crate) const CHUNK_ROWS: usize = 8192;
+const CHUNK_ROWS: usize = 8192;
 
 /// The keys each output record carries after the input fields.
 const OUTPUT_KEYS: [&str; 23] = [

@@ -131,20 +131,8 @@ impl SynthesisWorkspace {
         self.recurrence.degree()
     }
 
-    /// The per-order sums for the circle at `radius_km`, colatitude θ.
-    pub fn circle(
-        &mut self,
-        coefficients: &FieldCoefficients,
-        radius_km: f64,
-        cos_colatitude: f64,
-        sin_colatitude: f64,
-    ) -> CircleSums {
-        self.compute_sums(coefficients, radius_km, cos_colatitude, sin_colatitude);
-        self.sums.clone()
-    }
-
     /// The per-order sums for the circle at `radius_km`, colatitude θ,
-    /// borrowed from the workspace (no copy).
+    /// borrowed from the workspace (clone them to keep them).
     pub fn circle_sums(
         &mut self,
         coefficients: &FieldCoefficients,
