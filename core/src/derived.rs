@@ -71,26 +71,27 @@ pub(crate) fn derived_elements<V: Float4>(
     longitude_deg: Lanes,
 ) -> [MagneticElements; LANES] {
     let e = ElementVectors::new(field, rate);
+    // Explicit calls, not `[…].map(V::to_array)`: a closure passed to
+    // `map` may stay out of line, compiled without the SIMD target
+    // features, and then every intrinsic in it becomes a call.
     let declination = e.declination_deg.to_array();
-    let [i, h, x, y, z, f] = [
-        e.inclination_deg,
-        e.horizontal_nt,
-        e.north_nt,
-        e.east_nt,
-        e.down_nt,
-        e.total_nt,
-    ]
-    .map(V::to_array);
-    let [dd, di, dh, dx, dy, dz, df] = [
-        e.declination_deg_per_year,
-        e.inclination_deg_per_year,
-        e.horizontal_nt_per_year,
-        e.north_nt_per_year,
-        e.east_nt_per_year,
-        e.down_nt_per_year,
-        e.total_nt_per_year,
-    ]
-    .map(V::to_array);
+    let (i, h, x, y, z, f) = (
+        e.inclination_deg.to_array(),
+        e.horizontal_nt.to_array(),
+        e.north_nt.to_array(),
+        e.east_nt.to_array(),
+        e.down_nt.to_array(),
+        e.total_nt.to_array(),
+    );
+    let (dd, di, dh, dx, dy, dz, df) = (
+        e.declination_deg_per_year.to_array(),
+        e.inclination_deg_per_year.to_array(),
+        e.horizontal_nt_per_year.to_array(),
+        e.north_nt_per_year.to_array(),
+        e.east_nt_per_year.to_array(),
+        e.down_nt_per_year.to_array(),
+        e.total_nt_per_year.to_array(),
+    );
     std::array::from_fn(|l| MagneticElements {
         declination_deg: declination[l],
         inclination_deg: i[l],

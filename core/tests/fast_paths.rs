@@ -220,3 +220,32 @@ fn an_element_left_out_of_a_grid_is_named() {
     let grid = model.grid_of(&spec, 0.0, 2026.0, &[magvar_core::Element::Declination]);
     grid.values(magvar_core::Element::Total);
 }
+
+/// A grid larger than the cache is written with non-temporal stores
+/// (`simd::copy_streaming`): its values must land exactly where a small
+/// grid's plain copies put them, on rows of every alignment.
+#[test]
+fn a_grid_larger_than_the_cache_equals_points() {
+    let model = BuiltinModel::Wmm2025.model();
+    // 15 bands of 1441 × 721 nodes: 125 MB, past the streaming threshold;
+    // 1441 columns put successive rows at every 8-byte offset mod 32.
+    let spec = GridSpec::global(0.25).unwrap();
+    let grid = model.grid(&spec, 0.0, 2026.3);
+    let columns = grid.longitudes_deg.len();
+    let mut checked = 0;
+    for row in (0..grid.latitudes_deg.len()).step_by(61).chain([1, 2, 3]) {
+        let lat = grid.latitudes_deg[row];
+        // Both ends, the centre, and columns either side of the centre.
+        for column in [0, 1, 2, 3, 5, 719, 720, 721, 722, 1437, 1438, 1439, 1440] {
+            let lon = grid.longitudes_deg[column];
+            let position = Position::geodetic(lat, lon, 0.0).unwrap();
+            let reference = model
+                .field(&position, 2026.3, DatePolicy::Extrapolate)
+                .unwrap()
+                .elements;
+            assert_same(&grid.at(row, column), &reference, &format!("{lat},{lon}"));
+            checked += 1;
+        }
+    }
+    assert!(checked > 100 && columns == 1441);
+}

@@ -308,6 +308,12 @@ impl MagneticModel {
         for (band, &wanted) in grid.bands.iter_mut().zip(&wanted) {
             band.resize(if wanted { nodes } else { 0 }, 0.0);
         }
+        // Past the size of the last-level cache, writing the bands around
+        // it (non-temporal stores) halves the memory traffic; below it,
+        // the values are better left in the cache for the caller.
+        const STREAMING_MIN_BYTES: usize = 32 << 20;
+        let bytes = wanted.iter().filter(|&&w| w).count() * nodes * size_of::<f64>();
+        let streaming = bytes >= STREAMING_MIN_BYTES;
         let coefficients = self.coefficients_at(year);
         let layout = rows::RowLayout::new(&grid.longitudes_deg, spec.step_deg, self.degree());
         let mut band_rows: Vec<_> = grid
@@ -343,6 +349,7 @@ impl MagneticModel {
                         cos_psi: point.cos_psi,
                         sin_psi: point.sin_psi,
                         bands,
+                        streaming,
                     }
                     .fill(scratch);
                 },

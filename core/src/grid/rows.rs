@@ -120,6 +120,9 @@ pub(super) struct Row<'a> {
     pub sin_psi: f64,
     /// Each band's row; `None` for a band the grid leaves out.
     pub bands: [Option<&'a mut [f64]>; BANDS],
+    /// Write the bands with non-temporal stores (a grid far larger than
+    /// the cache).
+    pub streaming: bool,
 }
 
 impl Row<'_> {
@@ -162,9 +165,18 @@ impl Row<'_> {
             let Some(out) = out else { continue };
             let (west_part, east_part) = out.split_at_mut(layout.east_start);
             let band = b * padded;
-            east_part.copy_from_slice(&scratch.east[band..band + east_part.len()]);
             let from = band + west_first;
-            west_part.copy_from_slice(&scratch.west[from..from + west_part.len()]);
+            let (east_values, west_values) = (
+                &scratch.east[band..band + east_part.len()],
+                &scratch.west[from..from + west_part.len()],
+            );
+            if self.streaming {
+                crate::simd::copy_streaming(east_part, east_values);
+                crate::simd::copy_streaming(west_part, west_values);
+            } else {
+                east_part.copy_from_slice(east_values);
+                west_part.copy_from_slice(west_values);
+            }
         }
     }
 }

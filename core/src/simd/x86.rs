@@ -126,3 +126,38 @@ impl Float4 for Avx2 {
         Avx2(unsafe { _mm256_blendv_pd(if_false.0, if_true.0, mask) })
     }
 }
+
+/// `destination.copy_from_slice(source)` with non-temporal stores; see
+/// [`super::copy_streaming`]. Lengths must be equal (checked by the
+/// caller).
+///
+/// # Safety
+/// The CPU must support AVX.
+#[target_feature(enable = "avx")]
+pub unsafe fn copy_streaming(destination: &mut [f64], source: &[f64]) {
+    debug_assert_eq!(destination.len(), source.len());
+    let len = destination.len().min(source.len());
+    let (to, from) = (destination.as_mut_ptr(), source.as_ptr());
+    // Single values up to the first 32-byte boundary, whole registers to
+    // the last, single values after it: `_mm256_stream_pd` needs the
+    // alignment.
+    // An f64 is 8-byte aligned, so the distance to the boundary is a
+    // whole number of values.
+    let head = ((32 - to as usize % 32) % 32 / 8).min(len);
+    let body_end = head + (len - head) / LANES * LANES;
+    // SAFETY: every index below is < len, so every pointer is in bounds
+    // of both slices; the register stores are 32-byte aligned by the
+    // choice of `head`; the CPU has AVX (the caller's contract) and SSE2
+    // (every x86_64).
+    unsafe {
+        for i in (0..head).chain(body_end..len) {
+            _mm_stream_si64(to.add(i).cast::<i64>(), (*from.add(i)).to_bits() as i64);
+        }
+        for i in (head..body_end).step_by(LANES) {
+            _mm256_stream_pd(to.add(i), _mm256_loadu_pd(from.add(i)));
+        }
+        // Non-temporal stores are weakly ordered: fence them before the
+        // buffer is handed to another thread.
+        _mm_sfence();
+    }
+}
