@@ -193,10 +193,31 @@ fn detect_format(reader: &mut BufReader<Box<dyn Read + Send>>) -> Result<InputFo
 /// One computed row, ready to write.
 pub(crate) struct RowResult {
     pub line: u64,
-    pub input_fields: csv::StringRecord,
+    pub input_fields: Vec<String>,
     pub outcome: Result<FieldReport, String>,
     /// geomag output: the five input tokens and the line itself.
     pub geomag: Option<Result<String, String>>,
+}
+
+/// What one output record is made of, borrowed: the hot CSV path renders
+/// straight from a block's text without owning a row.
+pub(crate) struct RowView<'a> {
+    pub input_fields: &'a [&'a str],
+    pub outcome: &'a Result<FieldReport, String>,
+    /// geomag output: the line, or why there is none.
+    pub geomag: Option<&'a Result<String, String>>,
+}
+
+impl RowResult {
+    fn render(&self, format: OutputFormat, header: Option<&[String]>, out: &mut Vec<u8>) {
+        let fields: Vec<&str> = self.input_fields.iter().map(String::as_str).collect();
+        let view = RowView {
+            input_fields: &fields,
+            outcome: &self.outcome,
+            geomag: self.geomag.as_ref(),
+        };
+        render_row(format, header, &view, out);
+    }
 }
 
 fn run_geomag(
@@ -256,7 +277,7 @@ fn geomag_row(settings: &Settings, line: u64, text: &str) -> RowResult {
     };
     RowResult {
         line,
-        input_fields: csv::StringRecord::from(tokens),
+        input_fields: tokens,
         outcome,
         geomag,
     }
@@ -323,7 +344,7 @@ impl Sink {
             .par_iter()
             .map(|row| {
                 let mut text = Vec::with_capacity(320);
-                render_row(format, header, row, &mut text);
+                row.render(format, header, &mut text);
                 text
             })
             .collect();
@@ -358,31 +379,29 @@ impl Sink {
 pub(crate) fn render_row(
     format: OutputFormat,
     header: Option<&[String]>,
-    row: &RowResult,
+    row: &RowView,
     out: &mut Vec<u8>,
 ) {
     // Writing into a Vec cannot fail.
     let _ = match format {
-        OutputFormat::Geomag => match &row.geomag {
+        OutputFormat::Geomag => match row.geomag {
             Some(Ok(line)) => writeln!(out, "{line}"),
             _ => {
                 let message = row
                     .outcome
                     .as_ref()
                     .err()
-                    .cloned()
-                    .or_else(|| row.geomag.clone().and_then(Result::err))
-                    .unwrap_or_default();
-                let tokens: Vec<&str> = row.input_fields.iter().collect();
-                writeln!(out, "{} ERROR: {message}", tokens.join(" "))
+                    .or_else(|| row.geomag.and_then(|g| g.as_ref().err()))
+                    .map_or("", String::as_str);
+                writeln!(out, "{} ERROR: {message}", row.input_fields.join(" "))
             }
         },
         OutputFormat::Csv => {
             let width = header.map_or(row.input_fields.len(), <[String]>::len);
             for i in 0..width {
-                write_csv_field(out, row.input_fields.get(i).unwrap_or(""), i == 0);
+                write_csv_field(out, row.input_fields.get(i).unwrap_or(&""), i == 0);
             }
-            write_output_values(out, &row.outcome, width == 0);
+            write_output_values(out, row.outcome, width == 0);
             out.push(b'\n');
             Ok(())
         }
@@ -442,8 +461,13 @@ fn write_output_values(out: &mut Vec<u8>, outcome: &Result<FieldReport, String>,
             ] {
                 number(out, value);
             }
-            let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
-            write_csv_field(out, &warnings.join("; "), false);
+            if report.warnings.is_empty() {
+                out.push(b',');
+            } else {
+                let warnings: Vec<String> =
+                    report.warnings.iter().map(ToString::to_string).collect();
+                write_csv_field(out, &warnings.join("; "), false);
+            }
             out.push(b',');
         }
     }
@@ -468,11 +492,11 @@ fn write_csv_field(out: &mut Vec<u8>, field: &str, first: bool) {
 
 /// One JSON object: the input fields (renamed `input_<name>` where a name
 /// collides with an output key), then the output keys and `error`.
-fn json_record(header: Option<&[String]>, row: &RowResult) -> serde_json::Value {
+fn json_record(header: Option<&[String]>, row: &RowView) -> serde_json::Value {
     let mut object = serde_json::Map::new();
     let geomag_names = ["date", "coord", "altitude", "latitude", "longitude"].map(String::from);
     let names: &[String] = header.unwrap_or(&geomag_names);
-    for (name, value) in names.iter().zip(row.input_fields.iter()) {
+    for (name, value) in names.iter().zip(row.input_fields) {
         let key = if OUTPUT_KEYS.contains(&name.as_str()) {
             format!("input_{name}")
         } else {
@@ -480,7 +504,7 @@ fn json_record(header: Option<&[String]>, row: &RowResult) -> serde_json::Value 
         };
         object.insert(key, serde_json::Value::String(value.to_string()));
     }
-    match &row.outcome {
+    match row.outcome {
         Ok(report) => {
             if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(report) {
                 object.extend(fields);

@@ -5,8 +5,9 @@
 //! blocks out in input order. Reading and writing are serial by nature;
 //! overlapping them with the computing is what lets the cores stay busy.
 
-use crate::batch::{Progress, RowResult, Settings, Sink, render_row};
-use crate::csv_blocks::{Block, Blocks};
+use crate::batch::{Progress, RowView, Settings, Sink, render_row};
+use crate::csv_blocks::Blocks;
+use crate::csv_records::{BlockRecords, csv_reader};
 use crate::error::CliError;
 use magvar_core::geomag_format;
 use magvar_core::{
@@ -20,9 +21,6 @@ use std::sync::Arc;
 /// Chunks in flight between the stages: enough to keep every worker busy
 /// while the writer catches up, few enough that memory stays small.
 const CHUNKS_IN_FLIGHT: usize = 8;
-
-/// A chunk of input records with their line numbers.
-type Chunk = Vec<(u64, Result<csv::StringRecord, String>)>;
 
 /// A chunk's output, ready to write.
 struct Rendered {
@@ -79,7 +77,7 @@ pub(crate) fn run(
             move |chunks| {
                 let context = Arc::clone(&context);
                 chunks.map(move |(index, block)| match block {
-                    Ok(block) => context.render(records(&block, index == 0)),
+                    Ok(block) => context.render(BlockRecords::read(block, index == 0)),
                     Err(e) => Rendered {
                         bytes: Vec::new(),
                         failures: Vec::new(),
@@ -116,42 +114,6 @@ pub(crate) fn run(
     }
 }
 
-/// A CSV reader as the batch reads every input: rows may have any number
-/// of fields, and `#` starts a comment line.
-fn csv_reader(has_headers: bool, bytes: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(has_headers)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(bytes)
-}
-
-/// The records of a block (after the header, in the first block), with
-/// their line numbers in the whole input.
-fn records(block: &Block, first: bool) -> Chunk {
-    let line =
-        |position: Option<&csv::Position>| block.first_line + position.map_or(1, |p| p.line()) - 1;
-    let mut reader = csv_reader(first, &block.bytes);
-    let mut records = Vec::new();
-    loop {
-        // Sized for a typical row up front: growing a record field by
-        // field costs more than reading it.
-        let mut record = csv::StringRecord::with_capacity(64, 8);
-        match reader.read_record(&mut record) {
-            Ok(true) => records.push((line(record.position()), Ok(record))),
-            Ok(false) => return records,
-            Err(e) => {
-                let at = line(e.position());
-                records.push((at, Err(format!("unreadable CSV row: {e}"))));
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    // Only a bad row's text lets the reader go on.
-                    return records;
-                }
-            }
-        }
-    }
-}
-
 /// What a worker needs to turn a chunk into output.
 struct ChunkContext {
     settings: Settings,
@@ -166,13 +128,17 @@ impl ChunkContext {
     /// Parses, computes and renders one chunk on the calling thread. Rows
     /// are grouped by date, so each group goes through the lane kernel at
     /// once (a track or a survey usually has one date, or a few).
-    fn render(&self, chunk: Chunk) -> Rendered {
+    fn render(&self, block: BlockRecords) -> Rendered {
         let settings = &self.settings;
         let mut dates = DateCache::default();
-        let parsed: Vec<Result<(Position, f64), String>> = chunk
+        let fields = block.fields();
+        let records = block.records();
+        let parsed: Vec<Result<(Position, f64), String>> = records
             .iter()
-            .map(|(_, record)| match record {
-                Ok(record) => parse_csv_point(settings, &self.columns, record, &mut dates),
+            .map(|record| match &record.fields {
+                Ok(range) => {
+                    parse_csv_point(settings, &self.columns, &fields[range.clone()], &mut dates)
+                }
                 Err(message) => Err(message.clone()),
             })
             .collect();
@@ -186,7 +152,7 @@ impl ChunkContext {
                 }
             }
         }
-        let mut outcomes: Vec<Option<Result<FieldReport, String>>> = vec![None; chunk.len()];
+        let mut outcomes: Vec<Option<Result<FieldReport, String>>> = vec![None; parsed.len()];
         for (key, rows) in by_year {
             let year = f64::from_bits(key);
             let mut evaluator = Evaluator::new(settings.choice.model_for(year));
@@ -207,30 +173,31 @@ impl ChunkContext {
                 }
             }
         }
-        let rows = chunk.len();
         let mut rendered = Rendered {
             bytes: self.recycled.try_recv().unwrap_or_default(),
             failures: Vec::new(),
-            rows,
+            rows: parsed.len(),
             fatal: None,
         };
-        for (((line, record), point), outcome) in chunk.into_iter().zip(parsed).zip(outcomes) {
+        for ((record, point), outcome) in records.iter().zip(parsed).zip(outcomes) {
             let outcome = match (point, outcome) {
                 (Err(message), _) => Err(message),
                 (Ok(_), Some(outcome)) => outcome,
                 (Ok(_), None) => Err("internal error: row not evaluated".to_string()),
             };
             if let Err(message) = &outcome {
-                rendered.failures.push((line, message.clone()));
+                rendered.failures.push((record.line, message.clone()));
             }
             let geomag = settings
                 .geomag_output
                 .then(|| geomag_line(settings, &outcome));
-            let row = RowResult {
-                line,
-                input_fields: record.unwrap_or_default(),
-                outcome,
-                geomag,
+            let row = RowView {
+                input_fields: record
+                    .fields
+                    .as_ref()
+                    .map_or(&[], |range| &fields[range.clone()]),
+                outcome: &outcome,
+                geomag: geomag.as_ref(),
             };
             render_row(self.format, Some(&self.header), &row, &mut rendered.bytes);
         }
@@ -274,10 +241,10 @@ impl CsvColumns {
 fn parse_csv_point(
     settings: &Settings,
     columns: &CsvColumns,
-    record: &csv::StringRecord,
+    fields: &[&str],
     dates: &mut DateCache,
 ) -> Result<(Position, f64), String> {
-    let field = |i: usize| record.get(i).unwrap_or("").trim();
+    let field = |i: usize| magvar_core::trim_text(fields.get(i).copied().unwrap_or(""));
     let latitude = parse_latitude(field(columns.latitude)).map_err(|e| e.to_string())?;
     let longitude = parse_longitude(field(columns.longitude)).map_err(|e| e.to_string())?;
     let altitude_km = match columns.altitude {

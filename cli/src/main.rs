@@ -11,6 +11,7 @@ mod batch_csv;
 mod config;
 mod contours;
 mod csv_blocks;
+mod csv_records;
 mod error;
 mod form;
 mod grid;

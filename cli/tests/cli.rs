@@ -252,6 +252,26 @@ fn batch_csv_keeps_order_reports_bad_rows_and_exits_1() {
     insta::assert_snapshot!(rounded_numbers(&stdout(&output)));
 }
 
+/// Bad rows are reported on their physical line: blank lines, comments and
+/// `\r\n` line ends counted, with and without quoted fields in the file.
+#[test]
+fn batch_csv_reports_physical_lines() {
+    for quoted in ["\"ok\"", "ok"] {
+        let input = format!(
+            "name,lat,lon\r\n\r\n# a comment\r\n{quoted},1,2\r\n\r\nbad,north,1\r\nok,3,4\r\nbad,5,east\r\n"
+        );
+        let output = magvar_with_stdin(&["batch", "-"], Some(&input));
+        assert_eq!(output.status.code(), Some(1));
+        let errors = stderr(&output);
+        assert!(errors.contains("<stdin>:6: latitude"), "{quoted}: {errors}");
+        assert!(
+            errors.contains("<stdin>:8: longitude"),
+            "{quoted}: {errors}"
+        );
+        assert_eq!(stdout(&output).lines().count(), 5, "{quoted}");
+    }
+}
+
 /// CSV text with every number of more than nine decimals rounded to nine:
 /// full round-trip output differs in its last digit with the instruction
 /// set (FMA or not), which is not what these snapshots are about.

@@ -68,7 +68,7 @@ pub fn parse_date(input: &str) -> Result<f64, InputError> {
         input: input.to_string(),
         reason,
     };
-    let text = input.trim();
+    let text = crate::position::trim_text(input);
     if let Ok(value) = text.parse::<f64>() {
         if !value.is_finite() || !(1.0..10_000.0).contains(&value) {
             return Err(error("out of range".into()));

@@ -1,0 +1,280 @@
+//! The records of one block of CSV input ([`crate::csv_blocks`]), split
+//! into fields on a worker.
+//!
+//! Most inputs are plain: no quotes, `\n` or `\r\n` line ends, UTF-8. A
+//! plain block's fields are slices of the block's own text, found with one
+//! pass over it; the block's bytes become the text without a copy. Any
+//! other block is read by the `csv` crate, whose reading the plain path
+//! copies exactly (a test holds the two equal): `#` starts a comment line,
+//! empty lines are skipped, rows may have any number of fields.
+
+use crate::csv_blocks::Block;
+use std::ops::Range;
+
+/// One record: its line in the whole input (1-based), and the range of
+/// its fields in [`BlockRecords::fields`] — or why it could not be read.
+pub(crate) struct Record {
+    pub line: u64,
+    pub fields: Result<Range<usize>, String>,
+}
+
+/// The records of a block, with their fields as spans of one text.
+pub(crate) struct BlockRecords {
+    text: String,
+    /// Byte ranges of every field of every record, in order.
+    spans: Vec<Range<u32>>,
+    records: Vec<Record>,
+}
+
+/// A CSV reader as the batch reads every input: rows may have any number
+/// of fields, and `#` starts a comment line.
+pub(crate) fn csv_reader(has_headers: bool, bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(has_headers)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(bytes)
+}
+
+impl BlockRecords {
+    /// Splits `block`; in the input's first block (`header`), the first
+    /// record is the header and is left out.
+    pub(crate) fn read(block: Block, header: bool) -> Self {
+        let first_line = block.first_line;
+        if !is_plain(&block.bytes) {
+            return Self::read_with_csv(&block, header);
+        }
+        match String::from_utf8(block.bytes) {
+            Ok(text) => Self::read_plain(text, first_line, header),
+            Err(e) => Self::read_with_csv(
+                &Block {
+                    first_line,
+                    bytes: e.into_bytes(),
+                },
+                header,
+            ),
+        }
+    }
+
+    /// Every field of every record, as text: index it with a record's
+    /// `fields` range.
+    pub(crate) fn fields(&self) -> Vec<&str> {
+        self.spans
+            .iter()
+            .map(|span| &self.text[span.start as usize..span.end as usize])
+            .collect()
+    }
+
+    pub(crate) fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    fn read_plain(text: String, first_line: u64, mut header: bool) -> Self {
+        let mut spans = Vec::with_capacity(text.len() / 8);
+        let mut records = Vec::with_capacity(text.len() / 32);
+        let mut start = 0;
+        for (index, line) in text.split_inclusive('\n').enumerate() {
+            let line_start = start;
+            start += line.len();
+            let content = line.strip_suffix('\n').unwrap_or(line);
+            let content = content.strip_suffix('\r').unwrap_or(content);
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            if header {
+                header = false;
+                continue;
+            }
+            let first_field = spans.len();
+            let mut field_start = line_start;
+            for field in content.split(',') {
+                let end = field_start + field.len();
+                // Blocks are far below 4 GiB (a few hundred KiB).
+                spans.push(field_start as u32..end as u32);
+                field_start = end + 1;
+            }
+            records.push(Record {
+                line: first_line + index as u64,
+                fields: Ok(first_field..spans.len()),
+            });
+        }
+        BlockRecords {
+            text,
+            spans,
+            records,
+        }
+    }
+
+    fn read_with_csv(block: &Block, header: bool) -> Self {
+        // Lines from byte offsets: the csv crate's own line count leaves
+        // out blank and comment lines, and a `\r\n` before a record.
+        let (mut counted_to, mut line_at) = (0, block.first_line);
+        let mut line = |position: Option<&csv::Position>| {
+            let mut offset = position
+                .map_or(0, |p| p.byte() as usize)
+                .min(block.bytes.len());
+            // A record never starts with a line end or a comment; the
+            // position the crate gives may.
+            loop {
+                match block.bytes.get(offset) {
+                    Some(b'\r' | b'\n') => offset += 1,
+                    Some(b'#') => {
+                        offset += block.bytes[offset..]
+                            .iter()
+                            .position(|&b| b == b'\n')
+                            .map_or(block.bytes.len() - offset, |end| end + 1);
+                    }
+                    _ => break,
+                }
+            }
+            if offset >= counted_to {
+                line_at += block.bytes[counted_to..offset]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64;
+                counted_to = offset;
+            }
+            line_at
+        };
+        let mut reader = csv_reader(header, &block.bytes);
+        let mut out = BlockRecords {
+            text: String::new(),
+            spans: Vec::new(),
+            records: Vec::new(),
+        };
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {
+                    let first_field = out.spans.len();
+                    for field in &record {
+                        let start = out.text.len() as u32;
+                        out.text.push_str(field);
+                        out.spans.push(start..out.text.len() as u32);
+                    }
+                    out.records.push(Record {
+                        line: line(record.position()),
+                        fields: Ok(first_field..out.spans.len()),
+                    });
+                }
+                Ok(false) => return out,
+                Err(e) => {
+                    out.records.push(Record {
+                        line: line(e.position()),
+                        fields: Err(format!("unreadable CSV row: {e}")),
+                    });
+                    if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                        // Only a bad row's text lets the reader go on.
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// No quotes, and every carriage return ends a line (`\r\n`): the bytes
+/// read the same split at commas and line ends as through a CSV parser.
+fn is_plain(bytes: &[u8]) -> bool {
+    !bytes.contains(&b'"')
+        && bytes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'\r')
+            .all(|(i, _)| bytes.get(i + 1).is_none_or(|&next| next == b'\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain_and_csv(input: &str, header: bool) -> (Vec<(u64, Vec<String>)>, bool) {
+        let block = |bytes: &[u8]| Block {
+            first_line: 41,
+            bytes: bytes.to_vec(),
+        };
+        let owned = |records: &BlockRecords| -> Vec<(u64, Vec<String>)> {
+            let fields = records.fields();
+            records
+                .records()
+                .iter()
+                .map(|r| {
+                    let range = r.fields.clone().expect("readable");
+                    (
+                        r.line,
+                        fields[range].iter().map(|f| f.to_string()).collect(),
+                    )
+                })
+                .collect()
+        };
+        let read = owned(&BlockRecords::read(block(input.as_bytes()), header));
+        let with_csv = owned(&BlockRecords::read_with_csv(
+            &block(input.as_bytes()),
+            header,
+        ));
+        assert_eq!(read, with_csv, "{input:?}");
+        (read, is_plain(input.as_bytes()))
+    }
+
+    #[test]
+    fn plain_blocks_read_as_the_csv_crate_reads_them() {
+        let inputs = [
+            "lat,lon\n1,2\n3,4\n",
+            "lat,lon\r\n1,2\r\n3,4",
+            "# comment first\nlat,lon\n\n1,2\n\n\n# note, with comma\n3,4,extra\n5\n",
+            "\n\nlat,lon\n,\n1,\n,2\n",
+            "lat,lon\n 1 , 2 \n\u{a0}3,4\u{a0}\n",
+            "1,2\n#x\n3,4\n",
+            "",
+            "\n",
+            "a,b\r\n\r\n\r\nc,d\r\n",
+            "lat,lon\n1,2# not a comment\n",
+        ];
+        for input in inputs {
+            for header in [true, false] {
+                let (_, plain) = plain_and_csv(input, header);
+                assert!(plain, "{input:?} should take the plain path");
+            }
+        }
+        let (records, _) = plain_and_csv("# c\nlat,lon\n\n1,2\n3,4,5\r\n", true);
+        assert_eq!(
+            records,
+            vec![
+                (44, vec!["1".to_string(), "2".to_string()]),
+                (45, vec!["3".into(), "4".into(), "5".into()])
+            ]
+        );
+    }
+
+    #[test]
+    fn other_blocks_go_through_the_csv_crate() {
+        for input in [
+            "lat,lon\n\"1\",2\n",
+            "a,b\n\"multi\nline\",2\n3,4\n",
+            "a,b\r1,2\r3,4\r",
+            "a,b\n1,2\rx,y\n",
+        ] {
+            let (_, plain) = plain_and_csv(input, true);
+            assert!(!plain, "{input:?}");
+        }
+        // Lines are physical lines, past blank lines, comments and `\r\n`.
+        let quoted = Block {
+            first_line: 1,
+            bytes: b"a,b\r\n\r\n# c\n\"x\",1\n\n\"multi\nline\",2\n3,4\n".to_vec(),
+        };
+        let records = BlockRecords::read(quoted, true);
+        let lines: Vec<u64> = records.records().iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![4, 6, 8]);
+        let bad_utf8 = Block {
+            first_line: 1,
+            bytes: b"lat,lon\n1,2\n\xff,3\n4,5\n".to_vec(),
+        };
+        let records = BlockRecords::read(bad_utf8, true);
+        let lines: Vec<(u64, bool)> = records
+            .records()
+            .iter()
+            .map(|r| (r.line, r.fields.is_ok()))
+            .collect();
+        assert_eq!(lines, vec![(2, true), (3, false), (4, true)]);
+    }
+}
