@@ -203,6 +203,10 @@ pub(crate) struct RowResult {
 /// straight from a block's text without owning a row.
 pub(crate) struct RowView<'a> {
     pub input_fields: &'a [&'a str],
+    /// The input text of date, latitude, longitude and altitude where it
+    /// is exactly what formatting the report's value would print: echoed
+    /// (formatting numbers is most of an output row's cost).
+    pub exact_inputs: [Option<&'a str>; 4],
     pub outcome: &'a Result<FieldReport, String>,
     /// geomag output: the line, or why there is none.
     pub geomag: Option<&'a Result<String, String>>,
@@ -213,6 +217,7 @@ impl RowResult {
         let fields: Vec<&str> = self.input_fields.iter().map(String::as_str).collect();
         let view = RowView {
             input_fields: &fields,
+            exact_inputs: [None; 4],
             outcome: &self.outcome,
             geomag: self.geomag.as_ref(),
         };
@@ -401,7 +406,7 @@ pub(crate) fn render_row(
             for i in 0..width {
                 write_csv_field(out, row.input_fields.get(i).unwrap_or(&""), i == 0);
             }
-            write_output_values(out, row.outcome, width == 0);
+            write_output_values(out, row.outcome, row.exact_inputs, width == 0);
             out.push(b'\n');
             Ok(())
         }
@@ -410,7 +415,12 @@ pub(crate) fn render_row(
 }
 
 /// The output keys' values as CSV fields (empty where undefined or failed).
-fn write_output_values(out: &mut Vec<u8>, outcome: &Result<FieldReport, String>, first: bool) {
+fn write_output_values(
+    out: &mut Vec<u8>,
+    outcome: &Result<FieldReport, String>,
+    exact_inputs: [Option<&str>; 4],
+    first: bool,
+) {
     let mut numbers = zmij::Buffer::new();
     let mut number = |out: &mut Vec<u8>, value: Option<f64>| {
         out.push(b',');
@@ -430,13 +440,20 @@ fn write_output_values(out: &mut Vec<u8>, outcome: &Result<FieldReport, String>,
         Ok(report) => {
             write_csv_field(out, &report.model, first);
             let e = &report.elements;
-            for value in [
+            let inputs = [
                 report.date,
                 report.latitude_deg,
                 report.longitude_deg,
                 report.altitude_km,
-            ] {
-                number(out, Some(value));
+            ];
+            for (value, text) in inputs.into_iter().zip(exact_inputs) {
+                match text {
+                    Some(text) => {
+                        out.push(b',');
+                        out.extend_from_slice(text.as_bytes());
+                    }
+                    None => number(out, Some(value)),
+                }
             }
             out.extend_from_slice(match report.coordinates {
                 magvar_core::Coordinates::Geodetic => b",geodetic",
@@ -464,9 +481,15 @@ fn write_output_values(out: &mut Vec<u8>, outcome: &Result<FieldReport, String>,
             if report.warnings.is_empty() {
                 out.push(b',');
             } else {
-                let warnings: Vec<String> =
-                    report.warnings.iter().map(ToString::to_string).collect();
-                write_csv_field(out, &warnings.join("; "), false);
+                let mut warnings = String::with_capacity(128);
+                for (i, warning) in report.warnings.iter().enumerate() {
+                    let separator = if i == 0 { "" } else { "; " };
+                    let _ = std::fmt::Write::write_fmt(
+                        &mut warnings,
+                        format_args!("{separator}{warning}"),
+                    );
+                }
+                write_csv_field(out, &warnings, false);
             }
             out.push(b',');
         }

@@ -133,7 +133,7 @@ impl ChunkContext {
         let mut dates = DateCache::default();
         let fields = block.fields();
         let records = block.records();
-        let parsed: Vec<Result<(Position, f64), String>> = records
+        let parsed: Vec<Result<CsvPoint, String>> = records
             .iter()
             .map(|record| match &record.fields {
                 Ok(range) => {
@@ -144,7 +144,7 @@ impl ChunkContext {
             .collect();
         let mut by_year: Vec<(u64, Vec<usize>)> = Vec::new();
         for (index, point) in parsed.iter().enumerate() {
-            if let Ok((_, year)) = point {
+            if let Ok(CsvPoint { year, .. }) = point {
                 let key = year.to_bits();
                 match by_year.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, rows)) => rows.push(index),
@@ -158,7 +158,7 @@ impl ChunkContext {
             let mut evaluator = Evaluator::new(settings.choice.model_for(year));
             let positions: Vec<Position> = rows
                 .iter()
-                .filter_map(|&i| parsed[i].as_ref().ok().map(|(p, _)| *p))
+                .filter_map(|&i| parsed[i].as_ref().ok().map(|p| p.position))
                 .collect();
             match evaluator.reports_many(&positions, year, settings.policy) {
                 Ok(reports) => {
@@ -179,11 +179,17 @@ impl ChunkContext {
             rows: parsed.len(),
             fatal: None,
         };
+        // A typical output record's size: a buffer grown by doubling would
+        // copy itself a dozen times over a block.
+        rendered.bytes.reserve(parsed.len() * 384);
         for ((record, point), outcome) in records.iter().zip(parsed).zip(outcomes) {
-            let outcome = match (point, outcome) {
-                (Err(message), _) => Err(message),
-                (Ok(_), Some(outcome)) => outcome,
-                (Ok(_), None) => Err("internal error: row not evaluated".to_string()),
+            let (outcome, exact) = match (point, outcome) {
+                (Err(message), _) => (Err(message), [None; 4]),
+                (Ok(point), Some(outcome)) => (outcome, point.exact_inputs),
+                (Ok(_), None) => (
+                    Err("internal error: row not evaluated".to_string()),
+                    [None; 4],
+                ),
             };
             if let Err(message) = &outcome {
                 rendered.failures.push((record.line, message.clone()));
@@ -191,11 +197,15 @@ impl ChunkContext {
             let geomag = settings
                 .geomag_output
                 .then(|| geomag_line(settings, &outcome));
+            let input_fields = record
+                .fields
+                .as_ref()
+                .map_or(&[][..], |r| &fields[r.clone()]);
             let row = RowView {
-                input_fields: record
-                    .fields
-                    .as_ref()
-                    .map_or(&[], |range| &fields[range.clone()]),
+                input_fields,
+                exact_inputs: exact.map(|column| {
+                    column.and_then(|i| input_fields.get(i).map(|f| magvar_core::trim_text(f)))
+                }),
                 outcome: &outcome,
                 geomag: geomag.as_ref(),
             };
@@ -237,33 +247,91 @@ impl CsvColumns {
     }
 }
 
+/// A CSV row's position and date.
+struct CsvPoint {
+    position: Position,
+    year: f64,
+    /// The columns of date, latitude, longitude and altitude whose text
+    /// is exactly what the output would print for the parsed value (see
+    /// [`is_shortest_decimal`]): echoed rather than formatted again.
+    exact_inputs: [Option<usize>; 4],
+}
+
 /// A CSV row's position and date, or why it has none.
 fn parse_csv_point(
     settings: &Settings,
     columns: &CsvColumns,
     fields: &[&str],
     dates: &mut DateCache,
-) -> Result<(Position, f64), String> {
+) -> Result<CsvPoint, String> {
     let field = |i: usize| magvar_core::trim_text(fields.get(i).copied().unwrap_or(""));
+    let exact =
+        |i: usize, unchanged: bool| (unchanged && is_shortest_decimal(field(i))).then_some(i);
     let latitude = parse_latitude(field(columns.latitude)).map_err(|e| e.to_string())?;
     let longitude = parse_longitude(field(columns.longitude)).map_err(|e| e.to_string())?;
-    let altitude_km = match columns.altitude {
-        Some((i, _)) if field(i).is_empty() => settings.default_altitude_km,
-        Some((i, true)) => {
+    let (altitude_km, altitude_exact) = match columns.altitude {
+        Some((i, _)) if field(i).is_empty() => (settings.default_altitude_km, None),
+        Some((i, true)) => (
             parse_altitude_with_default(field(i), magvar_core::AltitudeUnit::Kilometres)
-                .map_err(|e| e.to_string())?
-        }
-        Some((i, false)) => parse_altitude_with_default(field(i), settings.altitude_unit)
-            .map_err(|e| e.to_string())?,
-        None => settings.default_altitude_km,
+                .map_err(|e| e.to_string())?,
+            exact(i, true),
+        ),
+        Some((i, false)) => (
+            parse_altitude_with_default(field(i), settings.altitude_unit)
+                .map_err(|e| e.to_string())?,
+            exact(
+                i,
+                settings.altitude_unit == magvar_core::AltitudeUnit::Kilometres,
+            ),
+        ),
+        None => (settings.default_altitude_km, None),
     };
-    let year = match columns.date {
-        Some(i) if !field(i).is_empty() => dates.parse(field(i))?,
-        _ => settings.default_year,
+    let (year, date_exact) = match columns.date {
+        Some(i) if !field(i).is_empty() => (dates.parse(field(i))?, exact(i, true)),
+        _ => (settings.default_year, None),
     };
     let position =
         Position::geodetic(latitude, longitude, altitude_km).map_err(|e| e.to_string())?;
-    Ok((position, year))
+    // Longitudes past 180° are folded into (−180°, 180°]: not the text.
+    let longitude_text = field(columns.longitude);
+    let unfolded = longitude_text.starts_with('-')
+        || longitude_text.find('.').is_some_and(|dot| dot < 3)
+        || longitude_text < "180";
+    Ok(CsvPoint {
+        position,
+        year,
+        exact_inputs: [
+            date_exact,
+            exact(columns.latitude, true),
+            exact(columns.longitude, unfolded),
+            altitude_exact,
+        ],
+    })
+}
+
+/// Whether `text` is a plain decimal that the output's shortest
+/// round-trip formatting prints back as `text` itself: an optional minus,
+/// an integer part without leading zeros, a fraction ending in a non-zero
+/// digit, at most 15 significant digits (so no shorter or other decimal
+/// of as few digits reads as the same f64) and at least 1e-4 (where the
+/// output does not switch to exponents). The value is then `text`'s exact
+/// parse, which is what the parsers return for such text.
+pub(crate) fn is_shortest_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let Some(dot) = digits.iter().position(|&b| b == b'.') else {
+        return false;
+    };
+    let (integer, fraction) = (&digits[..dot], &digits[dot + 1..]);
+    let all_digits = |part: &[u8]| !part.is_empty() && part.iter().all(u8::is_ascii_digit);
+    if !all_digits(integer) || !all_digits(fraction) || fraction.ends_with(b"0") {
+        return false;
+    }
+    if integer == b"0" {
+        let leading_zeros = fraction.iter().take_while(|&&b| b == b'0').count();
+        leading_zeros <= 3 && fraction.len() - leading_zeros <= 15
+    } else {
+        integer[0] != b'0' && integer.len() + fraction.len() <= 15
+    }
 }
 
 /// The last date text of a block and its decimal year: a track or a
@@ -312,4 +380,79 @@ fn geomag_line(
     geomag_format::evaluate(&settings.choice, &row, settings.policy)
         .map(|(now, next)| geomag_format::format_line(&tokens, &now.elements, &next))
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_shortest_decimal;
+
+    /// Text accepted as shortest is exactly what formatting its value
+    /// prints, over many random decimals of every shape.
+    #[test]
+    fn shortest_decimals_print_back_as_themselves() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        };
+        let mut accepted = 0;
+        let mut buffer = zmij::Buffer::new();
+        for _ in 0..200_000 {
+            let digit = |next: &mut dyn FnMut(u64) -> u64| char::from(b'0' + next(10) as u8);
+            let mut text = String::new();
+            if next(2) == 0 {
+                text.push('-');
+            }
+            for _ in 0..=next(17) {
+                text.push(digit(&mut next));
+            }
+            text.push('.');
+            for _ in 0..=next(17) {
+                text.push(digit(&mut next));
+            }
+            if !is_shortest_decimal(&text) {
+                continue;
+            }
+            accepted += 1;
+            let value: f64 = text.parse().unwrap();
+            assert_eq!(buffer.format_finite(value), text);
+        }
+        assert!(accepted > 10_000, "{accepted}");
+    }
+
+    #[test]
+    fn other_text_is_formatted_again() {
+        for text in [
+            "7",
+            "7.",
+            ".5",
+            "7.50",
+            "07.5",
+            "+7.5",
+            "1e3",
+            "0.00001",
+            "-0.0",
+            "7.5 ",
+            "1234567890123456.5",
+            "0.1234567890123456",
+            "NaN",
+            "",
+            "-",
+            "1.2.3",
+        ] {
+            assert!(!is_shortest_decimal(text), "{text:?}");
+        }
+        for text in [
+            "7.5",
+            "-0.5",
+            "0.0001",
+            "2026.5",
+            "-65.81444",
+            "123456789012.345",
+        ] {
+            assert!(is_shortest_decimal(text), "{text:?}");
+        }
+    }
 }

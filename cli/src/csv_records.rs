@@ -69,39 +69,32 @@ impl BlockRecords {
         &self.records
     }
 
-    fn read_plain(text: String, first_line: u64, mut header: bool) -> Self {
-        let mut spans = Vec::with_capacity(text.len() / 8);
-        let mut records = Vec::with_capacity(text.len() / 32);
-        let mut start = 0;
-        for (index, line) in text.split_inclusive('\n').enumerate() {
-            let line_start = start;
-            start += line.len();
-            let content = line.strip_suffix('\n').unwrap_or(line);
-            let content = content.strip_suffix('\r').unwrap_or(content);
-            if content.is_empty() || content.starts_with('#') {
-                continue;
-            }
-            if header {
-                header = false;
-                continue;
-            }
-            let first_field = spans.len();
+    fn read_plain(text: String, first_line: u64, header: bool) -> Self {
+        let bytes = text.as_bytes();
+        let mut split = PlainSplit {
+            spans: Vec::with_capacity(bytes.len() / 8),
+            records: Vec::with_capacity(bytes.len() / 32),
+            header,
+            line: first_line,
+            line_start: 0,
+            field_start: 0,
+        };
+        for (line_start, line) in lines(bytes) {
             let mut field_start = line_start;
-            for field in content.split(',') {
-                let end = field_start + field.len();
-                // Blocks are far below 4 GiB (a few hundred KiB).
-                spans.push(field_start as u32..end as u32);
-                field_start = end + 1;
+            for (i, &byte) in line.iter().enumerate() {
+                if byte == b',' {
+                    let end = line_start + i;
+                    split.spans.push(field_start as u32..end as u32);
+                    field_start = end + 1;
+                }
             }
-            records.push(Record {
-                line: first_line + index as u64,
-                fields: Ok(first_field..spans.len()),
-            });
+            split.field_start = field_start;
+            split.end_line(bytes, line_start + line.len());
         }
         BlockRecords {
+            spans: split.spans,
+            records: split.records,
             text,
-            spans,
-            records,
         }
     }
 
@@ -173,15 +166,68 @@ impl BlockRecords {
     }
 }
 
+/// The state of [`BlockRecords::read_plain`]'s one pass: a comma ends a
+/// field, a line end ends the record, which is then kept or (blank line,
+/// comment, header) dropped with its fields. Blocks are far below 4 GiB
+/// (a few hundred KiB): offsets fit in u32.
+struct PlainSplit {
+    spans: Vec<Range<u32>>,
+    records: Vec<Record>,
+    /// The next record is the header, to leave out.
+    header: bool,
+    line: u64,
+    line_start: usize,
+    field_start: usize,
+}
+
+impl PlainSplit {
+    /// Ends the line at `bytes[end]` (a `\n`, or the end of the block).
+    fn end_line(&mut self, bytes: &[u8], end: usize) {
+        let first_field = self
+            .records
+            .last()
+            .and_then(|r| r.fields.as_ref().ok())
+            .map_or(0, |fields| fields.end);
+        let content = &bytes[self.line_start..end];
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        if content.is_empty() || content[0] == b'#' || std::mem::take(&mut self.header) {
+            self.spans.truncate(first_field);
+        } else {
+            let field_end = self.line_start + content.len();
+            self.spans.push(self.field_start as u32..field_end as u32);
+            self.records.push(Record {
+                line: self.line,
+                fields: Ok(first_field..self.spans.len()),
+            });
+        }
+        self.line += 1;
+        (self.line_start, self.field_start) = (end + 1, end + 1);
+    }
+}
+
+/// The lines of `bytes` without their `\n`, with their offsets; no empty
+/// line after a final `\n`.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let rest = bytes.get(start..).filter(|rest| !rest.is_empty())?;
+        let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let line = (start, &rest[..len]);
+        start += len + 1;
+        Some(line)
+    })
+}
+
 /// No quotes, and every carriage return ends a line (`\r\n`): the bytes
 /// read the same split at commas and line ends as through a CSV parser.
 fn is_plain(bytes: &[u8]) -> bool {
     !bytes.contains(&b'"')
-        && bytes
-            .iter()
-            .enumerate()
-            .filter(|&(_, &b)| b == b'\r')
-            .all(|(i, _)| bytes.get(i + 1).is_none_or(|&next| next == b'\n'))
+        && (!bytes.contains(&b'\r')
+            || bytes
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'\r')
+                .all(|(i, _)| bytes.get(i + 1).is_none_or(|&next| next == b'\n')))
 }
 
 #[cfg(test)]

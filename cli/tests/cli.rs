@@ -272,6 +272,24 @@ fn batch_csv_reports_physical_lines() {
     }
 }
 
+/// Input numbers are echoed only where they are the output value's own
+/// shortest text: a folded longitude or a trailing zero is formatted anew.
+#[test]
+fn batch_csv_prints_the_values_it_used() {
+    let input = "lat,lon,alt,date\n10.50,190.25,1.5,2026.5\n-0.5,179.5,0.25,2026.25\n";
+    let output = magvar_with_stdin(&["batch", "-"], Some(input));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // Input columns, model, then date, latitude, longitude, altitude.
+    assert_eq!(rows[0][5..9], ["2026.5", "10.5", "-169.75", "1.5"]);
+    assert_eq!(rows[1][5..9], ["2026.25", "-0.5", "179.5", "0.25"]);
+}
+
 /// CSV text with every number of more than nine decimals rounded to nine:
 /// full round-trip output differs in its last digit with the instruction
 /// set (FMA or not), which is not what these snapshots are about.
