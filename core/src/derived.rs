@@ -37,10 +37,15 @@ impl<V: Float4> ElementVectors<V> {
         let (h, f) = (h2.sqrt(), f2.sqrt());
         let xdx_ydy = x.mul_add(dx, y * dy);
         // Where H or F vanish the direction is undefined: zero change, not
-        // NaN. Two divisions serve the four rates.
+        // NaN. One division (the slowest vector instruction) serves the
+        // four rates: 1/H = F/(HF) and 1/F = H/(HF), with 1 in place of a
+        // zero so that the other stays finite.
         let one = V::splat(1.0);
-        let inverse_h = V::select(h.gt(zero), one / h, zero);
-        let inverse_f = V::select(f.gt(zero), one / f, zero);
+        let (h_positive, f_positive) = (h.gt(zero), f.gt(zero));
+        let (h_or_one, f_or_one) = (V::select(h_positive, h, one), V::select(f_positive, f, one));
+        let inverse_hf = one / (h_or_one * f_or_one);
+        let inverse_h = V::select(h_positive, inverse_hf * f_or_one, zero);
+        let inverse_f = V::select(f_positive, inverse_hf * h_or_one, zero);
         let dh = xdx_ydy * inverse_h;
         let degrees = V::splat(180.0 / std::f64::consts::PI);
         ElementVectors {
@@ -62,14 +67,17 @@ impl<V: Float4> ElementVectors<V> {
     }
 }
 
-/// [`MagneticElements::from_vectors`] for a group of points.
+/// [`MagneticElements::from_vectors`] for a group of points, written to
+/// `out` (up to [`LANES`] slots, one per point; spare lanes are dropped).
+/// Written in place: a returned array of elements would be copied again.
 #[inline(always)]
-pub(crate) fn derived_elements<V: Float4>(
+pub(crate) fn write_derived_elements<V: Float4>(
     field: [V; 3],
     rate: [V; 3],
     latitude_deg: Lanes,
     longitude_deg: Lanes,
-) -> [MagneticElements; LANES] {
+    out: &mut [MagneticElements],
+) {
     let e = ElementVectors::new(field, rate);
     // Explicit calls, not `[…].map(V::to_array)`: a closure passed to
     // `map` may stay out of line, compiled without the SIMD target
@@ -92,21 +100,23 @@ pub(crate) fn derived_elements<V: Float4>(
         e.down_nt_per_year.to_array(),
         e.total_nt_per_year.to_array(),
     );
-    std::array::from_fn(|l| MagneticElements {
-        declination_deg: declination[l],
-        inclination_deg: i[l],
-        horizontal_nt: h[l],
-        north_nt: x[l],
-        east_nt: y[l],
-        down_nt: z[l],
-        total_nt: f[l],
-        grid_variation_deg: grid_variation(declination[l], latitude_deg[l], longitude_deg[l]),
-        declination_deg_per_year: dd[l],
-        inclination_deg_per_year: di[l],
-        horizontal_nt_per_year: dh[l],
-        north_nt_per_year: dx[l],
-        east_nt_per_year: dy[l],
-        down_nt_per_year: dz[l],
-        total_nt_per_year: df[l],
-    })
+    for (l, slot) in out.iter_mut().take(LANES).enumerate() {
+        *slot = MagneticElements {
+            declination_deg: declination[l],
+            inclination_deg: i[l],
+            horizontal_nt: h[l],
+            north_nt: x[l],
+            east_nt: y[l],
+            down_nt: z[l],
+            total_nt: f[l],
+            grid_variation_deg: grid_variation(declination[l], latitude_deg[l], longitude_deg[l]),
+            declination_deg_per_year: dd[l],
+            inclination_deg_per_year: di[l],
+            horizontal_nt_per_year: dh[l],
+            north_nt_per_year: dx[l],
+            east_nt_per_year: dy[l],
+            down_nt_per_year: dz[l],
+            total_nt_per_year: df[l],
+        };
+    }
 }

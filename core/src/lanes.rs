@@ -22,7 +22,7 @@
 //! The single-point path stays the reference; tests hold the two equal to
 //! 1e-9 (`core/tests/fast_paths.rs`).
 
-use crate::derived::derived_elements;
+use crate::derived::write_derived_elements;
 use crate::elements::MagneticElements;
 use crate::geodesy::{WGS84_A_KM, WGS84_F};
 use crate::legendre::diagonal_factor;
@@ -169,7 +169,7 @@ impl PackedExpansion {
     #[inline(always)]
     fn synthesize<V: Float4>(&self, point: &SphericalLanes<V>) -> ([V; 3], [V; 3]) {
         let (t, u) = (point.cos_colatitude, point.sin_colatitude);
-        let rho = V::splat(self.reference_radius_km) / point.radius_km;
+        let rho = V::splat(self.reference_radius_km) * point.inverse_radius;
         let t_rho = t * rho;
         let rho2 = rho * rho;
         let mut diagonal_term = rho2; // T′(0, 0) = (a/r)²
@@ -244,29 +244,26 @@ impl Kernel for PointBatch<'_> {
 
     #[inline(always)]
     fn run<V: Float4>(self) {
-        let groups = self.positions.chunks(LANES);
-        match self.out {
+        let out = match self.out {
             Output::Append(out) => {
-                for group in groups {
-                    let elements = self.expansion.group::<V>(group);
-                    out.extend_from_slice(&elements[..group.len()]);
-                }
+                let start = out.len();
+                out.resize(start + self.positions.len(), MagneticElements::ZERO);
+                &mut out[start..]
             }
-            Output::Fill(out) => {
-                for (group, out) in groups.zip(out.chunks_mut(LANES)) {
-                    let elements = self.expansion.group::<V>(group);
-                    out.copy_from_slice(&elements[..group.len()]);
-                }
-            }
+            Output::Fill(out) => out,
+        };
+        for (group, out) in self.positions.chunks(LANES).zip(out.chunks_mut(LANES)) {
+            self.expansion.group::<V>(group, out);
         }
     }
 }
 
 impl PackedExpansion {
-    /// The elements of up to [`LANES`] positions; spare lanes of a short
-    /// group repeat its first position.
+    /// The elements of up to [`LANES`] positions, into `out` (one slot
+    /// per position); spare lanes of a short group repeat its first
+    /// position.
     #[inline(always)]
-    fn group<V: Float4>(&self, group: &[Position]) -> [MagneticElements; LANES] {
+    fn group<V: Float4>(&self, group: &[Position], out: &mut [MagneticElements]) {
         let at = |l: usize| group.get(l).unwrap_or(&group[0]);
         let latitude: Lanes = std::array::from_fn(|l| at(l).latitude_deg);
         let longitude: Lanes = std::array::from_fn(|l| at(l).longitude_deg);
@@ -280,12 +277,13 @@ impl PackedExpansion {
             geocentric,
         );
         let (field, rate) = self.synthesize(&point);
-        derived_elements(
+        write_derived_elements(
             point.rotated(field),
             point.rotated(rate),
             latitude,
             longitude,
-        )
+            out,
+        );
     }
 }
 
@@ -425,7 +423,8 @@ impl<V: Float4> OrderSums<V> {
 /// A group of points in geocentric spherical form, with the rotation to
 /// the frame of their input coordinates.
 struct SphericalLanes<V> {
-    radius_km: V,
+    /// 1/r, km⁻¹: the synthesis needs only a/r.
+    inverse_radius: V,
     cos_colatitude: V,
     sin_colatitude: V,
     cos_longitude: V,
@@ -450,9 +449,12 @@ impl<V: Float4> SphericalLanes<V> {
         let p = (prime_vertical + altitude_km) * cos_lat;
         let z = prime_vertical.mul_add(V::splat(1.0 - e2), altitude_km) * sin_lat;
         let r = p.mul_add(p, z * z).sqrt();
-        let (t, u) = (z / r, p / r);
+        // One division for three quotients: divisions are the slowest
+        // vector instructions.
+        let inverse_radius = V::splat(1.0) / r;
+        let (t, u) = (z * inverse_radius, p * inverse_radius);
         let geodetic = SphericalLanes {
-            radius_km: r,
+            inverse_radius,
             cos_colatitude: t,
             sin_colatitude: u,
             cos_longitude,
@@ -475,7 +477,7 @@ impl<V: Float4> SphericalLanes<V> {
             ))
         };
         SphericalLanes {
-            radius_km: pick(altitude_km, geodetic.radius_km),
+            inverse_radius: pick(one / altitude_km, geodetic.inverse_radius),
             cos_colatitude: pick(sin_lat, geodetic.cos_colatitude),
             sin_colatitude: pick(cos_lat, geodetic.sin_colatitude),
             cos_psi: pick(one, geodetic.cos_psi),
