@@ -1,9 +1,9 @@
-//! The elements derived from field vectors, for [`LANES`] points at once:
+//! The elements derived from field vectors, for [`LANES`](crate::simd::LANES) points at once:
 //! [`MagneticElements::from_vectors`] across SIMD lanes, with the angles
 //! from the vectorised atan2. Used by the point batches and the grids.
 
 use crate::elements::{MagneticElements, grid_variation};
-use crate::simd::{self, Float4, LANES, Lanes};
+use crate::simd::{self, Float4, Lanes};
 
 /// The elements of a group of points as vectors, grid variation aside:
 /// [`MagneticElements::from_vectors`] across lanes.
@@ -67,56 +67,84 @@ impl<V: Float4> ElementVectors<V> {
     }
 }
 
-/// [`MagneticElements::from_vectors`] for a group of points, written to
-/// `out` (up to [`LANES`] slots, one per point; spare lanes are dropped).
-/// Written in place: a returned array of elements would be copied again.
-#[inline(always)]
-pub(crate) fn write_derived_elements<V: Float4>(
-    field: [V; 3],
-    rate: [V; 3],
+/// The elements of a group of points, lane by lane: [`Self::element`]
+/// builds one point's [`MagneticElements`] where it is stored, so neither
+/// a zero fill nor a copy of a whole group's elements comes in between.
+pub(crate) struct ElementLanes {
+    declination_deg: Lanes,
+    inclination_deg: Lanes,
+    horizontal_nt: Lanes,
+    north_nt: Lanes,
+    east_nt: Lanes,
+    down_nt: Lanes,
+    total_nt: Lanes,
+    declination_deg_per_year: Lanes,
+    inclination_deg_per_year: Lanes,
+    horizontal_nt_per_year: Lanes,
+    north_nt_per_year: Lanes,
+    east_nt_per_year: Lanes,
+    down_nt_per_year: Lanes,
+    total_nt_per_year: Lanes,
     latitude_deg: Lanes,
     longitude_deg: Lanes,
-    out: &mut [MagneticElements],
-) {
-    let e = ElementVectors::new(field, rate);
+}
+
+impl ElementLanes {
+    /// [`MagneticElements::from_vectors`] across lanes.
     // Explicit calls, not `[…].map(V::to_array)`: a closure passed to
     // `map` may stay out of line, compiled without the SIMD target
     // features, and then every intrinsic in it becomes a call.
-    let declination = e.declination_deg.to_array();
-    let (i, h, x, y, z, f) = (
-        e.inclination_deg.to_array(),
-        e.horizontal_nt.to_array(),
-        e.north_nt.to_array(),
-        e.east_nt.to_array(),
-        e.down_nt.to_array(),
-        e.total_nt.to_array(),
-    );
-    let (dd, di, dh, dx, dy, dz, df) = (
-        e.declination_deg_per_year.to_array(),
-        e.inclination_deg_per_year.to_array(),
-        e.horizontal_nt_per_year.to_array(),
-        e.north_nt_per_year.to_array(),
-        e.east_nt_per_year.to_array(),
-        e.down_nt_per_year.to_array(),
-        e.total_nt_per_year.to_array(),
-    );
-    for (l, slot) in out.iter_mut().take(LANES).enumerate() {
-        *slot = MagneticElements {
-            declination_deg: declination[l],
-            inclination_deg: i[l],
-            horizontal_nt: h[l],
-            north_nt: x[l],
-            east_nt: y[l],
-            down_nt: z[l],
-            total_nt: f[l],
-            grid_variation_deg: grid_variation(declination[l], latitude_deg[l], longitude_deg[l]),
-            declination_deg_per_year: dd[l],
-            inclination_deg_per_year: di[l],
-            horizontal_nt_per_year: dh[l],
-            north_nt_per_year: dx[l],
-            east_nt_per_year: dy[l],
-            down_nt_per_year: dz[l],
-            total_nt_per_year: df[l],
-        };
+    #[inline(always)]
+    pub(crate) fn new<V: Float4>(
+        field: [V; 3],
+        rate: [V; 3],
+        latitude_deg: Lanes,
+        longitude_deg: Lanes,
+    ) -> Self {
+        let e = ElementVectors::new(field, rate);
+        ElementLanes {
+            declination_deg: e.declination_deg.to_array(),
+            inclination_deg: e.inclination_deg.to_array(),
+            horizontal_nt: e.horizontal_nt.to_array(),
+            north_nt: e.north_nt.to_array(),
+            east_nt: e.east_nt.to_array(),
+            down_nt: e.down_nt.to_array(),
+            total_nt: e.total_nt.to_array(),
+            declination_deg_per_year: e.declination_deg_per_year.to_array(),
+            inclination_deg_per_year: e.inclination_deg_per_year.to_array(),
+            horizontal_nt_per_year: e.horizontal_nt_per_year.to_array(),
+            north_nt_per_year: e.north_nt_per_year.to_array(),
+            east_nt_per_year: e.east_nt_per_year.to_array(),
+            down_nt_per_year: e.down_nt_per_year.to_array(),
+            total_nt_per_year: e.total_nt_per_year.to_array(),
+            latitude_deg,
+            longitude_deg,
+        }
+    }
+
+    /// The elements of lane `l` (< [`LANES`](crate::simd::LANES)).
+    #[inline(always)]
+    pub(crate) fn element(&self, l: usize) -> MagneticElements {
+        MagneticElements {
+            declination_deg: self.declination_deg[l],
+            inclination_deg: self.inclination_deg[l],
+            horizontal_nt: self.horizontal_nt[l],
+            north_nt: self.north_nt[l],
+            east_nt: self.east_nt[l],
+            down_nt: self.down_nt[l],
+            total_nt: self.total_nt[l],
+            grid_variation_deg: grid_variation(
+                self.declination_deg[l],
+                self.latitude_deg[l],
+                self.longitude_deg[l],
+            ),
+            declination_deg_per_year: self.declination_deg_per_year[l],
+            inclination_deg_per_year: self.inclination_deg_per_year[l],
+            horizontal_nt_per_year: self.horizontal_nt_per_year[l],
+            north_nt_per_year: self.north_nt_per_year[l],
+            east_nt_per_year: self.east_nt_per_year[l],
+            down_nt_per_year: self.down_nt_per_year[l],
+            total_nt_per_year: self.total_nt_per_year[l],
+        }
     }
 }

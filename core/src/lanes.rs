@@ -22,7 +22,7 @@
 //! The single-point path stays the reference; tests hold the two equal to
 //! 1e-9 (`core/tests/fast_paths.rs`).
 
-use crate::derived::write_derived_elements;
+use crate::derived::ElementLanes;
 use crate::elements::MagneticElements;
 use crate::geodesy::{WGS84_A_KM, WGS84_F};
 use crate::legendre::diagonal_factor;
@@ -244,26 +244,31 @@ impl Kernel for PointBatch<'_> {
 
     #[inline(always)]
     fn run<V: Float4>(self) {
-        let out = match self.out {
+        let groups = self.positions.chunks(LANES);
+        match self.out {
             Output::Append(out) => {
-                let start = out.len();
-                out.resize(start + self.positions.len(), MagneticElements::ZERO);
-                &mut out[start..]
+                for group in groups {
+                    let lanes = self.expansion.group::<V>(group);
+                    out.extend((0..group.len()).map(|l| lanes.element(l)));
+                }
             }
-            Output::Fill(out) => out,
-        };
-        for (group, out) in self.positions.chunks(LANES).zip(out.chunks_mut(LANES)) {
-            self.expansion.group::<V>(group, out);
+            Output::Fill(out) => {
+                for (group, out) in groups.zip(out.chunks_mut(LANES)) {
+                    let lanes = self.expansion.group::<V>(group);
+                    for (l, slot) in out.iter_mut().enumerate() {
+                        *slot = lanes.element(l);
+                    }
+                }
+            }
         }
     }
 }
 
 impl PackedExpansion {
-    /// The elements of up to [`LANES`] positions, into `out` (one slot
-    /// per position); spare lanes of a short group repeat its first
-    /// position.
+    /// The elements of up to [`LANES`] positions; spare lanes of a short
+    /// group repeat its first position.
     #[inline(always)]
-    fn group<V: Float4>(&self, group: &[Position], out: &mut [MagneticElements]) {
+    fn group<V: Float4>(&self, group: &[Position]) -> ElementLanes {
         let at = |l: usize| group.get(l).unwrap_or(&group[0]);
         let latitude: Lanes = std::array::from_fn(|l| at(l).latitude_deg);
         let longitude: Lanes = std::array::from_fn(|l| at(l).longitude_deg);
@@ -277,13 +282,12 @@ impl PackedExpansion {
             geocentric,
         );
         let (field, rate) = self.synthesize(&point);
-        write_derived_elements(
+        ElementLanes::new(
             point.rotated(field),
             point.rotated(rate),
             latitude,
             longitude,
-            out,
-        );
+        )
     }
 }
 
