@@ -69,7 +69,8 @@ pub fn parse_date(input: &str) -> Result<f64, InputError> {
         reason,
     };
     let text = crate::position::trim_text(input);
-    if let Ok(value) = text.parse::<f64>() {
+    let plain = crate::position::parse_plain_decimal(text);
+    if let Some(value) = plain.or_else(|| text.parse::<f64>().ok()) {
         if !value.is_finite() || !(1.0..10_000.0).contains(&value) {
             return Err(error("out of range".into()));
         }

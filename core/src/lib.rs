@@ -64,5 +64,5 @@ pub use model::{
 pub use notation::{chart_line, format_degrees_minutes, format_signed_minutes};
 pub use position::{
     AltitudeUnit, Coordinates, Position, parse_altitude_km, parse_altitude_with_default,
-    parse_latitude, parse_longitude, parse_position, trim_text,
+    parse_latitude, parse_longitude, parse_plain_decimal, parse_position, trim_text,
 };
