@@ -108,13 +108,12 @@ impl<R: Read> Blocks<R> {
         // Without quotes, outside a quoted field, every line end ends a
         // record: only the bytes after the last one need the table, for
         // the state the next read starts in. Most input takes this path.
-        if !matches!(self.state, State::Quoted | State::QuoteInQuoted) && !unscanned.contains(&b'"')
-        {
-            if let Some(last) = unscanned.iter().rposition(|&b| b == b'\n') {
-                from += last + 1;
-                self.last_cut = from;
-                self.state = State::RecordStart;
-            }
+        let quote_free = !matches!(self.state, State::Quoted | State::QuoteInQuoted)
+            && !unscanned.contains(&b'"');
+        if quote_free && let Some(last) = unscanned.iter().rposition(|&b| b == b'\n') {
+            from += last + 1;
+            self.last_cut = from;
+            self.state = State::RecordStart;
         }
         let mut state = self.state;
         for (i, &byte) in self.pending[from..].iter().enumerate() {
