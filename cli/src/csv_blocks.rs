@@ -252,7 +252,7 @@ mod tests {
         for i in 0..200_000 {
             match i % 500 {
                 3 => input.push_str("# a comment, with a comma\n"),
-                4 => input.push_str("\n"),
+                4 => input.push('\n'),
                 _ => input.push_str(&format!("{i},{}\r\n", i * 3)),
             }
         }
