@@ -203,6 +203,9 @@ pub(crate) struct RowResult {
 /// straight from a block's text without owning a row.
 pub(crate) struct RowView<'a> {
     pub input_fields: &'a [&'a str],
+    /// No input field holds a comma, quote or line end (they were split
+    /// from text without any): echoed without looking for them.
+    pub plain_fields: bool,
     /// The input text of date, latitude, longitude and altitude where it
     /// is exactly what formatting the report's value would print: echoed
     /// (formatting numbers is most of an output row's cost).
@@ -217,6 +220,7 @@ impl RowResult {
         let fields: Vec<&str> = self.input_fields.iter().map(String::as_str).collect();
         let view = RowView {
             input_fields: &fields,
+            plain_fields: false,
             exact_inputs: [None; 4],
             outcome: &self.outcome,
             geomag: self.geomag.as_ref(),
@@ -404,7 +408,15 @@ pub(crate) fn render_row(
         OutputFormat::Csv => {
             let width = header.map_or(row.input_fields.len(), <[String]>::len);
             for i in 0..width {
-                write_csv_field(out, row.input_fields.get(i).unwrap_or(&""), i == 0);
+                let field = row.input_fields.get(i).unwrap_or(&"");
+                if row.plain_fields {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(field.as_bytes());
+                } else {
+                    write_csv_field(out, field, i == 0);
+                }
             }
             write_output_values(out, row.outcome, row.exact_inputs, width == 0);
             out.push(b'\n');

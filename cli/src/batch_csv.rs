@@ -203,6 +203,7 @@ impl ChunkContext {
                 .map_or(&[][..], |r| &fields[r.clone()]);
             let row = RowView {
                 input_fields,
+                plain_fields: block.is_plain(),
                 exact_inputs: exact.map(|column| {
                     column.and_then(|i| input_fields.get(i).map(|f| magvar_core::trim_text(f)))
                 }),

@@ -24,6 +24,8 @@ pub(crate) struct BlockRecords {
     /// Byte ranges of every field of every record, in order.
     spans: Vec<Range<u32>>,
     records: Vec<Record>,
+    /// Split by the plain path: no field holds a comma, quote or line end.
+    plain: bool,
 }
 
 /// A CSV reader as the batch reads every input: rows may have any number
@@ -69,6 +71,11 @@ impl BlockRecords {
         &self.records
     }
 
+    /// No field holds a comma, a quote or a line end.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.plain
+    }
+
     fn read_plain(text: String, first_line: u64, header: bool) -> Self {
         let bytes = text.as_bytes();
         let mut split = PlainSplit {
@@ -95,6 +102,7 @@ impl BlockRecords {
             spans: split.spans,
             records: split.records,
             text,
+            plain: true,
         }
     }
 
@@ -134,6 +142,7 @@ impl BlockRecords {
             text: String::new(),
             spans: Vec::new(),
             records: Vec::new(),
+            plain: false,
         };
         let mut record = csv::StringRecord::new();
         loop {
@@ -253,7 +262,16 @@ mod tests {
                 })
                 .collect()
         };
-        let read = owned(&BlockRecords::read(block(input.as_bytes()), header));
+        let records = BlockRecords::read(block(input.as_bytes()), header);
+        if records.is_plain() {
+            for field in records.fields() {
+                assert!(
+                    !field.contains([',', '"', '\n', '\r']),
+                    "{input:?}: {field:?}"
+                );
+            }
+        }
+        let read = owned(&records);
         let with_csv = owned(&BlockRecords::read_with_csv(
             &block(input.as_bytes()),
             header,
