@@ -316,8 +316,10 @@ impl MagneticModel {
         elements: MagneticElements,
         date_warning: Option<&Warning>,
     ) -> FieldReport {
-        let mut warnings: Vec<Warning> = date_warning.into_iter().cloned().collect();
-        warnings.extend(self.point_warnings(position, &elements));
+        // Most points have no warning: no allocation for them.
+        let mut warnings = Vec::new();
+        warnings.extend(date_warning.cloned());
+        self.add_point_warnings(position, &elements, &mut warnings);
         FieldReport {
             model: self.name.clone(),
             date: year,
@@ -331,8 +333,12 @@ impl MagneticModel {
     }
 
     /// Warnings that depend on the position and result, not the date.
-    fn point_warnings(&self, position: &Position, elements: &MagneticElements) -> Vec<Warning> {
-        let mut warnings = Vec::new();
+    fn add_point_warnings(
+        &self,
+        position: &Position,
+        elements: &MagneticElements,
+        warnings: &mut Vec<Warning>,
+    ) {
         if let Some((min_km, max_km)) = self.altitude_range_km {
             let height = position.height_above_ellipsoid_km();
             if height < min_km || height > max_km {
@@ -350,7 +356,6 @@ impl MagneticModel {
         } else if h < CAUTION_ZONE_H_NT {
             warnings.push(Warning::CautionZone { horizontal_nt: h });
         }
-        warnings
     }
 }
 
