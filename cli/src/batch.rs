@@ -173,7 +173,10 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
 fn detect_format(reader: &mut BufReader<Box<dyn Read + Send>>) -> Result<InputFormat, String> {
     let buffer = reader.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
     let text = String::from_utf8_lossy(buffer);
+    // A byte-order mark (spreadsheets write one) is not part of the text.
     let first = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&text)
         .lines()
         .find(|l| !geomag_format::is_blank_or_comment(l))
         .unwrap_or("");

@@ -22,7 +22,7 @@ pub(crate) struct Record {
 pub(crate) struct BlockRecords {
     text: String,
     /// Byte ranges of every field of every record, in order.
-    spans: Vec<Range<u32>>,
+    spans: Vec<Range<usize>>,
     records: Vec<Record>,
     /// Split by the plain path: no field holds a comma, quote or line end.
     plain: bool,
@@ -63,7 +63,7 @@ impl BlockRecords {
     pub(crate) fn fields(&self) -> Vec<&str> {
         self.spans
             .iter()
-            .map(|span| &self.text[span.start as usize..span.end as usize])
+            .map(|span| &self.text[span.clone()])
             .collect()
     }
 
@@ -91,7 +91,7 @@ impl BlockRecords {
             for (i, &byte) in line.iter().enumerate() {
                 if byte == b',' {
                     let end = line_start + i;
-                    split.spans.push(field_start as u32..end as u32);
+                    split.spans.push(field_start..end);
                     field_start = end + 1;
                 }
             }
@@ -107,29 +107,30 @@ impl BlockRecords {
     }
 
     fn read_with_csv(block: &Block, header: bool) -> Self {
-        // Lines from byte offsets: the csv crate's own line count leaves
-        // out blank and comment lines, and a `\r\n` before a record.
-        let (mut counted_to, mut line_at) = (0, block.first_line);
-        let mut line = |position: Option<&csv::Position>| {
-            let mut offset = position
-                .map_or(0, |p| p.byte() as usize)
-                .min(block.bytes.len());
-            // A record never starts with a line end or a comment; the
-            // position the crate gives may.
+        let bytes = &block.bytes;
+        // Where a record starts: the crate's position may be at the line
+        // ends and comment lines before it.
+        let start_of = |position: Option<&csv::Position>| {
+            let mut offset = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
             loop {
-                match block.bytes.get(offset) {
+                match bytes.get(offset) {
                     Some(b'\r' | b'\n') => offset += 1,
                     Some(b'#') => {
-                        offset += block.bytes[offset..]
+                        offset += bytes[offset..]
                             .iter()
                             .position(|&b| b == b'\n')
-                            .map_or(block.bytes.len() - offset, |end| end + 1);
+                            .map_or(bytes.len() - offset, |end| end + 1);
                     }
-                    _ => break,
+                    _ => return offset,
                 }
             }
+        };
+        // Lines from byte offsets: the crate's own line count leaves out
+        // blank and comment lines, and a `\r\n` before a record.
+        let (mut counted_to, mut line_at) = (0, block.first_line);
+        let mut line_of = |offset: usize| {
             if offset >= counted_to {
-                line_at += block.bytes[counted_to..offset]
+                line_at += bytes[counted_to..offset]
                     .iter()
                     .filter(|&&b| b == b'\n')
                     .count() as u64;
@@ -137,7 +138,12 @@ impl BlockRecords {
             }
             line_at
         };
-        let mut reader = csv_reader(header, &block.bytes);
+        let mut reader = csv_reader(header, bytes);
+        if header {
+            // Read now: the first record's position would otherwise be
+            // the header's.
+            let _ = reader.byte_headers();
+        }
         let mut out = BlockRecords {
             text: String::new(),
             spans: Vec::new(),
@@ -148,21 +154,27 @@ impl BlockRecords {
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {
+                    let start = start_of(record.position());
+                    if start == bytes.len() {
+                        // A comment ending the input without a newline
+                        // reads as one empty field: there is no record.
+                        continue;
+                    }
                     let first_field = out.spans.len();
                     for field in &record {
-                        let start = out.text.len() as u32;
+                        let start = out.text.len();
                         out.text.push_str(field);
-                        out.spans.push(start..out.text.len() as u32);
+                        out.spans.push(start..out.text.len());
                     }
                     out.records.push(Record {
-                        line: line(record.position()),
+                        line: line_of(start),
                         fields: Ok(first_field..out.spans.len()),
                     });
                 }
                 Ok(false) => return out,
                 Err(e) => {
                     out.records.push(Record {
-                        line: line(e.position()),
+                        line: line_of(start_of(e.position())),
                         fields: Err(format!("unreadable CSV row: {e}")),
                     });
                     if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
@@ -177,10 +189,9 @@ impl BlockRecords {
 
 /// The state of [`BlockRecords::read_plain`]'s one pass: a comma ends a
 /// field, a line end ends the record, which is then kept or (blank line,
-/// comment, header) dropped with its fields. Blocks are far below 4 GiB
-/// (a few hundred KiB): offsets fit in u32.
+/// comment, header) dropped with its fields.
 struct PlainSplit {
-    spans: Vec<Range<u32>>,
+    spans: Vec<Range<usize>>,
     records: Vec<Record>,
     /// The next record is the header, to leave out.
     header: bool,
@@ -203,7 +214,7 @@ impl PlainSplit {
             self.spans.truncate(first_field);
         } else {
             let field_end = self.line_start + content.len();
-            self.spans.push(self.field_start as u32..field_end as u32);
+            self.spans.push(self.field_start..field_end);
             self.records.push(Record {
                 line: self.line,
                 fields: Ok(first_field..self.spans.len()),
@@ -227,10 +238,12 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     })
 }
 
-/// No quotes, and every carriage return ends a line (`\r\n`): the bytes
-/// read the same split at commas and line ends as through a CSV parser.
+/// No quotes, every carriage return ends a line (`\r\n`), and no
+/// byte-order mark (which the CSV parser drops): the bytes read the same
+/// split at commas and line ends as through a CSV parser.
 fn is_plain(bytes: &[u8]) -> bool {
-    !bytes.contains(&b'"')
+    !bytes.starts_with(b"\xEF\xBB\xBF")
+        && !bytes.contains(&b'"')
         && (!bytes.contains(&b'\r')
             || bytes
                 .iter()
@@ -293,6 +306,8 @@ mod tests {
             "\n",
             "a,b\r\n\r\n\r\nc,d\r\n",
             "lat,lon\n1,2# not a comment\n",
+            "lat,lon\n1,2\n# a comment ending the input, no newline",
+            "#",
         ];
         for input in inputs {
             for header in [true, false] {
@@ -329,6 +344,34 @@ mod tests {
         let records = BlockRecords::read(quoted, true);
         let lines: Vec<u64> = records.records().iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![4, 6, 8]);
+        // A comment ending the input is no record on the csv crate's path
+        // either (the crate reads it as one empty field).
+        let quoted_then_comment = Block {
+            first_line: 1,
+            bytes: b"a,b\n\"1\",2\n# end".to_vec(),
+        };
+        let records = BlockRecords::read(quoted_then_comment, true);
+        assert_eq!(records.records().len(), 1);
+        // A byte-order mark goes to the csv crate, which drops it: the
+        // comment after it stays a comment.
+        let (records, plain) = plain_and_csv("\u{feff}# exported\nlat,lon\n1,2\n", true);
+        assert!(!plain);
+        assert_eq!(records, vec![(43, vec!["1".to_string(), "2".to_string()])]);
+        // Bad UTF-8 in the first row after the header: the row's own line.
+        for (bytes, line) in [
+            (&b"lat,lon\n\xff,3\n4,5\n"[..], 2),
+            (&b"# c\n\nlat,lon\n\xff,3\n"[..], 4),
+        ] {
+            let records = BlockRecords::read(
+                Block {
+                    first_line: 1,
+                    bytes: bytes.to_vec(),
+                },
+                true,
+            );
+            assert_eq!(records.records()[0].line, line, "{bytes:?}");
+            assert!(records.records()[0].fields.is_err());
+        }
         let bad_utf8 = Block {
             first_line: 1,
             bytes: b"lat,lon\n1,2\n\xff,3\n4,5\n".to_vec(),

@@ -272,6 +272,16 @@ fn batch_csv_reports_physical_lines() {
     }
 }
 
+/// A byte-order mark, a comment before the header and a comment ending
+/// the file without a newline: one data row, no error.
+#[test]
+fn batch_csv_reads_a_bom_and_comments() {
+    let input = "\u{feff}# exported by a GPS\nlat,lon\n36.85,-76.29\n# end";
+    let output = magvar_with_stdin(&["batch", "-"], Some(input));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 2);
+}
+
 /// Input numbers are echoed only where they are the output value's own
 /// shortest text: a folded longitude or a trailing zero is formatted anew.
 #[test]

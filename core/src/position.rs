@@ -120,11 +120,10 @@ fn normalize_longitude(value: f64, input: impl FnOnce() -> String) -> Result<f64
 /// ends (files of millions of numbers trim every field).
 pub fn trim_text(text: &str) -> &str {
     let trimmed = text.trim_ascii();
-    let ascii_ends = |t: &str| {
-        t.as_bytes().first().is_none_or(u8::is_ascii)
-            && t.as_bytes().last().is_none_or(u8::is_ascii)
-    };
-    if ascii_ends(trimmed) {
+    // What `trim_ascii` leaves and `trim` would not: non-ASCII white
+    // space, and the vertical tab (ASCII, but not in `trim_ascii`'s set).
+    let plain_end = |byte: Option<&u8>| byte.is_none_or(|&b| b.is_ascii() && b != 0x0B);
+    if plain_end(trimmed.as_bytes().first()) && plain_end(trimmed.as_bytes().last()) {
         trimmed
     } else {
         trimmed.trim()
@@ -412,6 +411,27 @@ pub fn parse_altitude_with_default(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimming_equals_std_trim() {
+        for text in [
+            "",
+            " ",
+            "1.5",
+            " 1.5 ",
+            "\t1.5\r\n",
+            "1.5\x0b",
+            "\x0b1.5",
+            "\u{a0}1.5\u{2003}",
+            "\x0c 1.5 \x0b\u{a0}",
+            "\u{85}x",
+            "é ",
+            " é",
+            "\x0b",
+        ] {
+            assert_eq!(trim_text(text), text.trim(), "{text:?}");
+        }
+    }
 
     /// The fast path gives std's value, bit for bit, wherever it answers,
     /// over random decimals of every length and the awkward shapes.
