@@ -1,7 +1,8 @@
 //! Cutting CSV input into blocks of whole records without parsing it, so
 //! that the parsing itself can run on the workers, in parallel.
 //!
-//! A cut may only fall after a record's line end. A newline inside a quoted
+//! A cut may only fall after a record's line end (`\n`, or `\r` as the
+//! parser also takes). A newline inside a quoted
 //! field does not end a record, and a quote counts only at the start of a
 //! field (elsewhere it is an ordinary character, as the `csv` crate reads
 //! it), so the scanner follows the same small state machine as the parser:
@@ -64,7 +65,9 @@ const fn step(state: State, byte: u8) -> State {
         (Quoted, _) => Quoted,
         (Comment, b'\n') => RecordStart,
         (Comment, _) => Comment,
-        (_, b'\n') => RecordStart,
+        // The parser ends a record at `\r` as well as `\n` (a comment only
+        // at `\n`).
+        (_, b'\n' | b'\r') => RecordStart,
         (RecordStart, b'#') => Comment,
         (RecordStart | FieldStart, b'"') => Quoted,
         (QuoteInQuoted, b'"') => Quoted,
@@ -244,6 +247,33 @@ mod tests {
         assert!(Blocks::new(input.as_bytes()).count() > 1);
     }
 
+    /// Old Mac line ends (a lone `\r`) end records too: a quote after one
+    /// opens a quoted field, whose newlines no cut may split.
+    #[test]
+    fn carriage_returns_end_records_for_the_scan_as_for_the_parser() {
+        let mut input = String::from("a,b\r");
+        for i in 0..100_000 {
+            if i % 100 == 7 {
+                input.push_str("\"multi\nline\",x\r");
+            } else {
+                input.push_str(&format!("{i},{}\r", i * 2));
+            }
+        }
+        let fields = |records: Vec<(u64, Vec<String>)>| -> Vec<Vec<String>> {
+            records.into_iter().map(|(_, f)| f).collect()
+        };
+        let expected: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .from_reader(input.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(fields(records(input.as_bytes())), expected);
+        assert!(Blocks::new(input.as_bytes()).count() > 1);
+    }
+
     /// Input without quotes takes the scan's fast path on every read:
     /// comments, blank lines and `\r\n` still end up in whole records.
     #[test]
@@ -260,7 +290,10 @@ mod tests {
         let mut total = Vec::new();
         for block in Blocks::new(input.as_bytes()) {
             let block = block.unwrap();
-            assert!(block.bytes.ends_with(b"\n"), "a cut inside a record");
+            assert!(
+                block.bytes.ends_with(b"\n") || block.bytes.ends_with(b"\r"),
+                "a cut inside a record"
+            );
             total.extend_from_slice(&block.bytes);
             cuts += 1;
         }
