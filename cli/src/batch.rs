@@ -213,7 +213,7 @@ pub(crate) struct RowView<'a> {
     /// is exactly what formatting the report's value would print: echoed
     /// (formatting numbers is most of an output row's cost).
     pub exact_inputs: [Option<&'a str>; 4],
-    pub outcome: &'a Result<FieldReport, String>,
+    pub outcome: Result<&'a FieldReport, &'a str>,
     /// geomag output: the line, or why there is none.
     pub geomag: Option<&'a Result<String, String>>,
 }
@@ -225,7 +225,7 @@ impl RowResult {
             input_fields: &fields,
             plain_fields: false,
             exact_inputs: [None; 4],
-            outcome: &self.outcome,
+            outcome: self.outcome.as_ref().map_err(String::as_str),
             geomag: self.geomag.as_ref(),
         };
         render_row(format, header, &view, out);
@@ -401,10 +401,12 @@ pub(crate) fn render_row(
             _ => {
                 let message = row
                     .outcome
-                    .as_ref()
                     .err()
-                    .or_else(|| row.geomag.and_then(|g| g.as_ref().err()))
-                    .map_or("", String::as_str);
+                    .or_else(|| {
+                        row.geomag
+                            .and_then(|g| g.as_ref().err().map(String::as_str))
+                    })
+                    .unwrap_or("");
                 writeln!(out, "{} ERROR: {message}", row.input_fields.join(" "))
             }
         },
@@ -432,7 +434,7 @@ pub(crate) fn render_row(
 /// The output keys' values as CSV fields (empty where undefined or failed).
 fn write_output_values(
     out: &mut Vec<u8>,
-    outcome: &Result<FieldReport, String>,
+    outcome: Result<&FieldReport, &str>,
     exact_inputs: [Option<&str>; 4],
     first: bool,
 ) {
@@ -553,7 +555,10 @@ fn json_record(header: Option<&[String]>, row: &RowView) -> serde_json::Value {
             for key in &OUTPUT_KEYS[..OUTPUT_KEYS.len() - 1] {
                 object.insert(key.to_string(), serde_json::Value::Null);
             }
-            object.insert("error".into(), serde_json::Value::String(message.clone()));
+            object.insert(
+                "error".into(),
+                serde_json::Value::String(message.to_string()),
+            );
         }
     }
     serde_json::Value::Object(object)

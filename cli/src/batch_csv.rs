@@ -11,8 +11,8 @@ use crate::csv_records::{BlockRecords, csv_reader};
 use crate::error::CliError;
 use magvar_core::geomag_format;
 use magvar_core::{
-    Evaluator, FieldReport, Position, parse_altitude_with_default, parse_date, parse_latitude,
-    parse_longitude,
+    Evaluator, FieldReport, MagneticElements, MagneticModel, Position, Warning,
+    parse_altitude_with_default, parse_date, parse_latitude, parse_longitude,
 };
 use magvar_pipeline::{Pipeline, Stage};
 use std::io::{BufReader, Read};
@@ -152,26 +152,34 @@ impl ChunkContext {
                 }
             }
         }
-        let mut outcomes: Vec<Option<Result<FieldReport, String>>> = vec![None; parsed.len()];
+        // Each date's rows through the lane kernel at once; `slots` says
+        // where each row's elements are: (date group, index in it).
+        let mut groups: Vec<DateGroup> = Vec::with_capacity(by_year.len());
+        let mut slots: Vec<Option<(usize, usize)>> = vec![None; parsed.len()];
         for (key, rows) in by_year {
             let year = f64::from_bits(key);
-            let mut evaluator = Evaluator::new(settings.choice.model_for(year));
-            let positions: Vec<Position> = rows
-                .iter()
-                .filter_map(|&i| parsed[i].as_ref().ok().map(|p| p.position))
-                .collect();
-            match evaluator.reports_many(&positions, year, settings.policy) {
-                Ok(reports) => {
-                    for (&index, report) in rows.iter().zip(reports) {
-                        outcomes[index] = Some(Ok(report));
-                    }
-                }
-                Err(error) => {
-                    for &index in &rows {
-                        outcomes[index] = Some(Err(error.to_string()));
-                    }
-                }
+            let model = settings.choice.model_for(year);
+            let evaluated = model
+                .check_date(year, settings.policy)
+                .map(|date_warning| {
+                    let positions: Vec<Position> = rows
+                        .iter()
+                        .filter_map(|&i| parsed[i].as_ref().ok().map(|p| p.position))
+                        .collect();
+                    let mut elements = Vec::with_capacity(positions.len());
+                    Evaluator::new(model).elements_many(&positions, year, &mut elements);
+                    (date_warning, elements)
+                })
+                .map_err(|e| e.to_string());
+            for (k, &index) in rows.iter().enumerate() {
+                slots[index] = Some((groups.len(), k));
             }
+            groups.push(DateGroup {
+                model,
+                year,
+                evaluated,
+                report: empty_report(),
+            });
         }
         let mut rendered = Rendered {
             bytes: self.recycled.try_recv().unwrap_or_default(),
@@ -182,21 +190,34 @@ impl ChunkContext {
         // A typical output record's size: a buffer grown by doubling would
         // copy itself a dozen times over a block.
         rendered.bytes.reserve(parsed.len() * 384);
-        for ((record, point), outcome) in records.iter().zip(parsed).zip(outcomes) {
-            let (outcome, exact) = match (point, outcome) {
+        for ((record, point), slot) in records.iter().zip(&parsed).zip(&slots) {
+            let (outcome, exact): (Result<&FieldReport, &str>, _) = match (point, slot) {
+                (Ok(point), Some((g, k))) => {
+                    let group = &mut groups[*g];
+                    match &group.evaluated {
+                        Ok((date_warning, elements)) => {
+                            // One report per date, written over row by row.
+                            group.model.report_into(
+                                &mut group.report,
+                                &point.position,
+                                group.year,
+                                elements[*k],
+                                date_warning.as_ref(),
+                            );
+                            (Ok(&group.report), point.exact_inputs)
+                        }
+                        Err(message) => (Err(message), [None; 4]),
+                    }
+                }
                 (Err(message), _) => (Err(message), [None; 4]),
-                (Ok(point), Some(outcome)) => (outcome, point.exact_inputs),
-                (Ok(_), None) => (
-                    Err("internal error: row not evaluated".to_string()),
-                    [None; 4],
-                ),
+                (Ok(_), None) => (Err("internal error: row not evaluated"), [None; 4]),
             };
-            if let Err(message) = &outcome {
-                rendered.failures.push((record.line, message.clone()));
+            if let Err(message) = outcome {
+                rendered.failures.push((record.line, message.to_string()));
             }
             let geomag = settings
                 .geomag_output
-                .then(|| geomag_line(settings, &outcome));
+                .then(|| geomag_line(settings, outcome));
             let input_fields = record
                 .fields
                 .as_ref()
@@ -207,12 +228,37 @@ impl ChunkContext {
                 exact_inputs: exact.map(|column| {
                     column.and_then(|i| input_fields.get(i).map(|f| magvar_core::trim_text(f)))
                 }),
-                outcome: &outcome,
+                outcome,
                 geomag: geomag.as_ref(),
             };
             render_row(self.format, Some(&self.header), &row, &mut rendered.bytes);
         }
         rendered
+    }
+}
+
+/// The rows of one date in a block: their model, and their elements (with
+/// the date's warning) or why the date cannot be evaluated.
+struct DateGroup<'m> {
+    model: &'m MagneticModel,
+    year: f64,
+    evaluated: Result<(Option<Warning>, Vec<MagneticElements>), String>,
+    /// Written over for each row ([`MagneticModel::report_into`]), so that
+    /// a row costs no allocation.
+    report: FieldReport,
+}
+
+/// A report to write over.
+fn empty_report() -> FieldReport {
+    FieldReport {
+        model: String::new(),
+        date: 0.0,
+        latitude_deg: 0.0,
+        longitude_deg: 0.0,
+        altitude_km: 0.0,
+        coordinates: magvar_core::Coordinates::Geodetic,
+        elements: MagneticElements::ZERO,
+        warnings: Vec::new(),
     }
 }
 
@@ -367,11 +413,8 @@ impl DateCache {
 }
 
 /// geomag 7.0's line for a CSV row (geomag output of CSV input).
-fn geomag_line(
-    settings: &Settings,
-    outcome: &Result<FieldReport, String>,
-) -> Result<String, String> {
-    let report = outcome.as_ref().map_err(Clone::clone)?;
+fn geomag_line(settings: &Settings, outcome: Result<&FieldReport, &str>) -> Result<String, String> {
+    let report = outcome.map_err(str::to_string)?;
     let tokens = vec![
         format!("{}", report.date),
         "D".to_string(),

@@ -316,20 +316,46 @@ impl MagneticModel {
         elements: MagneticElements,
         date_warning: Option<&Warning>,
     ) -> FieldReport {
-        // Most points have no warning: no allocation for them.
-        let mut warnings = Vec::new();
-        warnings.extend(date_warning.cloned());
-        self.add_point_warnings(position, &elements, &mut warnings);
-        FieldReport {
-            model: self.name.clone(),
+        let mut report = FieldReport {
+            model: String::new(),
             date: year,
-            latitude_deg: position.latitude_deg,
-            longitude_deg: position.longitude_deg,
-            altitude_km: position.altitude_km,
+            latitude_deg: 0.0,
+            longitude_deg: 0.0,
+            altitude_km: 0.0,
             coordinates: position.coordinates,
-            elements,
-            warnings,
+            elements: MagneticElements::ZERO,
+            // Most points have no warning: no allocation for them.
+            warnings: Vec::new(),
+        };
+        self.report_into(&mut report, position, year, elements, date_warning);
+        report
+    }
+
+    /// As a report of `elements` at `position` would read, written over
+    /// `report`: its model name and warnings keep their storage, so a
+    /// caller reporting many points one at a time allocates nothing per
+    /// point. `date_warning` is what [`check_date`](Self::check_date) gave
+    /// for `year`.
+    pub fn report_into(
+        &self,
+        report: &mut FieldReport,
+        position: &Position,
+        year: f64,
+        elements: MagneticElements,
+        date_warning: Option<&Warning>,
+    ) {
+        if report.model != self.name {
+            report.model.clone_from(&self.name);
         }
+        report.date = year;
+        report.latitude_deg = position.latitude_deg;
+        report.longitude_deg = position.longitude_deg;
+        report.altitude_km = position.altitude_km;
+        report.coordinates = position.coordinates;
+        report.elements = elements;
+        report.warnings.clear();
+        report.warnings.extend(date_warning.cloned());
+        self.add_point_warnings(position, &report.elements, &mut report.warnings);
     }
 
     /// Warnings that depend on the position and result, not the date.

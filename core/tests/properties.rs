@@ -300,3 +300,75 @@ fn dates_outside_validity_name_the_range() {
             .any(|w| w.to_string().contains("outside WMM2025's stated range"))
     );
 }
+
+/// A report written over another (`report_into`, as batches do to avoid an
+/// allocation a row) reads as the report made fresh: model name, position,
+/// elements and every warning — date, altitude, blackout and caution.
+#[test]
+fn a_report_written_over_equals_a_fresh_one() {
+    let wmm = BuiltinModel::Wmm2025.model();
+    let igrf = BuiltinModel::Igrf14.model();
+    let cases = [
+        (&wmm, 36.85, -76.29, 0.0, 2026.5),
+        (&wmm, 86.5, 150.0, 0.0, 2026.5), // blackout zone near the pole
+        (&wmm, -65.8, 125.1, 7.6, 2030.5), // date extrapolated, caution zone
+        (&igrf, 10.0, 10.0, 2000.0, 1990.25), // above the altitude range
+        (&wmm, 0.0, 0.0, 0.0, 2026.0),
+    ];
+    let mut reused = wmm
+        .field(
+            &Position::geodetic(-5.0, 5.0, 5.0).unwrap(),
+            2027.0,
+            DatePolicy::Strict,
+        )
+        .unwrap();
+    let mut kinds = std::collections::HashSet::new();
+    for (model, lat, lon, alt, year) in cases {
+        let position = Position::geodetic(lat, lon, alt).unwrap();
+        let fresh = model
+            .field(&position, year, DatePolicy::Extrapolate)
+            .unwrap();
+        let date_warning = model.check_date(year, DatePolicy::Extrapolate).unwrap();
+        let elements = Evaluator::new(model).elements(&position, year);
+        model.report_into(
+            &mut reused,
+            &position,
+            year,
+            elements,
+            date_warning.as_ref(),
+        );
+        assert_eq!(format!("{reused:?}"), format!("{fresh:?}"), "{lat},{lon}");
+        kinds.extend(fresh.warnings.iter().map(std::mem::discriminant));
+    }
+    assert_eq!(kinds.len(), 4, "every kind of warning was written over");
+}
+
+/// Full reports of a batch are the reports of its points one by one.
+#[test]
+fn batch_reports_equal_point_reports() {
+    let model = BuiltinModel::Wmm2025.model();
+    let mut rng = Lcg(7);
+    let positions: Vec<Position> = (0..37)
+        .map(|_| {
+            let (lat, lon) = (rng.range(-90.0, 90.0), rng.range(-180.0, 180.0));
+            Position::geodetic(lat, lon, rng.range(0.0, 10.0)).unwrap()
+        })
+        .collect();
+    let reports = Evaluator::new(&model)
+        .reports_many(&positions, 2029.9, DatePolicy::Strict)
+        .unwrap();
+    assert_eq!(reports.len(), positions.len());
+    for (position, report) in positions.iter().zip(&reports) {
+        let single = model.field(position, 2029.9, DatePolicy::Strict).unwrap();
+        assert_eq!(report.model, single.model);
+        assert_eq!(report.warnings.len(), single.warnings.len());
+        let (a, b) = (report.elements, single.elements);
+        assert!((a.declination_deg - b.declination_deg).abs() < 1e-9);
+        assert!((a.total_nt - b.total_nt).abs() < 1e-6 * b.total_nt);
+    }
+    assert!(
+        Evaluator::new(&model)
+            .reports_many(&positions, 2035.0, DatePolicy::Strict)
+            .is_err()
+    );
+}
