@@ -354,7 +354,7 @@ fn batch_reports_equal_point_reports() {
             Position::geodetic(lat, lon, rng.range(0.0, 10.0)).unwrap()
         })
         .collect();
-    let reports = Evaluator::new(&model)
+    let reports = Evaluator::new(model)
         .reports_many(&positions, 2029.9, DatePolicy::Strict)
         .unwrap();
     assert_eq!(reports.len(), positions.len());
@@ -367,7 +367,7 @@ fn batch_reports_equal_point_reports() {
         assert!((a.total_nt - b.total_nt).abs() < 1e-6 * b.total_nt);
     }
     assert!(
-        Evaluator::new(&model)
+        Evaluator::new(model)
             .reports_many(&positions, 2035.0, DatePolicy::Strict)
             .is_err()
     );
