@@ -225,9 +225,7 @@ impl ChunkContext {
             let row = RowView {
                 input_fields,
                 plain_fields: block.is_plain(),
-                exact_inputs: exact.map(|column| {
-                    column.and_then(|i| input_fields.get(i).map(|f| magvar_core::trim_text(f)))
-                }),
+                exact_inputs: exact,
                 outcome,
                 geomag: geomag.as_ref(),
             };
@@ -295,26 +293,25 @@ impl CsvColumns {
 }
 
 /// A CSV row's position and date.
-struct CsvPoint {
+struct CsvPoint<'a> {
     position: Position,
     year: f64,
-    /// The columns of date, latitude, longitude and altitude whose text
-    /// is exactly what the output would print for the parsed value (see
+    /// The text of date, latitude, longitude and altitude where it is
+    /// exactly what the output would print for the parsed value (see
     /// [`is_shortest_decimal`]): echoed rather than formatted again.
-    exact_inputs: [Option<usize>; 4],
+    exact_inputs: [Option<&'a str>; 4],
 }
 
 /// A CSV row's position and date, or why it has none.
-fn parse_csv_point(
+fn parse_csv_point<'a>(
     settings: &Settings,
     columns: &CsvColumns,
-    fields: &[&str],
+    fields: &[&'a str],
     dates: &mut DateCache,
-) -> Result<CsvPoint, String> {
+) -> Result<CsvPoint<'a>, String> {
     let field = |i: usize| magvar_core::trim_text(fields.get(i).copied().unwrap_or(""));
-    let exact = |i: usize, text: &str, unchanged: bool| {
-        (unchanged && is_shortest_decimal(text)).then_some(i)
-    };
+    let exact =
+        |text: &'a str, unchanged: bool| (unchanged && is_shortest_decimal(text)).then_some(text);
     let latitude_text = field(columns.latitude);
     let longitude_text = field(columns.longitude);
     let latitude = parse_latitude(latitude_text).map_err(|e| e.to_string())?;
@@ -332,13 +329,13 @@ fn parse_csv_point(
                 let km = parse_altitude_with_default(text, unit).map_err(|e| e.to_string())?;
                 (
                     km,
-                    exact(i, text, unit == magvar_core::AltitudeUnit::Kilometres),
+                    exact(text, unit == magvar_core::AltitudeUnit::Kilometres),
                 )
             }
         },
     };
-    let (year, date_exact) = match columns.date.map(|i| (i, field(i))) {
-        Some((i, text)) if !text.is_empty() => (dates.parse(text)?, exact(i, text, true)),
+    let (year, date_exact) = match columns.date.map(field) {
+        Some(text) if !text.is_empty() => (dates.parse(text)?, exact(text, true)),
         _ => (settings.default_year, None),
     };
     let position =
@@ -351,8 +348,8 @@ fn parse_csv_point(
         year,
         exact_inputs: [
             date_exact,
-            exact(columns.latitude, latitude_text, true),
-            exact(columns.longitude, longitude_text, unfolded),
+            exact(latitude_text, true),
+            exact(longitude_text, unfolded),
             altitude_exact,
         ],
     })
