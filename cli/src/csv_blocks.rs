@@ -119,9 +119,12 @@ impl<R: Read> Blocks<R> {
             self.state = State::RecordStart;
         }
         let mut state = self.state;
+        let end = self.pending.len();
         for (i, &byte) in self.pending[from..].iter().enumerate() {
             state = TRANSITIONS[state as usize * 256 + byte as usize];
-            if state == State::RecordStart {
+            // A `\r` read last may be the first half of `\r\n`: no cut
+            // after it until the next byte tells (the line count needs it).
+            if state == State::RecordStart && !(byte == b'\r' && from + i + 1 == end) {
                 self.last_cut = from + i + 1;
             }
         }
@@ -137,11 +140,28 @@ impl<R: Read> Blocks<R> {
             first_line: self.next_line,
             bytes,
         };
-        self.next_line += block.bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.next_line += line_ends(&block.bytes, self.pending.first().copied());
         self.scanned -= end;
         self.last_cut = 0;
         block
     }
+}
+
+/// The line ends in `bytes`: each `\n`, and each `\r` not followed by one
+/// (old Mac files), the byte after the last being `next` (`None` at the
+/// end of the input).
+pub(crate) fn line_ends(bytes: &[u8], next: Option<u8>) -> u64 {
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    if !bytes.contains(&b'\r') {
+        return newlines as u64;
+    }
+    let following = bytes[1..].iter().copied().map(Some).chain([next]);
+    let lone_returns = bytes
+        .iter()
+        .zip(following)
+        .filter(|&(&b, after)| b == b'\r' && after != Some(b'\n'))
+        .count();
+    (newlines + lone_returns) as u64
 }
 
 impl<R: Read> Iterator for Blocks<R> {
@@ -272,6 +292,40 @@ mod tests {
             .collect();
         assert_eq!(fields(records(input.as_bytes())), expected);
         assert!(Blocks::new(input.as_bytes()).count() > 1);
+    }
+
+    #[test]
+    fn line_ends_count_crlf_once_and_lone_returns() {
+        assert_eq!(line_ends(b"a\r\nb\rc\n", None), 3);
+        assert_eq!(line_ends(b"a\r", Some(b'\n')), 0);
+        assert_eq!(line_ends(b"a\r", Some(b'x')), 1);
+        assert_eq!(line_ends(b"a\r", None), 1);
+        assert_eq!(line_ends(b"", None), 0);
+        assert_eq!(line_ends(b"\n\n", Some(b'\r')), 2);
+    }
+
+    /// Rows of an old Mac file (lone `\r` line ends) get their own line
+    /// numbers across blocks, read in pieces of every size.
+    #[test]
+    fn old_mac_rows_keep_their_line_numbers_across_blocks() {
+        let mut input = String::from("lat,lon\r");
+        for i in 0..60_000 {
+            if i % 1000 == 500 {
+                input.push_str("\"quoted\",x\r");
+            } else {
+                input.push_str(&format!("{},{}\r", i % 90, i % 180));
+            }
+        }
+        let mut lines = Vec::new();
+        let mut blocks = 0;
+        for (index, block) in Blocks::new(Trickle(input.as_bytes())).enumerate() {
+            let records = crate::csv_records::BlockRecords::read(block.unwrap(), index == 0);
+            lines.extend(records.records().iter().map(|r| r.line));
+            blocks += 1;
+        }
+        let expected: Vec<u64> = (2..60_002).collect();
+        assert_eq!(lines, expected);
+        assert!(blocks > 1);
     }
 
     /// Input without quotes takes the scan's fast path on every read:

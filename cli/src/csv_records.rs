@@ -8,7 +8,7 @@
 //! copies exactly (a test holds the two equal): `#` starts a comment line,
 //! empty lines are skipped, rows may have any number of fields.
 
-use crate::csv_blocks::Block;
+use crate::csv_blocks::{Block, line_ends};
 use std::ops::Range;
 
 /// One record: its line in the whole input (1-based), and the range of
@@ -126,14 +126,12 @@ impl BlockRecords {
             }
         };
         // Lines from byte offsets: the crate's own line count leaves out
-        // blank and comment lines, and a `\r\n` before a record.
+        // blank and comment lines, a `\r\n` before a record, and old Mac
+        // line ends.
         let (mut counted_to, mut line_at) = (0, block.first_line);
         let mut line_of = |offset: usize| {
             if offset >= counted_to {
-                line_at += bytes[counted_to..offset]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count() as u64;
+                line_at += line_ends(&bytes[counted_to..offset], bytes.get(offset).copied());
                 counted_to = offset;
             }
             line_at

@@ -272,6 +272,18 @@ fn batch_csv_reports_physical_lines() {
     }
 }
 
+/// Old Mac line ends (a lone `\r`): rows and their line numbers as with
+/// `\n`.
+#[test]
+fn batch_csv_reads_old_mac_line_ends() {
+    let input = "name,lat,lon\rok,1,2\r\rbad,north,1\rok,3,4\r";
+    let output = magvar_with_stdin(&["batch", "-"], Some(input));
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(errors.contains("<stdin>:4: latitude"), "{errors}");
+    assert_eq!(stdout(&output).lines().count(), 4);
+}
+
 /// A byte-order mark, a comment before the header and a comment ending
 /// the file without a newline: one data row, no error.
 #[test]
