@@ -5,6 +5,7 @@
 //! on the same input in the same run, so the ratio is meaningful on any
 //! machine.
 
+pub mod batch;
 pub mod model;
 pub mod pdf;
 pub mod pipeline;
@@ -76,6 +77,10 @@ pub const SUITES: &[Suite] = &[
     Suite {
         name: "model",
         run: model::run,
+    },
+    Suite {
+        name: "batch",
+        run: batch::run,
     },
     Suite {
         name: "pdf",

@@ -1,0 +1,110 @@
+//! Suite `batch`: `magvar batch` end to end, as users run it — the release
+//! binary, reading a CSV file and writing one, on every core.
+//!
+//! * `batch-csv-1m-wmm2025`: 1,000,000 rows of `lat,lon,alt,date` (uniform
+//!   latitude and longitude, heights 0–10 km, one date), CSV out. On tmpfs
+//!   (`/dev/shm`) where there is one, so that the disk does not set the
+//!   pace. No peer: no other tool here reads such a file.
+
+use super::{Workload, measure};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const ROWS: usize = 1_000_000;
+
+pub fn run() -> Vec<Workload> {
+    let binary = build_cli().unwrap_or_else(|e| panic!("suite batch: {e}"));
+    let dir = scratch_dir();
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("suite batch: cannot create {}: {e}", dir.display()));
+    let (input, output) = (dir.join("rows.csv"), dir.join("out.csv"));
+    std::fs::write(&input, rows_csv(ROWS))
+        .unwrap_or_else(|e| panic!("suite batch: cannot write {}: {e}", input.display()));
+    let rate = measure(ROWS, Duration::from_secs(3), || {
+        let status = Command::new(&binary)
+            .args([
+                "batch".as_ref(),
+                input.as_os_str(),
+                "-o".as_ref(),
+                output.as_os_str(),
+            ])
+            .stderr(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("suite batch: cannot run {}: {e}", binary.display()));
+        assert!(
+            status.success(),
+            "suite batch: magvar batch failed: {status}"
+        );
+    });
+    // Best effort: a leftover scratch directory only costs space.
+    let _ = std::fs::remove_dir_all(&dir);
+    vec![Workload::new(
+        "batch",
+        "batch-csv-1m-wmm2025",
+        "rows",
+        rate,
+        None,
+    )]
+}
+
+/// Builds the release `magvar` binary and returns its path, as cargo
+/// reports it (whatever the target directory).
+fn build_cli() -> Result<PathBuf, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--package",
+            "magvar-cli",
+            "--bin",
+            "magvar",
+            "--message-format=json",
+        ])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo build of magvar-cli failed: {}",
+            output.status
+        ));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == "magvar")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .ok_or_else(|| "cargo did not report the magvar executable".to_string())
+}
+
+/// A directory of its own on tmpfs when the machine has one.
+fn scratch_dir() -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    let base = if shm.is_dir() {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    };
+    base.join(format!("magvar-bench-batch-{}", std::process::id()))
+}
+
+/// `rows` CSV rows from a fixed seed, so every run reads the same file.
+fn rows_csv(rows: usize) -> String {
+    let mut state = 0x853C_49E6_748F_EA9Bu64;
+    let mut unit = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut text = String::with_capacity(rows * 34 + 20);
+    text.push_str("lat,lon,alt,date\n");
+    for _ in 0..rows {
+        let (lat, lon, alt) = (180.0 * unit() - 90.0, 360.0 * unit() - 180.0, 10.0 * unit());
+        let _ = writeln!(text, "{lat:.5},{lon:.5},{alt:.3},2026.5");
+    }
+    text
+}
