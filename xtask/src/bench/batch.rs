@@ -93,13 +93,7 @@ fn scratch_dir() -> PathBuf {
 
 /// `rows` CSV rows from a fixed seed, so every run reads the same file.
 fn rows_csv(rows: usize) -> String {
-    let mut state = 0x853C_49E6_748F_EA9Bu64;
-    let mut unit = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut unit = super::unit_numbers(0x853C_49E6_748F_EA9B);
     let mut text = String::with_capacity(rows * 34 + 20);
     text.push_str("lat,lon,alt,date\n");
     for _ in 0..rows {

@@ -25,13 +25,7 @@ fn year() -> f64 {
 }
 
 fn random_positions(count: usize) -> Vec<Position> {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = super::unit_numbers(0x9E37_79B9_7F4A_7C15);
     (0..count)
         .map(|_| {
             let lat = (2.0 * next() - 1.0).asin().to_degrees(); // uniform on the sphere
