@@ -8,16 +8,22 @@
 //!
 //! * order m outermost, degree n inner, so coefficients stream
 //!   contiguously and no Legendre table is stored;
-//! * the recurrence runs on T′(n, m) = (a/r)ⁿ⁺² · T(n, m), where
-//!   P(n, m) = sinᵐθ · T(n, m): with ρ = a/r,
-//!   T′(n, m) = αₙₘ · (ρ cos θ) · T′(n−1, m) − βₙₘ · ρ² · T′(n−2, m),
-//!   so the radial powers cost nothing per term;
+//! * the recurrence runs on S(n, m) = (a/r)ⁿ⁺² · T(n, m) / kₙₘ, where
+//!   P(n, m) = sinᵐθ · T(n, m) and kₙₘ = αₘ₊₁,ₘ ⋯ αₙₘ / cₘⁿ⁻ᵐ: with
+//!   ρ = a/r, S(n, m) = cₘ ρ cos θ · S(n−1, m) − γₙₘ · ρ² · S(n−2, m)
+//!   with γₙₘ = βₙₘ cₘ²/(αₙₘ αₙ₋₁,ₘ), so neither the radial powers nor
+//!   αₙₘ cost anything per term (kₙₘ goes into the sums' weights). cₘ,
+//!   the geometric mean of the order's α, keeps kₙₘ in range;
 //! * the θ-derivative comes from the values, not a second recurrence:
 //!   dP(n, m)/dθ = sinᵐ⁻¹θ · (n cos θ · T(n, m) − √(n²−m²) · T(n−1, m))
 //!   for m ≥ 1, and dP(n, 0)/dθ = −√(n(n+1)/2) · P(n, 1);
-//! * per order, six sums over degree of T′ weighted by g, h, n·g, n·h and
-//!   √((n+1)²−m²)·g(n+1, m), √((n+1)²−m²)·h(n+1, m) give X, Y and Z; the
-//!   secular variation repeats them up to its own degree (8 for IGRF).
+//! * per order, sums over degree of S weighted by g, h,
+//!   √((n+1)²−m²)·g(n+1, m) and √((n+1)²−m²)·h(n+1, m) give X, Y and Z;
+//!   the secular variation repeats them up to its own degree (8 for IGRF);
+//! * the sums weighted by n·g and n·h come from the running sums of the
+//!   g and h sums — Σₙ n·aₙ = N·Σₙ aₙ − Σⱼ₌ₘᴺ⁻¹ Σₙ₌ₘʲ aₙ — so they cost an
+//!   addition per term, which runs beside the multiply-adds (CPUs have
+//!   separate adders), instead of a multiply-add.
 //!
 //! The single-point path stays the reference; tests hold the two equal to
 //! 1e-9 (`core/tests/fast_paths.rs`).
@@ -31,33 +37,25 @@ use crate::simd::{self, Float4, Kernel};
 pub use crate::simd::{LANES, Lanes};
 use crate::synthesis::FieldCoefficients;
 
-/// The weights of T′(n, m) in the six per-order sums of one expansion
-/// (main field or secular variation).
+/// The weights of S(n, m) in the per-order sums of one expansion (main
+/// field or secular variation), each already multiplied by kₙₘ.
 #[derive(Debug, Clone, Copy, Default)]
 struct SumWeights {
     g: f64,
     h: f64,
-    n_g: f64,
-    n_h: f64,
     /// √((n+1)² − m²) · g(n+1, m): the T(n−1, m) part of the derivative,
-    /// moved one degree down so that it multiplies the current T′.
+    /// moved one degree down so that it multiplies the current S.
     next_g: f64,
     next_h: f64,
 }
 
-/// One (n, m) term: recurrence constants and the weights of T′(n, m).
+/// One (n, m) term: its recurrence constant and the weights of S(n, m).
 #[derive(Debug, Clone, Copy, Default)]
 struct Term {
-    /// αₙₘ = (2n−1)/√(n²−m²) (√(2m+1) for n = m + 1).
-    alpha: f64,
-    /// −βₙₘ = −√((n−1)²−m²)/√(n²−m²) (0 for n = m + 1).
-    minus_beta: f64,
+    /// −γₙₘ = −βₙₘ/(αₙₘ αₙ₋₁,ₘ) (0 for n ≤ m + 1).
+    minus_gamma: f64,
     main: SumWeights,
     secular: SumWeights,
-    /// For m = 1 only: −√(n(n+1)/2) · g(n, 0), which turns T′(n, 1) into
-    /// the order-0 derivative (0 in every other order).
-    polar_main: f64,
-    polar_secular: f64,
 }
 
 /// An expansion laid out for the lane kernel. Build once per date.
@@ -70,6 +68,12 @@ pub struct PackedExpansion {
     reference_radius_km: f64,
     /// Terms for m = 0 (n = 0..=N), then m = 1 (n = 1..=N), …
     terms: Vec<Term>,
+    /// For order 1, n = 1..=N: −√(n(n+1)/2) · g(n, 0) · kₙ₁ of the main
+    /// field and of the secular variation, which turn S(n, 1) into the
+    /// order-0 derivative.
+    polar: Vec<[f64; 2]>,
+    /// cₘ of each order's recurrence (see the module doc).
+    growth: Vec<f64>,
     /// √((2m−1)/(2m)) for m ≥ 2, 1 otherwise: T(m, m) from T(m−1, m−1).
     diagonal: Vec<f64>,
 }
@@ -83,7 +87,15 @@ impl PackedExpansion {
             .find(|&n| (0..=n).any(|m| secular.g(n, m) != 0.0 || secular.h(n, m) != 0.0))
             .unwrap_or(0);
         let root = |n: usize, m: usize| ((n * n - m * m) as f64).sqrt();
-        let weights = |set: &crate::GaussCoefficients, n: usize, m: usize| {
+        // αₙₘ of the recurrence T(n) = αₙₘ cos θ T(n−1) − βₙₘ T(n−2).
+        let alpha = |n: usize, m: usize| {
+            if n == m + 1 {
+                ((2 * m + 1) as f64).sqrt()
+            } else {
+                (2 * n - 1) as f64 / root(n, m)
+            }
+        };
+        let weights = |set: &crate::GaussCoefficients, n: usize, m: usize, k: f64| {
             let (g, h) = if n == 0 {
                 (0.0, 0.0)
             } else {
@@ -96,40 +108,47 @@ impl PackedExpansion {
                 (0.0, 0.0)
             };
             SumWeights {
-                g,
-                h,
-                n_g: n as f64 * g,
-                n_h: n as f64 * h,
-                next_g,
-                next_h,
+                g: k * g,
+                h: k * h,
+                next_g: k * next_g,
+                next_h: k * next_h,
             }
         };
         let mut terms = Vec::with_capacity((degree + 1) * (degree + 2) / 2);
+        let mut polar = Vec::with_capacity(degree);
+        let mut growth = Vec::with_capacity(degree + 1);
         for m in 0..=degree {
+            // The geometric mean of the order's αₙₘ: dividing by it keeps
+            // kₙₘ within 1e-2..1e64 up to degree 2190, where the plain
+            // product would overflow past degree 1000.
+            let c = if m < degree {
+                let log_sum: f64 = (m + 1..=degree).map(|n| alpha(n, m).ln()).sum();
+                (log_sum / (degree - m) as f64).exp()
+            } else {
+                1.0
+            };
+            growth.push(c);
+            // kₙₘ = αₘ₊₁,ₘ ⋯ αₙₘ / cⁿ⁻ᵐ, 1 on the diagonal.
+            let mut k = 1.0;
             for n in m..=degree {
-                let (alpha, minus_beta) = if n == m {
-                    (0.0, 0.0)
-                } else if n == m + 1 {
-                    (((2 * m + 1) as f64).sqrt(), 0.0)
+                let minus_gamma = if n >= m + 2 {
+                    let beta = root(n - 1, m) / root(n, m);
+                    -beta * c * c / (alpha(n, m) * alpha(n - 1, m))
                 } else {
-                    let r = root(n, m);
-                    ((2 * n - 1) as f64 / r, -root(n - 1, m) / r)
+                    0.0
                 };
-                let polar = |set: &crate::GaussCoefficients| {
-                    if m == 1 {
-                        -((n * (n + 1)) as f64 / 2.0).sqrt() * set.g(n, 0)
-                    } else {
-                        0.0
-                    }
-                };
+                if n > m {
+                    k *= alpha(n, m) / c;
+                }
                 terms.push(Term {
-                    alpha,
-                    minus_beta,
-                    main: weights(main, n, m),
-                    secular: weights(secular, n, m),
-                    polar_main: polar(main),
-                    polar_secular: polar(secular),
+                    minus_gamma,
+                    main: weights(main, n, m, k),
+                    secular: weights(secular, n, m, k),
                 });
+                if m == 1 {
+                    let factor = -((n * (n + 1)) as f64 / 2.0).sqrt() * k;
+                    polar.push([factor * main.g(n, 0), factor * secular.g(n, 0)]);
+                }
             }
         }
         PackedExpansion {
@@ -137,6 +156,8 @@ impl PackedExpansion {
             secular_degree,
             reference_radius_km: coefficients.reference_radius_km(),
             terms,
+            polar,
+            growth,
             diagonal: (0..=degree).map(diagonal_factor).collect(),
         }
     }
@@ -172,7 +193,7 @@ impl PackedExpansion {
         let rho = V::splat(self.reference_radius_km) * point.inverse_radius;
         let t_rho = t * rho;
         let rho2 = rho * rho;
-        let mut diagonal_term = rho2; // T′(0, 0) = (a/r)²
+        let mut diagonal_term = rho2; // S(0, 0) = (a/r)²
         let zero = V::splat(0.0);
         let mut field = [zero; 3];
         let mut rate = [zero; 3];
@@ -188,15 +209,16 @@ impl PackedExpansion {
             }
             let secular_len = (self.secular_degree + 1).saturating_sub(m).min(block.len());
             let mut sums = OrderSums::new();
-            let mut state = (diagonal_term, zero);
+            let c_t_rho = V::splat(self.growth[m]) * t_rho;
+            sums.run(block, secular_len, c_t_rho, rho2, diagonal_term);
             if m == 1 {
-                sums.run::<true>(block, secular_len, t_rho, rho2, &mut state);
-            } else {
-                sums.run::<false>(block, secular_len, t_rho, rho2, &mut state);
+                sums.run_polar(block, &self.polar, c_t_rho, rho2, diagonal_term);
             }
+            let main = sums.main.totals(m + block.len() - 1);
+            let secular = sums.secular.totals((m + secular_len).saturating_sub(1));
             if m == 0 {
-                field[2] = field[2] - (sums.main.n_g + sums.main.g);
-                rate[2] = rate[2] - (sums.secular.n_g + sums.secular.g);
+                field[2] = field[2] - (main.n_g + main.g);
+                rate[2] = rate[2] - (secular.n_g + secular.g);
             } else {
                 let order = OrderFactors {
                     cos_m,
@@ -207,8 +229,8 @@ impl PackedExpansion {
                     t,
                     rho,
                 };
-                order.add(&mut field, &sums.main);
-                order.add(&mut rate, &sums.secular);
+                order.add(&mut field, &main);
+                order.add(&mut rate, &secular);
                 if m == 1 {
                     // The order-0 derivative: dP(n, 0)/dθ ∝ P(n, 1) = u·T(n, 1).
                     field[0] = u.mul_add(sums.polar_main, field[0]);
@@ -306,7 +328,7 @@ struct OrderFactors<V> {
 impl<V: Float4> OrderFactors<V> {
     /// X, Y and Z of one order (m ≥ 1), added to `vector`.
     #[inline(always)]
-    fn add(&self, vector: &mut [V; 3], sums: &SumLanes<V>) {
+    fn add(&self, vector: &mut [V; 3], sums: &SumTotals<V>) {
         let (c, s) = (self.cos_m, self.sin_m);
         let x_g = self.t.mul_add(sums.n_g, -(self.rho * sums.next_g));
         let x_h = self.t.mul_add(sums.n_h, -(self.rho * sums.next_h));
@@ -321,14 +343,27 @@ impl<V: Float4> OrderFactors<V> {
     }
 }
 
-/// The six sums of one expansion for one order, per lane.
-struct SumLanes<V> {
+/// The six sums of one expansion for one order, per lane: Σ g·S, Σ h·S,
+/// Σ n·g·S, Σ n·h·S and the two derivative sums.
+struct SumTotals<V> {
     g: V,
     h: V,
     n_g: V,
     n_h: V,
     next_g: V,
     next_h: V,
+}
+
+/// The sums of one expansion for one order while the recurrence runs:
+/// the n-weighted sums are kept as running sums of the g and h sums.
+struct SumLanes<V> {
+    g: V,
+    h: V,
+    next_g: V,
+    next_h: V,
+    /// Σⱼ of the g and h sums after each term.
+    running_g: V,
+    running_h: V,
 }
 
 impl<V: Float4> SumLanes<V> {
@@ -338,10 +373,10 @@ impl<V: Float4> SumLanes<V> {
         SumLanes {
             g: zero,
             h: zero,
-            n_g: zero,
-            n_h: zero,
             next_g: zero,
             next_h: zero,
+            running_g: zero,
+            running_h: zero,
         }
     }
 
@@ -349,10 +384,25 @@ impl<V: Float4> SumLanes<V> {
     fn add(&mut self, w: &SumWeights, value: V) {
         self.g = V::splat(w.g).mul_add(value, self.g);
         self.h = V::splat(w.h).mul_add(value, self.h);
-        self.n_g = V::splat(w.n_g).mul_add(value, self.n_g);
-        self.n_h = V::splat(w.n_h).mul_add(value, self.n_h);
+        self.running_g = self.running_g + self.g;
+        self.running_h = self.running_h + self.h;
         self.next_g = V::splat(w.next_g).mul_add(value, self.next_g);
         self.next_h = V::splat(w.next_h).mul_add(value, self.next_h);
+    }
+
+    /// The totals, the last term added being of degree `last_degree`:
+    /// Σₙ n·aₙ = (N+1)·Σₙ aₙ − Σⱼ₌ₘᴺ Σₙ₌ₘʲ aₙ.
+    #[inline(always)]
+    fn totals(&self, last_degree: usize) -> SumTotals<V> {
+        let last = V::splat(last_degree as f64 + 1.0);
+        SumTotals {
+            g: self.g,
+            h: self.h,
+            n_g: last.mul_add(self.g, -self.running_g),
+            n_h: last.mul_add(self.h, -self.running_h),
+            next_g: self.next_g,
+            next_h: self.next_h,
+        }
     }
 }
 
@@ -374,51 +424,54 @@ impl<V: Float4> OrderSums<V> {
         }
     }
 
-    /// Runs the recurrence down one order's block, adding every term;
-    /// the first `secular_len` terms feed the secular variation as well.
-    /// `state` holds (T′(n−1, m), T′(n−2, m)) and starts at (T′(m, m), 0).
+    /// Runs the recurrence down one order's block from S(m, m) =
+    /// `diagonal`, adding every term; the first `secular_len` terms feed
+    /// the secular variation as well.
     #[inline(always)]
-    fn run<const POLAR: bool>(
-        &mut self,
-        block: &[Term],
-        secular_len: usize,
-        t_rho: V,
-        rho2: V,
-        state: &mut (V, V),
-    ) {
+    fn run(&mut self, block: &[Term], secular_len: usize, t_rho: V, rho2: V, diagonal: V) {
+        let mut state = (diagonal, V::splat(0.0));
         let (with_secular, main_only) = block.split_at(secular_len);
         for (i, term) in with_secular.iter().enumerate() {
             let value = if i == 0 {
                 state.0
             } else {
-                Self::step(term, t_rho, rho2, state)
+                Self::step(term, t_rho, rho2, &mut state)
             };
             self.main.add(&term.main, value);
             self.secular.add(&term.secular, value);
-            if POLAR {
-                self.polar_main = V::splat(term.polar_main).mul_add(value, self.polar_main);
-                self.polar_secular =
-                    V::splat(term.polar_secular).mul_add(value, self.polar_secular);
-            }
         }
         for (i, term) in main_only.iter().enumerate() {
             let value = if i == 0 && secular_len == 0 {
                 state.0
             } else {
-                Self::step(term, t_rho, rho2, state)
+                Self::step(term, t_rho, rho2, &mut state)
             };
             self.main.add(&term.main, value);
-            if POLAR {
-                self.polar_main = V::splat(term.polar_main).mul_add(value, self.polar_main);
-            }
         }
     }
 
-    /// T′(n, m) from the two before it; shifts the state.
+    /// Runs order 1's recurrence again for the order-0 derivative sums,
+    /// with `polar`'s weights: in the first run, their two accumulators
+    /// would not fit in the vector registers.
+    #[inline(always)]
+    fn run_polar(&mut self, block: &[Term], polar: &[[f64; 2]], t_rho: V, rho2: V, diagonal: V) {
+        let mut state = (diagonal, V::splat(0.0));
+        for (i, (term, &[main, secular])) in block.iter().zip(polar).enumerate() {
+            let value = if i == 0 {
+                state.0
+            } else {
+                Self::step(term, t_rho, rho2, &mut state)
+            };
+            self.polar_main = V::splat(main).mul_add(value, self.polar_main);
+            self.polar_secular = V::splat(secular).mul_add(value, self.polar_secular);
+        }
+    }
+
+    /// S(n, m) from the two before it; shifts the state.
     #[inline(always)]
     fn step(term: &Term, t_rho: V, rho2: V, state: &mut (V, V)) -> V {
-        let older = V::splat(term.minus_beta) * (rho2 * state.1);
-        let next = V::splat(term.alpha).mul_add(t_rho * state.0, older);
+        let older = V::splat(term.minus_gamma) * (rho2 * state.1);
+        let next = t_rho.mul_add(state.0, older);
         *state = (next, state.0);
         next
     }
@@ -499,5 +552,85 @@ impl<V: Float4> SphericalLanes<V> {
             v[1],
             v[2].mul_add(c, -(v[0] * s)),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::GaussCoefficients;
+    use crate::geodesy::SphericalPoint;
+    use crate::synthesis::SynthesisWorkspace;
+
+    /// Past degree 1000 the plain product of the recurrence's α would
+    /// overflow; the packed expansion must still equal the reference
+    /// synthesis (models of up to degree 2190 load).
+    #[test]
+    fn a_very_high_degree_expansion_equals_the_reference_synthesis() {
+        let degree = 1100;
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        let (mut main, mut secular) = (
+            GaussCoefficients::zeros(degree),
+            GaussCoefficients::zeros(degree),
+        );
+        for n in 1..=degree {
+            // A spectrum falling off as a real field's does.
+            let size = 3e4 / (n * n) as f64;
+            for m in 0..=n {
+                main.set_g(n, m, size * next());
+                secular.set_g(n, m, 0.01 * size * next());
+                if m > 0 {
+                    main.set_h(n, m, size * next());
+                    secular.set_h(n, m, 0.01 * size * next());
+                }
+            }
+        }
+        let coefficients = FieldCoefficients::new(main, secular, 6371.2);
+        let packed = PackedExpansion::new(&coefficients);
+        let positions: Vec<Position> =
+            [(37.5, -122.0, 0.0), (-62.0, 140.0, 400.0), (5.0, 3.0, 35.0)]
+                .iter()
+                .map(|&(lat, lon, alt)| Position::geodetic(lat, lon, alt).unwrap())
+                .collect();
+        let mut batch = Vec::new();
+        packed.elements_many(&positions, &mut batch);
+        let mut workspace = SynthesisWorkspace::new(degree);
+        for (position, elements) in positions.iter().zip(&batch) {
+            let point = SphericalPoint::from_geodetic(
+                position.latitude_deg,
+                position.longitude_deg,
+                position.altitude_km,
+            );
+            let (field, rate) = workspace.point(
+                &coefficients,
+                point.radius_km,
+                point.cos_colatitude,
+                point.sin_colatitude,
+                point.longitude_rad,
+            );
+            let (field, rate) = (
+                field.rotated(point.cos_psi, point.sin_psi),
+                rate.rotated(point.cos_psi, point.sin_psi),
+            );
+            for (got, expected) in [
+                (elements.north_nt, field.north),
+                (elements.east_nt, field.east),
+                (elements.down_nt, field.down),
+                (elements.north_nt_per_year, rate.north),
+                (elements.east_nt_per_year, rate.east),
+                (elements.down_nt_per_year, rate.down),
+            ] {
+                assert!(
+                    got.is_finite() && (got - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+                    "{position:?}: {got} vs {expected}"
+                );
+            }
+        }
     }
 }
