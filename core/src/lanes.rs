@@ -210,7 +210,11 @@ impl PackedExpansion {
             let secular_len = (self.secular_degree + 1).saturating_sub(m).min(block.len());
             let mut sums = OrderSums::new();
             let c_t_rho = V::splat(self.growth[m]) * t_rho;
-            sums.run(block, secular_len, c_t_rho, rho2, diagonal_term);
+            if m == 0 {
+                sums.run::<false>(block, secular_len, c_t_rho, rho2, diagonal_term);
+            } else {
+                sums.run::<true>(block, secular_len, c_t_rho, rho2, diagonal_term);
+            }
             if m == 1 {
                 sums.run_polar(block, &self.polar, c_t_rho, rho2, diagonal_term);
             }
@@ -380,14 +384,18 @@ impl<V: Float4> SumLanes<V> {
         }
     }
 
+    /// Adds a term; without `H` (order 0, where every h is 0) only its
+    /// g sums.
     #[inline(always)]
-    fn add(&mut self, w: &SumWeights, value: V) {
+    fn add<const H: bool>(&mut self, w: &SumWeights, value: V) {
         self.g = V::splat(w.g).mul_add(value, self.g);
-        self.h = V::splat(w.h).mul_add(value, self.h);
         self.running_g = self.running_g + self.g;
-        self.running_h = self.running_h + self.h;
         self.next_g = V::splat(w.next_g).mul_add(value, self.next_g);
-        self.next_h = V::splat(w.next_h).mul_add(value, self.next_h);
+        if H {
+            self.h = V::splat(w.h).mul_add(value, self.h);
+            self.running_h = self.running_h + self.h;
+            self.next_h = V::splat(w.next_h).mul_add(value, self.next_h);
+        }
     }
 
     /// The totals, the last term added being of degree `last_degree`:
@@ -426,9 +434,17 @@ impl<V: Float4> OrderSums<V> {
 
     /// Runs the recurrence down one order's block from S(m, m) =
     /// `diagonal`, adding every term; the first `secular_len` terms feed
-    /// the secular variation as well.
+    /// the secular variation as well. `H`: whether the order has h terms
+    /// (all but order 0).
     #[inline(always)]
-    fn run(&mut self, block: &[Term], secular_len: usize, t_rho: V, rho2: V, diagonal: V) {
+    fn run<const H: bool>(
+        &mut self,
+        block: &[Term],
+        secular_len: usize,
+        t_rho: V,
+        rho2: V,
+        diagonal: V,
+    ) {
         let mut state = (diagonal, V::splat(0.0));
         let (with_secular, main_only) = block.split_at(secular_len);
         for (i, term) in with_secular.iter().enumerate() {
@@ -437,8 +453,8 @@ impl<V: Float4> OrderSums<V> {
             } else {
                 Self::step(term, t_rho, rho2, &mut state)
             };
-            self.main.add(&term.main, value);
-            self.secular.add(&term.secular, value);
+            self.main.add::<H>(&term.main, value);
+            self.secular.add::<H>(&term.secular, value);
         }
         for (i, term) in main_only.iter().enumerate() {
             let value = if i == 0 && secular_len == 0 {
@@ -446,7 +462,7 @@ impl<V: Float4> OrderSums<V> {
             } else {
                 Self::step(term, t_rho, rho2, &mut state)
             };
-            self.main.add(&term.main, value);
+            self.main.add::<H>(&term.main, value);
         }
     }
 
