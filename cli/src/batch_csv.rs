@@ -126,8 +126,8 @@ struct ChunkContext {
 
 impl ChunkContext {
     /// Parses, computes and renders one chunk on the calling thread. Rows
-    /// are grouped by date, so each group goes through the lane kernel at
-    /// once (a track or a survey usually has one date, or a few).
+    /// are grouped by model, so each group goes through the lane kernel at
+    /// once, every row on its own date.
     fn render(&self, block: BlockRecords) -> Rendered {
         let settings = &self.settings;
         let mut dates = DateCache::default();
@@ -142,44 +142,61 @@ impl ChunkContext {
                 Err(message) => Err(message.clone()),
             })
             .collect();
-        let mut by_year: Vec<(u64, Vec<usize>)> = Vec::new();
-        for (index, point) in parsed.iter().enumerate() {
-            if let Ok(CsvPoint { year, .. }) = point {
-                let key = year.to_bits();
-                match by_year.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, rows)) => rows.push(index),
-                    None => by_year.push((key, vec![index])),
+        // Rows go through the lane kernel by model (two at most, with
+        // `auto`), each row on its own date: a track's rows each have their
+        // own time. `slots` says where each row's elements are: (model
+        // group, index in it, index of its date's check).
+        let mut groups: Vec<ModelGroup> = Vec::new();
+        let mut checks: Vec<Result<Option<Warning>, String>> = Vec::new();
+        let mut last_check: Option<(u64, usize)> = None;
+        let mut slots: Vec<Option<RowSlot>> = Vec::with_capacity(parsed.len());
+        for point in &parsed {
+            let Ok(CsvPoint { position, year, .. }) = point else {
+                slots.push(None);
+                continue;
+            };
+            let model = settings.choice.model_for(*year);
+            let g = match groups.iter().position(|g| std::ptr::eq(g.model, model)) {
+                Some(g) => g,
+                None => {
+                    groups.push(ModelGroup::new(model));
+                    groups.len() - 1
                 }
-            }
+            };
+            // One check per run of rows on the same date (and model: the
+            // model follows from the date).
+            let check = match last_check {
+                Some((key, check)) if key == year.to_bits() => check,
+                _ => {
+                    checks.push(
+                        model
+                            .check_date(*year, settings.policy)
+                            .map_err(|e| e.to_string()),
+                    );
+                    last_check = Some((year.to_bits(), checks.len() - 1));
+                    checks.len() - 1
+                }
+            };
+            let group = &mut groups[g];
+            let index = if checks[check].is_ok() {
+                group.positions.push(*position);
+                group.years.push(*year);
+                group.positions.len() - 1
+            } else {
+                usize::MAX
+            };
+            slots.push(Some(RowSlot {
+                group: g,
+                index,
+                check,
+            }));
         }
-        // Each date's rows through the lane kernel at once; `slots` says
-        // where each row's elements are: (date group, index in it).
-        let mut groups: Vec<DateGroup> = Vec::with_capacity(by_year.len());
-        let mut slots: Vec<Option<(usize, usize)>> = vec![None; parsed.len()];
-        for (key, rows) in by_year {
-            let year = f64::from_bits(key);
-            let model = settings.choice.model_for(year);
-            let evaluated = model
-                .check_date(year, settings.policy)
-                .map(|date_warning| {
-                    let positions: Vec<Position> = rows
-                        .iter()
-                        .filter_map(|&i| parsed[i].as_ref().ok().map(|p| p.position))
-                        .collect();
-                    let mut elements = Vec::with_capacity(positions.len());
-                    Evaluator::new(model).elements_many(&positions, year, &mut elements);
-                    (date_warning, elements)
-                })
-                .map_err(|e| e.to_string());
-            for (k, &index) in rows.iter().enumerate() {
-                slots[index] = Some((groups.len(), k));
-            }
-            groups.push(DateGroup {
-                model,
-                year,
-                evaluated,
-                report: empty_report(),
-            });
+        for group in &mut groups {
+            Evaluator::new(group.model).elements_many_dated(
+                &group.positions,
+                &group.years,
+                &mut group.elements,
+            );
         }
         let mut rendered = Rendered {
             bytes: self.recycled.try_recv().unwrap_or_default(),
@@ -192,24 +209,22 @@ impl ChunkContext {
         rendered.bytes.reserve(parsed.len() * 384);
         for ((record, point), slot) in records.iter().zip(&parsed).zip(&slots) {
             let (outcome, exact): (Result<&FieldReport, &str>, _) = match (point, slot) {
-                (Ok(point), Some((g, k))) => {
-                    let group = &mut groups[*g];
-                    match &group.evaluated {
-                        Ok((date_warning, elements)) => {
-                            // One report per date, written over row by row.
-                            group.model.report_into(
-                                &mut group.report,
-                                &point.position,
-                                group.year,
-                                elements[*k],
-                                date_warning.as_ref(),
-                            );
-                            (Ok(&group.report), point.exact_inputs)
-                        }
-                        Err(message) => (Err(message), [None; 4]),
+                (Ok(point), Some(slot)) => match &checks[slot.check] {
+                    Ok(date_warning) => {
+                        let group = &mut groups[slot.group];
+                        // One report per model, written over row by row.
+                        group.model.report_into(
+                            &mut group.report,
+                            &point.position,
+                            point.year,
+                            group.elements[slot.index],
+                            date_warning.as_ref(),
+                        );
+                        (Ok(&group.report), point.exact_inputs)
                     }
-                }
-                (Err(message), _) => (Err(message), [None; 4]),
+                    Err(message) => (Err(message.as_str()), [None; 4]),
+                },
+                (Err(message), _) => (Err(message.as_str()), [None; 4]),
                 (Ok(_), None) => (Err("internal error: row not evaluated"), [None; 4]),
             };
             if let Err(message) = outcome {
@@ -235,15 +250,37 @@ impl ChunkContext {
     }
 }
 
-/// The rows of one date in a block: their model, and their elements (with
-/// the date's warning) or why the date cannot be evaluated.
-struct DateGroup<'m> {
+/// The rows of one model in a block, each on its own date, and their
+/// elements.
+struct ModelGroup<'m> {
     model: &'m MagneticModel,
-    year: f64,
-    evaluated: Result<(Option<Warning>, Vec<MagneticElements>), String>,
+    positions: Vec<Position>,
+    years: Vec<f64>,
+    elements: Vec<MagneticElements>,
     /// Written over for each row ([`MagneticModel::report_into`]), so that
     /// a row costs no allocation.
     report: FieldReport,
+}
+
+impl<'m> ModelGroup<'m> {
+    fn new(model: &'m MagneticModel) -> Self {
+        ModelGroup {
+            model,
+            positions: Vec::new(),
+            years: Vec::new(),
+            elements: Vec::new(),
+            report: empty_report(),
+        }
+    }
+}
+
+/// Where a row's result is: its model group, its index there (if its date
+/// passed the check), and the check of its date.
+#[derive(Clone, Copy)]
+struct RowSlot {
+    group: usize,
+    index: usize,
+    check: usize,
 }
 
 /// A report to write over.

@@ -372,6 +372,72 @@ fn batch_csv_over_many_chunks_keeps_order_and_every_bad_row() {
     );
 }
 
+/// A track: every row on its own date, across the `auto` switch from
+/// IGRF-14 to WMM2025 and IGRF's five-year epochs. Each row equals
+/// `magvar at` for its position and date; a date outside the models fails
+/// that row alone, on its line.
+#[test]
+fn batch_csv_track_rows_each_on_their_own_date_equal_magvar_at() {
+    let rows: Vec<(f64, f64, f64)> = (0..40)
+        .map(|i| {
+            let i = i as f64;
+            (
+                -70.0 + 3.5 * i,
+                -170.0 + 8.3 * i,
+                2018.0 + 0.3 * i + 0.0137 * (i * 1.7).sin(),
+            )
+        })
+        .collect();
+    let mut input = String::from("lat,lon,date\n");
+    for (lat, lon, date) in &rows {
+        input.push_str(&format!("{lat},{lon},{date}\n"));
+    }
+    input.push_str("10,20,2031.5\n");
+    let output = magvar_with_stdin(&["batch", "-", "--format", "jsonl"], Some(&input));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!("<stdin>:{}: date 2031.5", rows.len() + 2)),
+        "{}",
+        stderr(&output)
+    );
+    let records: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), rows.len() + 1);
+    let mut models = std::collections::BTreeSet::new();
+    for ((lat, lon, date), record) in rows.iter().zip(&records) {
+        let at = magvar(&[
+            "at",
+            &lat.to_string(),
+            &lon.to_string(),
+            "--date",
+            &date.to_string(),
+            "--format",
+            "json",
+        ]);
+        let single: serde_json::Value = serde_json::from_str(&stdout(&at)).unwrap();
+        assert_eq!(record["model"], single["model"], "{date}");
+        models.insert(single["model"].as_str().unwrap().to_string());
+        for key in [
+            "declination_deg",
+            "inclination_deg",
+            "total_nt",
+            "north_nt",
+            "declination_deg_per_year",
+            "down_nt_per_year",
+        ] {
+            let (got, expected) = (record[key].as_f64().unwrap(), single[key].as_f64().unwrap());
+            assert!(
+                (got - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+                "{key} at {lat},{lon} on {date}: {got} vs {expected}"
+            );
+        }
+    }
+    assert_eq!(models.len(), 2, "both models of auto: {models:?}");
+    assert!(records[rows.len()]["error"].is_string());
+}
+
 #[test]
 fn batch_jsonl_has_input_fields_keys_and_error() {
     let input = "lat,lon,date,id\n10,20,2026.0,a\n100,20,2026.0,b\n";

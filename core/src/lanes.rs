@@ -172,6 +172,7 @@ impl PackedExpansion {
         simd::with_best(PointBatch {
             expansion: self,
             positions,
+            dates: None,
             out: Output::Append(out),
         });
     }
@@ -182,7 +183,33 @@ impl PackedExpansion {
         simd::with_best(PointBatch {
             expansion: self,
             positions,
+            dates: None,
             out: Output::Fill(out),
+        });
+    }
+
+    /// The elements at `positions`, each on its own date (`years`), for an
+    /// expansion built at `reference_year` whose coefficients are linear
+    /// in time between those dates: the field at a point's date is the
+    /// field at `reference_year` plus the years between times the secular
+    /// variation. Appended to `out` in order.
+    pub fn elements_many_dated(
+        &self,
+        positions: &[Position],
+        years: &[f64],
+        reference_year: f64,
+        out: &mut Vec<MagneticElements>,
+    ) {
+        assert_eq!(positions.len(), years.len(), "one year per position");
+        out.reserve(positions.len());
+        simd::with_best(PointBatch {
+            expansion: self,
+            positions,
+            dates: Some(Dates {
+                years,
+                reference_year,
+            }),
+            out: Output::Append(out),
         });
     }
 
@@ -256,7 +283,16 @@ impl PackedExpansion {
 struct PointBatch<'a> {
     expansion: &'a PackedExpansion,
     positions: &'a [Position],
+    /// Each point's own date, if they have; otherwise the expansion's.
+    dates: Option<Dates<'a>>,
     out: Output<'a>,
+}
+
+/// The dates of a batch's points, and the date of its expansion.
+struct Dates<'a> {
+    /// Decimal years, one per position.
+    years: &'a [f64],
+    reference_year: f64,
 }
 
 /// Where a batch's elements go.
@@ -270,17 +306,43 @@ impl Kernel for PointBatch<'_> {
 
     #[inline(always)]
     fn run<V: Float4>(self) {
-        let groups = self.positions.chunks(LANES);
+        if self.dates.is_some() {
+            self.run_with::<V, true>();
+        } else {
+            self.run_with::<V, false>();
+        }
+    }
+}
+
+impl PointBatch<'_> {
+    /// The batch, with each point on its own date if `DATED`.
+    #[inline(always)]
+    fn run_with<V: Float4, const DATED: bool>(self) {
+        let (years, reference_year) = match &self.dates {
+            Some(dates) if DATED => (dates.years, dates.reference_year),
+            _ => (&[][..], 0.0),
+        };
+        // Years from the expansion's date, per lane; spare lanes of a
+        // short group take the first point's, as their positions do.
+        let years_since = |g: usize, len: usize| -> Option<Lanes> {
+            DATED.then(|| {
+                let first = g * LANES;
+                std::array::from_fn(|l| years[first + if l < len { l } else { 0 }] - reference_year)
+            })
+        };
+        let groups = self.positions.chunks(LANES).enumerate();
         match self.out {
             Output::Append(out) => {
-                for group in groups {
-                    let lanes = self.expansion.group::<V>(group);
+                for (g, group) in groups {
+                    let since = years_since(g, group.len());
+                    let lanes = self.expansion.group::<V>(group, since);
                     out.extend((0..group.len()).map(|l| lanes.element(l)));
                 }
             }
             Output::Fill(out) => {
-                for (group, out) in groups.zip(out.chunks_mut(LANES)) {
-                    let lanes = self.expansion.group::<V>(group);
+                for ((g, group), out) in groups.zip(out.chunks_mut(LANES)) {
+                    let since = years_since(g, group.len());
+                    let lanes = self.expansion.group::<V>(group, since);
                     for (l, slot) in out.iter_mut().enumerate() {
                         *slot = lanes.element(l);
                     }
@@ -292,9 +354,10 @@ impl Kernel for PointBatch<'_> {
 
 impl PackedExpansion {
     /// The elements of up to [`LANES`] positions; spare lanes of a short
-    /// group repeat its first position.
+    /// group repeat its first position. With `years_since`, each lane is
+    /// that many years after the expansion's date.
     #[inline(always)]
-    fn group<V: Float4>(&self, group: &[Position]) -> ElementLanes {
+    fn group<V: Float4>(&self, group: &[Position], years_since: Option<Lanes>) -> ElementLanes {
         let at = |l: usize| group.get(l).unwrap_or(&group[0]);
         let latitude: Lanes = std::array::from_fn(|l| at(l).latitude_deg);
         let longitude: Lanes = std::array::from_fn(|l| at(l).longitude_deg);
@@ -307,7 +370,18 @@ impl PackedExpansion {
             V::from_array(altitude),
             geocentric,
         );
-        let (field, rate) = self.synthesize(&point);
+        let (mut field, rate) = self.synthesize(&point);
+        if let Some(years) = years_since {
+            // Linear in time: the field moves along its secular variation.
+            let years = V::from_array(years);
+            // Written out, not `array::from_fn`: a closure would not get
+            // the SIMD target features (see `ElementLanes::new`).
+            field = [
+                years.mul_add(rate[0], field[0]),
+                years.mul_add(rate[1], field[1]),
+                years.mul_add(rate[2], field[2]),
+            ];
+        }
         ElementLanes::new(
             point.rotated(field),
             point.rotated(rate),

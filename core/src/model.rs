@@ -281,12 +281,7 @@ impl MagneticModel {
     /// segment, extrapolated with the first segment's rate before the
     /// first epoch and with the secular variation after the last.
     pub fn coefficients_at(&self, year: f64) -> FieldCoefficients {
-        let segment = self
-            .segments
-            .iter()
-            .rev()
-            .find(|s| year >= s.start_year)
-            .unwrap_or(&self.segments[0]);
+        let segment = &self.segments[self.segment_index(year)];
         FieldCoefficients::new(
             segment
                 .main
@@ -294,6 +289,15 @@ impl MagneticModel {
             segment.secular_variation.clone(),
             self.reference_radius_km,
         )
+    }
+
+    /// The segment whose straight line gives the coefficients at `year`:
+    /// the last to start at or before it, the first before every epoch.
+    fn segment_index(&self, year: f64) -> usize {
+        self.segments
+            .iter()
+            .rposition(|s| year >= s.start_year)
+            .unwrap_or(0)
     }
 
     /// The field at one position and date. For many points, reuse an
@@ -445,13 +449,55 @@ impl<'m> Evaluator<'m> {
         year: f64,
         out: &mut Vec<MagneticElements>,
     ) {
+        self.packed_at(year).elements_many(positions, out);
+    }
+
+    /// The elements at many points, each on its own date (`years`, one
+    /// per position, decimal), appended to `out` in order: a GPS track or
+    /// a flight log, whose every row has its own time. No validity checks.
+    ///
+    /// Within one segment of the model the coefficients are linear in
+    /// time, so the field at year t is the field at the segment's start
+    /// plus (t − start) times the secular variation, which the lane kernel
+    /// computes anyway: points of any dates in one segment share one
+    /// expansion, and go through the kernel together.
+    pub fn elements_many_dated(
+        &mut self,
+        positions: &[Position],
+        years: &[f64],
+        out: &mut Vec<MagneticElements>,
+    ) {
+        assert_eq!(positions.len(), years.len(), "one year per position");
+        out.reserve(positions.len());
+        let mut start = 0;
+        while start < positions.len() {
+            // The run of points in the same segment as the first.
+            let segment = self.model.segment_index(years[start]);
+            let len = years[start..]
+                .iter()
+                .position(|&y| self.model.segment_index(y) != segment)
+                .unwrap_or(years.len() - start);
+            let reference_year = self.model.segments[segment].start_year;
+            let expansion = self.packed_at(reference_year);
+            let run = start..start + len;
+            expansion.elements_many_dated(
+                &positions[run.clone()],
+                &years[run],
+                reference_year,
+                out,
+            );
+            start += len;
+        }
+    }
+
+    /// The lane kernel's expansion at `year`, built once per date.
+    fn packed_at(&mut self, year: f64) -> &PackedExpansion {
         if self.packed.as_ref().is_none_or(|(y, _)| *y != year) {
             self.cache_coefficients(year);
             let coefficients = &self.cached.as_ref().expect("just cached").1;
             self.packed = Some((year, PackedExpansion::new(coefficients)));
         }
-        let expansion = &self.packed.as_ref().expect("just packed").1;
-        expansion.elements_many(positions, out);
+        &self.packed.as_ref().expect("just packed").1
     }
 
     /// Full reports for many points on one date, in order: the date is

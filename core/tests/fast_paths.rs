@@ -186,6 +186,55 @@ fn lane_batches_equal_points_on_random_points_and_poles() {
     }
 }
 
+/// Points each on its own date — a track — equal the reference path at
+/// their dates: across IGRF's five-year segments, in and out of order,
+/// and extrapolated before the first epoch and after the last.
+#[test]
+fn lane_batches_of_dated_points_equal_points_at_their_dates() {
+    let mut state = 99u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for builtin in [BuiltinModel::Igrf14, BuiltinModel::Wmm2025] {
+        let model = builtin.model();
+        let (from, until) = (
+            model.valid_from_year() - 3.0,
+            model.valid_until_year() + 2.0,
+        );
+        let mut positions = Vec::new();
+        let mut years = Vec::new();
+        // A sorted track, then the same points shuffled in time.
+        for i in 0..300 {
+            positions.push(
+                Position::geodetic(170.0 * next() - 85.0, 360.0 * next() - 180.0, 20.0 * next())
+                    .unwrap(),
+            );
+            years.push(from + (until - from) * i as f64 / 299.0);
+        }
+        for i in 0..101 {
+            positions.push(positions[i * 2]);
+            years.push(from + (until - from) * next());
+        }
+        positions.push(Position::geodetic(90.0, 0.0, 0.0).unwrap());
+        years.push(model.valid_until_year());
+        let mut evaluator = magvar_core::Evaluator::new(model);
+        let mut batch = Vec::new();
+        evaluator.elements_many_dated(&positions, &years, &mut batch);
+        assert_eq!(batch.len(), positions.len());
+        for (i, (position, &year)) in positions.iter().zip(&years).enumerate() {
+            let reference = evaluator.elements(position, year);
+            assert_same(
+                &batch[i],
+                &reference,
+                &format!("{} point {i} on {year} {position:?}", model.name()),
+            );
+        }
+    }
+}
+
 /// A grid of some elements holds exactly the full grid's values of them.
 #[test]
 fn grids_of_some_elements_equal_the_full_grid() {

@@ -5,6 +5,8 @@
 //!   latitude and longitude, heights 0–10 km, one date), CSV out. On tmpfs
 //!   (`/dev/shm`) where there is one, so that the disk does not set the
 //!   pace. No peer: no other tool here reads such a file.
+//! * `batch-csv-1m-track`: the same points as a track, every row on its own
+//!   date (one second apart, from 2025-07-02): what a GPS or flight log is.
 
 use super::{Workload, measure};
 use std::fmt::Write as _;
@@ -19,34 +21,37 @@ pub fn run() -> Vec<Workload> {
     let dir = scratch_dir();
     std::fs::create_dir_all(&dir)
         .unwrap_or_else(|e| panic!("suite batch: cannot create {}: {e}", dir.display()));
-    let (input, output) = (dir.join("rows.csv"), dir.join("out.csv"));
-    std::fs::write(&input, rows_csv(ROWS))
-        .unwrap_or_else(|e| panic!("suite batch: cannot write {}: {e}", input.display()));
-    let rate = measure(ROWS, Duration::from_secs(3), || {
-        let status = Command::new(&binary)
-            .args([
-                "batch".as_ref(),
-                input.as_os_str(),
-                "-o".as_ref(),
-                output.as_os_str(),
-            ])
-            .stderr(Stdio::null())
-            .status()
-            .unwrap_or_else(|e| panic!("suite batch: cannot run {}: {e}", binary.display()));
-        assert!(
-            status.success(),
-            "suite batch: magvar batch failed: {status}"
-        );
-    });
+    let workloads = [
+        ("batch-csv-1m-wmm2025", DateColumn::One),
+        ("batch-csv-1m-track", DateColumn::EverySecond),
+    ]
+    .into_iter()
+    .map(|(name, dates)| {
+        let (input, output) = (dir.join("rows.csv"), dir.join("out.csv"));
+        std::fs::write(&input, rows_csv(ROWS, dates))
+            .unwrap_or_else(|e| panic!("suite batch: cannot write {}: {e}", input.display()));
+        let rate = measure(ROWS, Duration::from_secs(3), || {
+            let status = Command::new(&binary)
+                .args([
+                    "batch".as_ref(),
+                    input.as_os_str(),
+                    "-o".as_ref(),
+                    output.as_os_str(),
+                ])
+                .stderr(Stdio::null())
+                .status()
+                .unwrap_or_else(|e| panic!("suite batch: cannot run {}: {e}", binary.display()));
+            assert!(
+                status.success(),
+                "suite batch: magvar batch failed: {status}"
+            );
+        });
+        Workload::new("batch", name, "rows", rate, None)
+    })
+    .collect();
     // Best effort: a leftover scratch directory only costs space.
     let _ = std::fs::remove_dir_all(&dir);
-    vec![Workload::new(
-        "batch",
-        "batch-csv-1m-wmm2025",
-        "rows",
-        rate,
-        None,
-    )]
+    workloads
 }
 
 /// Builds the release `magvar` binary and returns its path, as cargo
@@ -91,14 +96,30 @@ fn scratch_dir() -> PathBuf {
     base.join(format!("magvar-bench-batch-{}", std::process::id()))
 }
 
+/// The dates of a generated file.
+#[derive(Clone, Copy)]
+enum DateColumn {
+    /// Every row on 2026.5.
+    One,
+    /// Row i at 2025.5 plus i seconds: a track.
+    EverySecond,
+}
+
 /// `rows` CSV rows from a fixed seed, so every run reads the same file.
-fn rows_csv(rows: usize) -> String {
+fn rows_csv(rows: usize, dates: DateColumn) -> String {
+    const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
     let mut unit = super::unit_numbers(0x853C_49E6_748F_EA9B);
-    let mut text = String::with_capacity(rows * 34 + 20);
+    let mut text = String::with_capacity(rows * 40 + 20);
     text.push_str("lat,lon,alt,date\n");
-    for _ in 0..rows {
+    for i in 0..rows {
         let (lat, lon, alt) = (180.0 * unit() - 90.0, 360.0 * unit() - 180.0, 10.0 * unit());
-        let _ = writeln!(text, "{lat:.5},{lon:.5},{alt:.3},2026.5");
+        let _ = match dates {
+            DateColumn::One => writeln!(text, "{lat:.5},{lon:.5},{alt:.3},2026.5"),
+            DateColumn::EverySecond => {
+                let year = 2025.5 + i as f64 / SECONDS_PER_YEAR;
+                writeln!(text, "{lat:.5},{lon:.5},{alt:.3},{year:.9}")
+            }
+        };
     }
     text
 }
