@@ -17,13 +17,9 @@
 //! * the θ-derivative comes from the values, not a second recurrence:
 //!   dP(n, m)/dθ = sinᵐ⁻¹θ · (n cos θ · T(n, m) − √(n²−m²) · T(n−1, m))
 //!   for m ≥ 1, and dP(n, 0)/dθ = −√(n(n+1)/2) · P(n, 1);
-//! * per order, sums over degree of S weighted by g, h,
+//! * per order, six sums over degree of S weighted by g, h, n·g, n·h,
 //!   √((n+1)²−m²)·g(n+1, m) and √((n+1)²−m²)·h(n+1, m) give X, Y and Z;
-//!   the secular variation repeats them up to its own degree (8 for IGRF);
-//! * the sums weighted by n·g and n·h come from the running sums of the
-//!   g and h sums — Σₙ n·aₙ = N·Σₙ aₙ − Σⱼ₌ₘᴺ⁻¹ Σₙ₌ₘʲ aₙ — so they cost an
-//!   addition per term, which runs beside the multiply-adds (CPUs have
-//!   separate adders), instead of a multiply-add.
+//!   the secular variation repeats them up to its own degree (8 for IGRF).
 //!
 //! The single-point path stays the reference; tests hold the two equal to
 //! 1e-9 (`core/tests/fast_paths.rs`).
@@ -43,6 +39,8 @@ use crate::synthesis::FieldCoefficients;
 struct SumWeights {
     g: f64,
     h: f64,
+    n_g: f64,
+    n_h: f64,
     /// √((n+1)² − m²) · g(n+1, m): the T(n−1, m) part of the derivative,
     /// moved one degree down so that it multiplies the current S.
     next_g: f64,
@@ -52,7 +50,7 @@ struct SumWeights {
 /// One (n, m) term: its recurrence constant and the weights of S(n, m).
 #[derive(Debug, Clone, Copy, Default)]
 struct Term {
-    /// −γₙₘ = −βₙₘ/(αₙₘ αₙ₋₁,ₘ) (0 for n ≤ m + 1).
+    /// −γₙₘ = −βₙₘ cₘ²/(αₙₘ αₙ₋₁,ₘ) (0 for n ≤ m + 1).
     minus_gamma: f64,
     main: SumWeights,
     secular: SumWeights,
@@ -110,6 +108,8 @@ impl PackedExpansion {
             SumWeights {
                 g: k * g,
                 h: k * h,
+                n_g: n as f64 * k * g,
+                n_h: n as f64 * k * h,
                 next_g: k * next_g,
                 next_h: k * next_h,
             }
@@ -245,8 +245,7 @@ impl PackedExpansion {
             if m == 1 {
                 sums.run_polar(block, &self.polar, c_t_rho, rho2, diagonal_term);
             }
-            let main = sums.main.totals(m + block.len() - 1);
-            let secular = sums.secular.totals((m + secular_len).saturating_sub(1));
+            let (main, secular) = (&sums.main, &sums.secular);
             if m == 0 {
                 field[2] = field[2] - (main.n_g + main.g);
                 rate[2] = rate[2] - (secular.n_g + secular.g);
@@ -260,8 +259,8 @@ impl PackedExpansion {
                     t,
                     rho,
                 };
-                order.add(&mut field, &main);
-                order.add(&mut rate, &secular);
+                order.add(&mut field, main);
+                order.add(&mut rate, secular);
                 if m == 1 {
                     // The order-0 derivative: dP(n, 0)/dθ ∝ P(n, 1) = u·T(n, 1).
                     field[0] = u.mul_add(sums.polar_main, field[0]);
@@ -406,7 +405,7 @@ struct OrderFactors<V> {
 impl<V: Float4> OrderFactors<V> {
     /// X, Y and Z of one order (m ≥ 1), added to `vector`.
     #[inline(always)]
-    fn add(&self, vector: &mut [V; 3], sums: &SumTotals<V>) {
+    fn add(&self, vector: &mut [V; 3], sums: &SumLanes<V>) {
         let (c, s) = (self.cos_m, self.sin_m);
         let x_g = self.t.mul_add(sums.n_g, -(self.rho * sums.next_g));
         let x_h = self.t.mul_add(sums.n_h, -(self.rho * sums.next_h));
@@ -423,25 +422,18 @@ impl<V: Float4> OrderFactors<V> {
 
 /// The six sums of one expansion for one order, per lane: Σ g·S, Σ h·S,
 /// Σ n·g·S, Σ n·h·S and the two derivative sums.
-struct SumTotals<V> {
+// The n-weighted sums are multiply-adds of their own. Deriving them from
+// running sums of the g and h sums (Σ n·aₙ = (N+1)·Σ aₙ − Σⱼ Σₙ≤ⱼ aₙ)
+// would move two of the six multiply-adds onto the adders, but the two
+// large terms cancel where the sum is small: at degree 133 the error grew
+// to 1e-9 nT on the dip equator, against 2e-11 this way.
+struct SumLanes<V> {
     g: V,
     h: V,
     n_g: V,
     n_h: V,
     next_g: V,
     next_h: V,
-}
-
-/// The sums of one expansion for one order while the recurrence runs:
-/// the n-weighted sums are kept as running sums of the g and h sums.
-struct SumLanes<V> {
-    g: V,
-    h: V,
-    next_g: V,
-    next_h: V,
-    /// Σⱼ of the g and h sums after each term.
-    running_g: V,
-    running_h: V,
 }
 
 impl<V: Float4> SumLanes<V> {
@@ -451,39 +443,24 @@ impl<V: Float4> SumLanes<V> {
         SumLanes {
             g: zero,
             h: zero,
+            n_g: zero,
+            n_h: zero,
             next_g: zero,
             next_h: zero,
-            running_g: zero,
-            running_h: zero,
         }
     }
 
-    /// Adds a term; without `H` (order 0, where every h is 0) only its
-    /// g sums.
+    /// Adds a term; without `ALL`, only the sums order 0 needs (its h
+    /// are 0, and its X comes from order 1's polar sums): Σ g·S, Σ n·g·S.
     #[inline(always)]
-    fn add<const H: bool>(&mut self, w: &SumWeights, value: V) {
+    fn add<const ALL: bool>(&mut self, w: &SumWeights, value: V) {
         self.g = V::splat(w.g).mul_add(value, self.g);
-        self.running_g = self.running_g + self.g;
-        self.next_g = V::splat(w.next_g).mul_add(value, self.next_g);
-        if H {
+        self.n_g = V::splat(w.n_g).mul_add(value, self.n_g);
+        if ALL {
             self.h = V::splat(w.h).mul_add(value, self.h);
-            self.running_h = self.running_h + self.h;
+            self.n_h = V::splat(w.n_h).mul_add(value, self.n_h);
+            self.next_g = V::splat(w.next_g).mul_add(value, self.next_g);
             self.next_h = V::splat(w.next_h).mul_add(value, self.next_h);
-        }
-    }
-
-    /// The totals, the last term added being of degree `last_degree`:
-    /// Σₙ n·aₙ = (N+1)·Σₙ aₙ − Σⱼ₌ₘᴺ Σₙ₌ₘʲ aₙ.
-    #[inline(always)]
-    fn totals(&self, last_degree: usize) -> SumTotals<V> {
-        let last = V::splat(last_degree as f64 + 1.0);
-        SumTotals {
-            g: self.g,
-            h: self.h,
-            n_g: last.mul_add(self.g, -self.running_g),
-            n_h: last.mul_add(self.h, -self.running_h),
-            next_g: self.next_g,
-            next_h: self.next_h,
         }
     }
 }
@@ -508,10 +485,10 @@ impl<V: Float4> OrderSums<V> {
 
     /// Runs the recurrence down one order's block from S(m, m) =
     /// `diagonal`, adding every term; the first `secular_len` terms feed
-    /// the secular variation as well. `H`: whether the order has h terms
-    /// (all but order 0).
+    /// the secular variation as well. Without `ALL` (order 0), only the
+    /// sums that order needs.
     #[inline(always)]
-    fn run<const H: bool>(
+    fn run<const ALL: bool>(
         &mut self,
         block: &[Term],
         secular_len: usize,
@@ -527,8 +504,8 @@ impl<V: Float4> OrderSums<V> {
             } else {
                 Self::step(term, t_rho, rho2, &mut state)
             };
-            self.main.add::<H>(&term.main, value);
-            self.secular.add::<H>(&term.secular, value);
+            self.main.add::<ALL>(&term.main, value);
+            self.secular.add::<ALL>(&term.secular, value);
         }
         for (i, term) in main_only.iter().enumerate() {
             let value = if i == 0 && secular_len == 0 {
@@ -536,7 +513,7 @@ impl<V: Float4> OrderSums<V> {
             } else {
                 Self::step(term, t_rho, rho2, &mut state)
             };
-            self.main.add::<H>(&term.main, value);
+            self.main.add::<ALL>(&term.main, value);
         }
     }
 
