@@ -460,7 +460,8 @@ impl<'m> Evaluator<'m> {
     /// time, so the field at year t is the field at the segment's start
     /// plus (t − start) times the secular variation, which the lane kernel
     /// computes anyway: points of any dates in one segment share one
-    /// expansion, and go through the kernel together.
+    /// expansion, and go through the kernel together, in whatever order
+    /// the dates come.
     pub fn elements_many_dated(
         &mut self,
         positions: &[Position],
@@ -468,26 +469,50 @@ impl<'m> Evaluator<'m> {
         out: &mut Vec<MagneticElements>,
     ) {
         assert_eq!(positions.len(), years.len(), "one year per position");
-        out.reserve(positions.len());
-        let mut start = 0;
-        while start < positions.len() {
-            // The run of points in the same segment as the first.
-            let segment = self.model.segment_index(years[start]);
-            let len = years[start..]
-                .iter()
-                .position(|&y| self.model.segment_index(y) != segment)
-                .unwrap_or(years.len() - start);
-            let reference_year = self.model.segments[segment].start_year;
-            let expansion = self.packed_at(reference_year);
-            let run = start..start + len;
-            expansion.elements_many_dated(
-                &positions[run.clone()],
-                &years[run],
-                reference_year,
-                out,
-            );
-            start += len;
+        let segments: Vec<usize> = years.iter().map(|&y| self.model.segment_index(y)).collect();
+        let Some(&first) = segments.first() else {
+            return;
+        };
+        if segments.iter().all(|&s| s == first) {
+            // The common case (WMM has one segment, a track seldom crosses
+            // one of IGRF's five-year epochs).
+            self.elements_in_segment(first, positions, years, out);
+            return;
         }
+        // Each segment's points together, then back into input order.
+        let start = out.len();
+        out.resize(start + positions.len(), MagneticElements::ZERO);
+        let (mut members, mut segment_positions, mut segment_years, mut elements) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for segment in 0..self.model.segments.len() {
+            members.clear();
+            members.extend((0..segments.len()).filter(|&i| segments[i] == segment));
+            if members.is_empty() {
+                continue;
+            }
+            segment_positions.clear();
+            segment_positions.extend(members.iter().map(|&i| positions[i]));
+            segment_years.clear();
+            segment_years.extend(members.iter().map(|&i| years[i]));
+            elements.clear();
+            self.elements_in_segment(segment, &segment_positions, &segment_years, &mut elements);
+            for (&i, value) in members.iter().zip(&elements) {
+                out[start + i] = *value;
+            }
+        }
+    }
+
+    /// [`Self::elements_many_dated`] for points all in segment `segment`.
+    fn elements_in_segment(
+        &mut self,
+        segment: usize,
+        positions: &[Position],
+        years: &[f64],
+        out: &mut Vec<MagneticElements>,
+    ) {
+        let reference_year = self.model.segments[segment].start_year;
+        self.packed_at(reference_year)
+            .elements_many_dated(positions, years, reference_year, out);
     }
 
     /// The lane kernel's expansion at `year`, built once per date.

@@ -228,7 +228,11 @@ pub fn atan2_degrees<V: Float4>(y: V, x: V) -> V {
         angle,
     );
     let degrees = angle * V::splat(180.0 / std::f64::consts::PI);
-    V::select(y.sign_negative(), -degrees, degrees)
+    let degrees = V::select(y.sign_negative(), -degrees, degrees);
+    // NaN in, NaN out: every comparison with NaN is false, so the selects
+    // above would have made a number of it.
+    let degrees = V::select(x.eq(x), degrees, x);
+    V::select(y.eq(y), degrees, y)
 }
 
 #[cfg(test)]
@@ -295,6 +299,9 @@ mod tests {
             (-0.0, 0.0),
             (-0.0, -2.0),
             (1e-300, 3e4),
+            (f64::NAN, 1.0),
+            (-1.0, f64::NAN),
+            (f64::NAN, f64::NAN),
         ];
         for (y, x) in specials {
             ys.push(y);
@@ -320,6 +327,10 @@ mod tests {
         }
         for ((&y, &x), &got) in ys.iter().zip(xs).zip(&atan2) {
             let expected = y.atan2(x).to_degrees();
+            if expected.is_nan() {
+                assert!(got.is_nan(), "atan2({y}, {x}) = {got}, not NaN");
+                continue;
+            }
             assert!(
                 (got - expected).abs() <= 6e-14,
                 "atan2({y}, {x}) = {got} vs std {expected}"
