@@ -222,8 +222,8 @@ impl PackedExpansion {
         let rho2 = rho * rho;
         let mut diagonal_term = rho2; // S(0, 0) = (a/r)²
         let zero = V::splat(0.0);
-        let mut field = [zero; 3];
-        let mut rate = [zero; 3];
+        let mut field = ComponentSums::new();
+        let mut rate = ComponentSums::new();
         // sinᵐ⁻¹θ, and cos/sin(mλ) by the angle-addition formulas.
         let mut u_pow_m_minus_1 = V::splat(1.0);
         let (mut cos_m, mut sin_m) = (V::splat(1.0), zero);
@@ -247,24 +247,22 @@ impl PackedExpansion {
             }
             let (main, secular) = (&sums.main, &sums.secular);
             if m == 0 {
-                field[2] = field[2] - (main.n_g + main.g);
-                rate[2] = rate[2] - (secular.n_g + secular.g);
+                field.add_order_zero(main);
+                rate.add_order_zero(secular);
             } else {
                 let order = OrderFactors {
                     cos_m,
                     sin_m,
                     u_pow_m_minus_1,
                     u_pow_m: u_pow_m_minus_1 * u,
-                    m: V::splat(m as f64),
-                    t,
-                    rho,
+                    m_u_pow_m_minus_1: V::splat(m as f64) * u_pow_m_minus_1,
                 };
-                order.add(&mut field, main);
-                order.add(&mut rate, secular);
+                field.add(&order, main);
+                rate.add(&order, secular);
                 if m == 1 {
                     // The order-0 derivative: dP(n, 0)/dθ ∝ P(n, 1) = u·T(n, 1).
-                    field[0] = u.mul_add(sums.polar_main, field[0]);
-                    rate[0] = u.mul_add(sums.polar_secular, rate[0]);
+                    field.x_direct = u.mul_add(sums.polar_main, field.x_direct);
+                    rate.x_direct = u.mul_add(sums.polar_secular, rate.x_direct);
                 }
                 u_pow_m_minus_1 = order.u_pow_m;
             }
@@ -274,7 +272,7 @@ impl PackedExpansion {
                 sin_m.mul_add(c1, cos_m * s1),
             );
         }
-        (field, rate)
+        (field.components(t, rho), rate.components(t, rho))
     }
 }
 
@@ -394,29 +392,68 @@ impl PackedExpansion {
 struct OrderFactors<V> {
     cos_m: V,
     sin_m: V,
-    /// sinᵐ⁻¹θ and sinᵐθ.
+    /// sinᵐ⁻¹θ, sinᵐθ and m·sinᵐ⁻¹θ.
     u_pow_m_minus_1: V,
     u_pow_m: V,
-    m: V,
-    t: V,
-    rho: V,
+    m_u_pow_m_minus_1: V,
 }
 
-impl<V: Float4> OrderFactors<V> {
-    /// X, Y and Z of one order (m ≥ 1), added to `vector`.
+/// One expansion's X, Y and Z, summed over orders in parts that do not
+/// depend on the order: X = t·x_n − ρ·x_next + x_direct, Y = y,
+/// Z = −z, with t = cos θ and ρ = a/r applied once at the end.
+struct ComponentSums<V> {
+    /// Σₘ sinᵐ⁻¹θ (cos mλ Σ n·g·S + sin mλ Σ n·h·S).
+    x_n: V,
+    /// Σₘ sinᵐ⁻¹θ (cos mλ Σ next_g·S + sin mλ Σ next_h·S).
+    x_next: V,
+    /// Order 0's derivative (order 1's polar sums).
+    x_direct: V,
+    y: V,
+    /// Σₘ sinᵐθ (cos mλ Σ (n+1)·g·S + sin mλ Σ (n+1)·h·S).
+    z: V,
+}
+
+impl<V: Float4> ComponentSums<V> {
     #[inline(always)]
-    fn add(&self, vector: &mut [V; 3], sums: &SumLanes<V>) {
-        let (c, s) = (self.cos_m, self.sin_m);
-        let x_g = self.t.mul_add(sums.n_g, -(self.rho * sums.next_g));
-        let x_h = self.t.mul_add(sums.n_h, -(self.rho * sums.next_h));
-        vector[0] = self
-            .u_pow_m_minus_1
-            .mul_add(c.mul_add(x_g, s * x_h), vector[0]);
+    fn new() -> Self {
+        let zero = V::splat(0.0);
+        ComponentSums {
+            x_n: zero,
+            x_next: zero,
+            x_direct: zero,
+            y: zero,
+            z: zero,
+        }
+    }
+
+    /// Order 0: only Z (its X comes from order 1, and it has no Y).
+    #[inline(always)]
+    fn add_order_zero(&mut self, sums: &SumLanes<V>) {
+        self.z = self.z + (sums.n_g + sums.g);
+    }
+
+    /// One order m ≥ 1.
+    #[inline(always)]
+    fn add(&mut self, order: &OrderFactors<V>, sums: &SumLanes<V>) {
+        let (c, s) = (order.cos_m, order.sin_m);
+        let n_part = c.mul_add(sums.n_g, s * sums.n_h);
+        let next_part = c.mul_add(sums.next_g, s * sums.next_h);
+        let plain_part = c.mul_add(sums.g, s * sums.h);
+        self.x_n = order.u_pow_m_minus_1.mul_add(n_part, self.x_n);
+        self.x_next = order.u_pow_m_minus_1.mul_add(next_part, self.x_next);
         let y = s.mul_add(sums.g, -(c * sums.h));
-        vector[1] = (self.m * self.u_pow_m_minus_1).mul_add(y, vector[1]);
-        let z_g = sums.n_g + sums.g;
-        let z_h = sums.n_h + sums.h;
-        vector[2] = (-self.u_pow_m).mul_add(c.mul_add(z_g, s * z_h), vector[2]);
+        self.y = order.m_u_pow_m_minus_1.mul_add(y, self.y);
+        self.z = order.u_pow_m.mul_add(n_part + plain_part, self.z);
+    }
+
+    /// North, east and down (geocentric frame).
+    #[inline(always)]
+    fn components(&self, t: V, rho: V) -> [V; 3] {
+        [
+            t.mul_add(self.x_n, (-rho).mul_add(self.x_next, self.x_direct)),
+            self.y,
+            -self.z,
+        ]
     }
 }
 
