@@ -170,6 +170,9 @@ impl MagneticModel {
         if epochs.is_empty() {
             return Err(invalid("no coefficient epochs".into()));
         }
+        if let Some((year, _)) = epochs.iter().find(|(year, _)| !year.is_finite()) {
+            return Err(invalid(format!("epoch {year} is not a finite year")));
+        }
         if epochs.windows(2).any(|w| w[0].0 >= w[1].0) {
             return Err(invalid("epochs are not in increasing order".into()));
         }
@@ -294,10 +297,11 @@ impl MagneticModel {
     /// The segment whose straight line gives the coefficients at `year`:
     /// the last to start at or before it, the first before every epoch.
     fn segment_index(&self, year: f64) -> usize {
+        // Start years ascend strictly (checked in `new`): binary search.
+        // NaN is before every start, like a year before the first epoch.
         self.segments
-            .iter()
-            .rposition(|s| year >= s.start_year)
-            .unwrap_or(0)
+            .partition_point(|s| year >= s.start_year)
+            .saturating_sub(1)
     }
 
     /// The field at one position and date. For many points, reuse an
@@ -482,11 +486,24 @@ impl<'m> Evaluator<'m> {
         // Each segment's points together, then back into input order.
         let start = out.len();
         out.resize(start + positions.len(), MagneticElements::ZERO);
-        let (mut members, mut segment_positions, mut segment_years, mut elements) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // Counting sort of the point indices by segment: O(points + segments).
+        let mut first_of = vec![0usize; self.model.segments.len() + 1];
+        for &s in &segments {
+            first_of[s + 1] += 1;
+        }
+        for s in 0..self.model.segments.len() {
+            first_of[s + 1] += first_of[s];
+        }
+        let mut order = vec![0usize; segments.len()];
+        let mut fill = first_of.clone();
+        for (i, &s) in segments.iter().enumerate() {
+            order[fill[s]] = i;
+            fill[s] += 1;
+        }
+        let (mut segment_positions, mut segment_years, mut elements) =
+            (Vec::new(), Vec::new(), Vec::new());
         for segment in 0..self.model.segments.len() {
-            members.clear();
-            members.extend((0..segments.len()).filter(|&i| segments[i] == segment));
+            let members = &order[first_of[segment]..first_of[segment + 1]];
             if members.is_empty() {
                 continue;
             }

@@ -372,3 +372,19 @@ fn batch_reports_equal_point_reports() {
             .is_err()
     );
 }
+
+/// A definition built in code is checked as files are: epochs must be
+/// finite years in increasing order (the segment search relies on it).
+#[test]
+fn model_definitions_with_bad_epochs_are_rejected() {
+    let good = magvar_core::BuiltinModel::Igrf14.table().definition();
+    let mut not_finite = good.clone();
+    not_finite.epochs[3].0 = f64::NAN;
+    let error = MagneticModel::new(not_finite).unwrap_err().to_string();
+    assert!(error.contains("epoch NaN is not a finite year"), "{error}");
+    let mut out_of_order = good.clone();
+    out_of_order.epochs.swap(2, 5);
+    let error = MagneticModel::new(out_of_order).unwrap_err().to_string();
+    assert!(error.contains("increasing order"), "{error}");
+    assert!(MagneticModel::new(good).is_ok());
+}
