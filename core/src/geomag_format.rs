@@ -17,7 +17,8 @@
 
 use crate::date::is_leap_year;
 use crate::elements::{MagneticElements, normalize_degrees};
-use crate::model::{DatePolicy, Evaluator, FieldReport};
+use crate::evaluator::Evaluator;
+use crate::model::{DatePolicy, FieldReport};
 use crate::position::Position;
 use crate::{ModelChoice, ModelError};
 

@@ -38,6 +38,7 @@ mod date;
 mod derived;
 pub mod elements;
 mod error;
+mod evaluator;
 pub mod formats;
 pub mod geodesy;
 pub mod geomag_format;
@@ -56,10 +57,11 @@ pub use contours::{ContourLine, contour_lines};
 pub use date::{decimal_year, is_leap_year, parse_date, today_utc};
 pub use elements::{Element, MagneticElements, normalize_degrees};
 pub use error::{InputError, ModelError};
+pub use evaluator::Evaluator;
 pub use grid::{Grid, GridSpec};
 pub use model::{
-    BLACKOUT_ZONE_H_NT, CAUTION_ZONE_H_NT, DatePolicy, Evaluator, FieldReport, MagneticModel,
-    ModelDefinition, Warning,
+    BLACKOUT_ZONE_H_NT, CAUTION_ZONE_H_NT, DatePolicy, FieldReport, MagneticModel, ModelDefinition,
+    Warning,
 };
 pub use notation::{chart_line, format_degrees_minutes, format_signed_minutes};
 pub use position::{
