@@ -1,7 +1,7 @@
 //! The fast paths (grids, point batches) equal the reference single-point
 //! path: on random points, at the poles, on the antimeridian, on grid edges.
 
-use magvar_core::{BuiltinModel, DatePolicy, GridSpec, MagneticElements, Position};
+use magvar_core::{BuiltinModel, GridSpec, MagneticElements, Position};
 
 fn assert_same(a: &MagneticElements, b: &MagneticElements, at: &str) {
     let pairs = [
@@ -25,6 +25,15 @@ fn assert_same(a: &MagneticElements, b: &MagneticElements, at: &str) {
     );
 }
 
+/// The plain scalar synthesis at one point: the reference.
+fn reference(
+    model: &magvar_core::MagneticModel,
+    position: &Position,
+    year: f64,
+) -> MagneticElements {
+    magvar_core::Evaluator::new(model).elements_reference(position, year)
+}
+
 #[test]
 fn grid_equals_points_including_poles_antimeridian_and_edges() {
     for builtin in BuiltinModel::ALL {
@@ -43,10 +52,7 @@ fn grid_equals_points_including_poles_antimeridian_and_edges() {
         for (row, &lat) in grid.latitudes_deg.iter().enumerate() {
             for (column, &lon) in grid.longitudes_deg.iter().enumerate() {
                 let position = Position::geodetic(lat, lon, 12.5).unwrap();
-                let reference = model
-                    .field(&position, 2026.3, DatePolicy::Extrapolate)
-                    .unwrap()
-                    .elements;
+                let reference = reference(model, &position, 2026.3);
                 assert_same(
                     &grid.at(row, column),
                     &reference,
@@ -78,14 +84,12 @@ fn bounding_box_grid_and_point_batch() {
         assert_same(&grid.at(i / columns, i % columns), b, &format!("point {i}"));
     }
     // 190°E is 170°W: the same field either way.
-    let west = model
-        .field(
-            &Position::geodetic(0.0, -170.0, 0.0).unwrap(),
-            1955.5,
-            DatePolicy::Strict,
-        )
-        .unwrap();
-    assert_same(&grid.at(4, 8), &west.elements, "190E");
+    let west = reference(
+        model,
+        &Position::geodetic(0.0, -170.0, 0.0).unwrap(),
+        1955.5,
+    );
+    assert_same(&grid.at(4, 8), &west, "190E");
 }
 
 /// Rows are summed about their centre longitude, two points per pass:
@@ -111,10 +115,7 @@ fn even_odd_and_tiny_rows_and_reused_grids() {
         for (row, &lat) in grid.latitudes_deg.iter().enumerate() {
             for (column, &lon) in grid.longitudes_deg.iter().enumerate() {
                 let position = Position::geodetic(lat, lon, 3.0).unwrap();
-                let reference = model
-                    .field(&position, 2027.1, DatePolicy::Strict)
-                    .unwrap()
-                    .elements;
+                let reference = reference(model, &position, 2027.1);
                 let at = format!("{lat},{lon} in a {columns}-column grid");
                 assert_same(&grid.at(row, column), &reference, &at);
                 let gv = grid.value(row, column, magvar_core::Element::GridVariation);
@@ -175,7 +176,7 @@ fn lane_batches_equal_points_on_random_points_and_poles() {
         assert_eq!(batch.len(), positions.len());
         let parallel = model.elements_at_points(&positions, 2027.7);
         for (i, position) in positions.iter().enumerate() {
-            let reference = evaluator.elements(position, 2027.7);
+            let reference = evaluator.elements_reference(position, 2027.7);
             assert_same(
                 &batch[i],
                 &reference,
@@ -197,7 +198,7 @@ fn lane_batches_equal_points_on_the_dip_equator() {
         let mut evaluator = magvar_core::Evaluator::new(model);
         let mut down = |lat: f64, lon: f64| {
             evaluator
-                .elements(&Position::geodetic(lat, lon, 0.0).unwrap(), year)
+                .elements_reference(&Position::geodetic(lat, lon, 0.0).unwrap(), year)
                 .down_nt
         };
         let positions: Vec<Position> = (0..180)
@@ -220,7 +221,7 @@ fn lane_batches_equal_points_on_the_dip_equator() {
         let mut batch = Vec::new();
         evaluator.elements_many(&positions, year, &mut batch);
         for (position, elements) in positions.iter().zip(&batch) {
-            let reference = evaluator.elements(position, year);
+            let reference = evaluator.elements_reference(position, year);
             assert!(
                 reference.down_nt.abs() < 1.0,
                 "{position:?} is on the dip equator"
@@ -246,7 +247,8 @@ fn lane_batches_equal_points_on_the_dip_equator() {
 
 /// Points each on its own date — a track — equal the reference path at
 /// their dates: across IGRF's five-year segments, in and out of order,
-/// and extrapolated before the first epoch and after the last.
+/// and extrapolated before the first epoch and after the last; so do
+/// single points (`Evaluator::elements`).
 #[test]
 fn lane_batches_of_dated_points_equal_points_at_their_dates() {
     let mut state = 99u64;
@@ -283,11 +285,17 @@ fn lane_batches_of_dated_points_equal_points_at_their_dates() {
         evaluator.elements_many_dated(&positions, &years, &mut batch);
         assert_eq!(batch.len(), positions.len());
         for (i, (position, &year)) in positions.iter().zip(&years).enumerate() {
-            let reference = evaluator.elements(position, year);
+            let reference = evaluator.elements_reference(position, year);
             assert_same(
                 &batch[i],
                 &reference,
                 &format!("{} point {i} on {year} {position:?}", model.name()),
+            );
+            // One point a call (`magvar at`, series) takes the same path.
+            assert_same(
+                &evaluator.elements(position, year),
+                &reference,
+                &format!("{} single point {i} on {year}", model.name()),
             );
         }
     }
@@ -346,10 +354,7 @@ fn a_grid_larger_than_the_cache_equals_points() {
         for column in [0, 1, 2, 3, 5, 719, 720, 721, 722, 1437, 1438, 1439, 1440] {
             let lon = grid.longitudes_deg[column];
             let position = Position::geodetic(lat, lon, 0.0).unwrap();
-            let reference = model
-                .field(&position, 2026.3, DatePolicy::Extrapolate)
-                .unwrap()
-                .elements;
+            let reference = reference(model, &position, 2026.3);
             assert_same(&grid.at(row, column), &reference, &format!("{lat},{lon}"));
             checked += 1;
         }

@@ -193,6 +193,18 @@ impl PackedExpansion {
         });
     }
 
+    /// The elements at one position, `years_since` years after the
+    /// expansion's date (along its secular variation): one group of the
+    /// batch kernel, which costs about half the plain synthesis of one
+    /// point, with every lane the same point.
+    pub fn element_dated(&self, position: &Position, years_since: f64) -> MagneticElements {
+        simd::with_best(SinglePoint {
+            expansion: self,
+            position,
+            years_since,
+        })
+    }
+
     /// The elements at `positions`, each on its own date (`years`), for an
     /// expansion built at `reference_year` whose coefficients are linear
     /// in time between those dates: the field at a point's date is the
@@ -233,6 +245,25 @@ struct Dates<'a> {
     /// Decimal years, one per position.
     years: &'a [f64],
     reference_year: f64,
+}
+
+/// One point as a SIMD kernel.
+struct SinglePoint<'a> {
+    expansion: &'a PackedExpansion,
+    position: &'a Position,
+    years_since: f64,
+}
+
+impl Kernel for SinglePoint<'_> {
+    type Output = MagneticElements;
+
+    #[inline(always)]
+    fn run<V: Float4>(self) -> MagneticElements {
+        let group = std::slice::from_ref(self.position);
+        self.expansion
+            .group::<V>(group, Some([self.years_since; LANES]))
+            .element(0)
+    }
 }
 
 /// Where a batch's elements go.

@@ -53,7 +53,8 @@ fn magvar_points_rate(model: &MagneticModel, positions: &[Position]) -> f64 {
     })
 }
 
-/// The reference single-point path, one point at a time.
+/// One call a point (`Evaluator::elements`: the lane kernel with one
+/// point), as a program asking point by point gets it.
 fn magvar_pointwise_rate(model: &MagneticModel, positions: &[Position]) -> f64 {
     let mut evaluator = Evaluator::new(model);
     measure(positions.len(), MIN_TIME, || {
