@@ -5,7 +5,9 @@ use crate::error::{CliError, CliResult};
 use crate::model_error;
 use crate::options::ModelOptions;
 use clap::{Args, ValueEnum};
-use magvar_core::{Position, format_degrees_minutes, parse_date, parse_latitude, parse_longitude};
+use magvar_core::{
+    Evaluator, Position, format_degrees_minutes, parse_date, parse_latitude, parse_longitude,
+};
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,10 +73,24 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
     }
     let policy = args.options.policy();
     let mut reports = Vec::with_capacity(count);
+    // One evaluator per model (`auto` has two): each keeps the expansion
+    // of the date's model segment, so a new date costs no new layout.
+    let mut evaluators: Vec<Evaluator> = Vec::new();
     for i in 0..count {
         let year = from + i as f64 * args.step;
-        let report = choice
-            .model_for(year)
+        let model = choice.model_for(year);
+        let k = match evaluators
+            .iter()
+            .position(|e| std::ptr::eq(e.model(), model))
+        {
+            Some(k) => k,
+            None => {
+                evaluators.push(Evaluator::new(model));
+                evaluators.len() - 1
+            }
+        };
+        let evaluator = &mut evaluators[k];
+        let report = evaluator
             .field(&position, year, policy)
             .map_err(model_error)?;
         reports.push(report);

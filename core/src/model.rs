@@ -314,15 +314,18 @@ impl MagneticModel {
             .saturating_sub(1)
     }
 
-    /// The field at one position and date. For many points, reuse an
-    /// [`Evaluator`] instead.
+    /// The field at one position and date, by the plain synthesis: for
+    /// one point that is cheaper than laying out the expansion for the
+    /// lane kernel. For many points, reuse an [`Evaluator`] instead.
     pub fn field(
         &self,
         position: &Position,
         year: f64,
         policy: DatePolicy,
     ) -> Result<FieldReport, ModelError> {
-        Evaluator::new(self).field(position, year, policy)
+        let date_warning = self.check_date(year, policy)?;
+        let elements = Evaluator::new(self).elements_reference(position, year);
+        Ok(self.report(position, year, elements, date_warning.as_ref()))
     }
 
     /// The report of computed elements, with the date's warning (if any)
