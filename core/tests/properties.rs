@@ -329,7 +329,7 @@ fn a_report_written_over_equals_a_fresh_one() {
             .field(&position, year, DatePolicy::Extrapolate)
             .unwrap();
         let date_warning = model.check_date(year, DatePolicy::Extrapolate).unwrap();
-        let elements = Evaluator::new(model).elements(&position, year);
+        let elements = Evaluator::new(model).elements_reference(&position, year);
         model.report_into(
             &mut reused,
             &position,
