@@ -19,9 +19,10 @@ pub struct Evaluator<'m> {
     workspace: Option<SynthesisWorkspace>,
     cached: Option<(f64, FieldCoefficients)>,
     packed: Option<(f64, PackedExpansion)>,
-    /// The expansion at the start of a model segment, by segment index:
-    /// points on any date in that segment use it.
-    segment_packed: Option<(usize, PackedExpansion)>,
+    /// The expansions at the start of the model's segments, by segment
+    /// index, each built on first use: points on any date in a segment
+    /// use its expansion.
+    segment_packed: Vec<Option<PackedExpansion>>,
 }
 
 impl<'m> Evaluator<'m> {
@@ -31,7 +32,7 @@ impl<'m> Evaluator<'m> {
             workspace: None,
             cached: None,
             packed: None,
-            segment_packed: None,
+            segment_packed: Vec::new(),
         }
     }
 
@@ -55,9 +56,9 @@ impl<'m> Evaluator<'m> {
 
     /// The elements alone, without validity checks or warnings: the lane
     /// kernel with one point, on the expansion of the date's model segment
-    /// (so a new date costs nothing), equal to
+    /// (built once per segment, so a new date costs nothing), equal to
     /// [`elements_reference`](Self::elements_reference) to 1e-9 and about
-    /// twice as fast.
+    /// twice as fast when the evaluator is reused.
     pub fn elements(&mut self, position: &Position, year: f64) -> MagneticElements {
         let segment = self.model.segment_index(year);
         let reference_year = self.model.segment_start_year(segment);
@@ -175,17 +176,13 @@ impl<'m> Evaluator<'m> {
     /// The lane kernel's expansion at the start of model segment
     /// `segment`, built once per segment.
     fn segment_packed(&mut self, segment: usize) -> &PackedExpansion {
-        if self
-            .segment_packed
-            .as_ref()
-            .is_none_or(|(s, _)| *s != segment)
-        {
-            let coefficients = self
-                .model
-                .coefficients_at(self.model.segment_start_year(segment));
-            self.segment_packed = Some((segment, PackedExpansion::new(&coefficients)));
+        if self.segment_packed.is_empty() {
+            self.segment_packed.resize(self.model.segment_count(), None);
         }
-        &self.segment_packed.as_ref().expect("just packed").1
+        let model = self.model;
+        self.segment_packed[segment].get_or_insert_with(|| {
+            PackedExpansion::new(&model.coefficients_at(model.segment_start_year(segment)))
+        })
     }
 
     /// The lane kernel's expansion at `year`, built once per date.

@@ -258,7 +258,7 @@ fn lane_batches_of_dated_points_equal_points_at_their_dates() {
             .wrapping_add(1442695040888963407);
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
-    for builtin in [BuiltinModel::Igrf14, BuiltinModel::Wmm2025] {
+    for builtin in BuiltinModel::ALL {
         let model = builtin.model();
         let (from, until) = (
             model.valid_from_year() - 3.0,
@@ -278,8 +278,18 @@ fn lane_batches_of_dated_points_equal_points_at_their_dates() {
             positions.push(positions[i * 2]);
             years.push(from + (until - from) * next());
         }
-        positions.push(Position::geodetic(90.0, 0.0, 0.0).unwrap());
-        years.push(model.valid_until_year());
+        for (position, year) in [
+            (Position::geodetic(90.0, 0.0, 0.0).unwrap(), until),
+            (Position::geodetic(-90.0, 120.0, 30.0).unwrap(), from),
+            (Position::geocentric(-33.0, 151.0, 6900.0).unwrap(), 2020.0),
+            (
+                Position::geocentric(61.0, -150.0, 42_164.0).unwrap(),
+                2025.0,
+            ),
+        ] {
+            positions.push(position);
+            years.push(year);
+        }
         let mut evaluator = magvar_core::Evaluator::new(model);
         let mut batch = Vec::new();
         evaluator.elements_many_dated(&positions, &years, &mut batch);

@@ -40,22 +40,33 @@ fn portable_batches_and_grids_equal_the_point_path() {
         }
         let points: Vec<Position> = positions.iter().map(|(p, _)| *p).collect();
         let batch = model.elements_at_points(&points, 2027.4);
-        for ((position, reference), got) in positions.iter().zip(&batch) {
-            for (a, b) in [
-                (got.declination_deg, reference.declination_deg),
-                (got.inclination_deg, reference.inclination_deg),
-                (got.horizontal_nt, reference.horizontal_nt),
-                (got.down_nt_per_year, reference.down_nt_per_year),
-                (
-                    got.inclination_deg_per_year,
-                    reference.inclination_deg_per_year,
-                ),
-            ] {
-                assert!(
-                    close(a, b),
-                    "{} batch {position:?}: {a} vs {b}",
-                    model.name()
-                );
+        // One point a call, and points each on their own date.
+        let mut evaluator = magvar_core::Evaluator::new(model);
+        let single: Vec<_> = points
+            .iter()
+            .map(|p| evaluator.elements(p, 2027.4))
+            .collect();
+        let mut dated = Vec::new();
+        evaluator.elements_many_dated(&points, &vec![2027.4; points.len()], &mut dated);
+        let fast = batch.iter().zip(&single).zip(&dated);
+        for ((position, reference), ((batch, single), dated)) in positions.iter().zip(fast) {
+            for got in [batch, single, dated] {
+                for (a, b) in [
+                    (got.declination_deg, reference.declination_deg),
+                    (got.inclination_deg, reference.inclination_deg),
+                    (got.horizontal_nt, reference.horizontal_nt),
+                    (got.down_nt_per_year, reference.down_nt_per_year),
+                    (
+                        got.inclination_deg_per_year,
+                        reference.inclination_deg_per_year,
+                    ),
+                ] {
+                    assert!(
+                        close(a, b),
+                        "{} batch {position:?}: {a} vs {b}",
+                        model.name()
+                    );
+                }
             }
         }
     }
