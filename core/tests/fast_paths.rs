@@ -25,6 +25,18 @@ fn assert_same(a: &MagneticElements, b: &MagneticElements, at: &str) {
     );
 }
 
+/// Numbers in [0, 1) from a fixed seed (a linear congruential generator):
+/// the same points on every run.
+fn unit_numbers(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 /// The plain scalar synthesis at one point: the reference.
 fn reference(
     model: &magvar_core::MagneticModel,
@@ -141,13 +153,7 @@ fn grid_specs_are_checked() {
 
 #[test]
 fn lane_batches_equal_points_on_random_points_and_poles() {
-    let mut state = 42u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = unit_numbers(42);
     for builtin in BuiltinModel::ALL {
         let model = builtin.model();
         let mut positions: Vec<Position> = (0..203)
@@ -251,13 +257,7 @@ fn lane_batches_equal_points_on_the_dip_equator() {
 /// single points (`Evaluator::elements`).
 #[test]
 fn lane_batches_of_dated_points_equal_points_at_their_dates() {
-    let mut state = 99u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = unit_numbers(99);
     for builtin in BuiltinModel::ALL {
         let model = builtin.model();
         let (from, until) = (
