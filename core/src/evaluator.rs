@@ -66,16 +66,29 @@ impl<'m> Evaluator<'m> {
             .element_dated(position, year - reference_year)
     }
 
+    /// [`field`](Self::field) by the plain synthesis
+    /// ([`elements_reference`](Self::elements_reference)): for one point,
+    /// cheaper than laying out the lane kernel's expansion.
+    pub fn field_reference(
+        &mut self,
+        position: &Position,
+        year: f64,
+        policy: DatePolicy,
+    ) -> Result<FieldReport, ModelError> {
+        let date_warning = self.model.check_date(year, policy)?;
+        let elements = self.elements_reference(position, year);
+        Ok(self
+            .model
+            .report(position, year, elements, date_warning.as_ref()))
+    }
+
     /// The elements by the plain synthesis ([`crate::synthesis`]), one
     /// point at a time in scalar code: the reference that the fast paths
     /// (lane kernel, grids) are tested against.
     pub fn elements_reference(&mut self, position: &Position, year: f64) -> MagneticElements {
         self.cache_coefficients(year);
         let coefficients = &self.cached.as_ref().expect("just cached").1;
-        let degree = self.model.degree();
-        let workspace = self
-            .workspace
-            .get_or_insert_with(|| SynthesisWorkspace::new(degree));
+        let workspace = Self::workspace(&mut self.workspace, self.model);
         Self::synthesize(workspace, coefficients, position)
     }
 
@@ -224,11 +237,16 @@ impl<'m> Evaluator<'m> {
         coefficients: &FieldCoefficients,
         position: &Position,
     ) -> MagneticElements {
-        let degree = self.model.degree();
-        let workspace = self
-            .workspace
-            .get_or_insert_with(|| SynthesisWorkspace::new(degree));
+        let workspace = Self::workspace(&mut self.workspace, self.model);
         Self::synthesize(workspace, coefficients, position)
+    }
+
+    /// The plain synthesis' scratch in `slot`, made on first use.
+    fn workspace<'w>(
+        slot: &'w mut Option<SynthesisWorkspace>,
+        model: &MagneticModel,
+    ) -> &'w mut SynthesisWorkspace {
+        slot.get_or_insert_with(|| SynthesisWorkspace::new(model.degree()))
     }
 
     fn synthesize(

@@ -166,13 +166,11 @@ pub fn evaluate(
     } else {
         policy
     };
-    let date_warning = model.check_date(row.year, policy)?;
     // One point, so the plain synthesis (cheaper than laying out the lane
     // kernel's expansion), for both dates: the annual change is their
     // difference, taken on one path.
     let mut evaluator = Evaluator::new(model);
-    let now = evaluator.elements_reference(&row.position, row.year);
-    let report = model.report(&row.position, row.year, now, date_warning.as_ref());
+    let report = evaluator.field_reference(&row.position, row.year, policy)?;
     let coefficients = model.coefficients_at(row.year).advanced(1.0);
     let next_year = evaluator.elements_of(&coefficients, &row.position);
     Ok((report, next_year))

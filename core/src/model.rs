@@ -323,9 +323,7 @@ impl MagneticModel {
         year: f64,
         policy: DatePolicy,
     ) -> Result<FieldReport, ModelError> {
-        let date_warning = self.check_date(year, policy)?;
-        let elements = Evaluator::new(self).elements_reference(position, year);
-        Ok(self.report(position, year, elements, date_warning.as_ref()))
+        Evaluator::new(self).field_reference(position, year, policy)
     }
 
     /// The report of computed elements, with the date's warning (if any)
