@@ -3,7 +3,7 @@
 //! from the vectorised atan2. Used by the point batches and the grids.
 
 use crate::elements::{MagneticElements, grid_variation};
-use crate::simd::{self, Float4, Lanes};
+use crate::simd::{self, Float4, Lanes, SimdFloat};
 
 /// The elements of a group of points as vectors, grid variation aside:
 /// [`MagneticElements::from_vectors`] across lanes.
@@ -24,7 +24,7 @@ pub(crate) struct ElementVectors<V> {
     pub total_nt_per_year: V,
 }
 
-impl<V: Float4> ElementVectors<V> {
+impl<V: SimdFloat> ElementVectors<V> {
     /// From the field (nT) and its secular variation (nT/yr) in the frame
     /// of the requested coordinates.
     #[inline(always)]

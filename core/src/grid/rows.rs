@@ -12,7 +12,7 @@
 use super::{BANDS, Band};
 use crate::derived::ElementVectors;
 use crate::elements::GRID_VARIATION_MIN_LATITUDE_DEG;
-use crate::simd::{Float4, Kernel, LANES};
+use crate::simd::{Float4, Kernel, LANES, Pair, SimdFloat};
 use crate::synthesis::CircleSums;
 
 /// Field components summed along a row: X, Y, Z of the main field, then
@@ -236,40 +236,35 @@ impl RowKernel<'_, '_, '_> {
             let east: [V; COMPONENTS] = std::array::from_fn(|k| even[k] + odd[k]);
             let west: [V; COMPONENTS] = std::array::from_fn(|k| even[k] - odd[k]);
             let west_at = padded - LANES - i;
-            for (b, value) in row.elements(Side::East, i, east).into_iter().enumerate() {
+            for (b, value) in row.elements(i, east, west).into_iter().enumerate() {
                 let at = b * padded + i;
-                east_out[at..at + LANES].copy_from_slice(&value.to_array());
-            }
-            for (b, value) in row.elements(Side::West, i, west).into_iter().enumerate() {
+                east_out[at..at + LANES].copy_from_slice(&value.0.to_array());
                 let at = b * padded + west_at;
-                west_out[at..at + LANES].copy_from_slice(&value.reversed().to_array());
+                west_out[at..at + LANES].copy_from_slice(&value.1.reversed().to_array());
             }
         }
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Side {
-    East,
-    West,
-}
-
 impl Row<'_> {
-    /// The elements of the group of offsets from `i` on one side, from
-    /// their field components (geocentric frame).
+    /// The elements of the groups of offsets from `i` east and west of
+    /// the centre, from their field components (geocentric frame): both
+    /// sides at once, as a [`Pair`].
     #[inline(always)]
-    fn elements<V: Float4>(&self, side: Side, i: usize, components: [V; 6]) -> [V; BANDS] {
-        let (c, s) = (V::splat(self.cos_psi), V::splat(self.sin_psi));
-        let rotate = |[x, y, z]: [V; 3]| [x.mul_add(c, z * s), y, z.mul_add(c, -(x * s))];
-        let [x, y, z, dx, dy, dz] = components;
-        let e = ElementVectors::new(rotate([x, y, z]), rotate([dx, dy, dz]));
-        let longitudes = match side {
-            Side::East => &self.layout.east_longitudes_deg,
-            Side::West => &self.layout.west_longitudes_deg,
-        };
-        let longitude = V::from_array(longitudes[i..i + LANES].try_into().expect("four lanes"));
+    fn elements<V: Float4>(&self, i: usize, east: [V; 6], west: [V; 6]) -> [Pair<V>; BANDS] {
+        let [x, y, z, dx, dy, dz] = std::array::from_fn(|k| Pair(east[k], west[k]));
+        let (c, s) = (Pair::splat(self.cos_psi), Pair::splat(self.sin_psi));
+        let e = ElementVectors::new(rotate([x, y, z], c, s), rotate([dx, dy, dz], c, s));
+        let (east_longitudes, west_longitudes) = (
+            &self.layout.east_longitudes_deg[i..i + LANES],
+            &self.layout.west_longitudes_deg[i..i + LANES],
+        );
+        let longitude = Pair(
+            V::from_array(east_longitudes.try_into().expect("four lanes")),
+            V::from_array(west_longitudes.try_into().expect("four lanes")),
+        );
         let grid_variation = grid_variation(e.declination_deg, longitude, self.latitude_deg);
-        let mut values = [V::splat(0.0); BANDS];
+        let mut values = [Pair::splat(0.0); BANDS];
         for (band, value) in [
             (Band::Declination, e.declination_deg),
             (Band::Inclination, e.inclination_deg),
@@ -293,10 +288,23 @@ impl Row<'_> {
     }
 }
 
+/// North, east, down from the geocentric to the geodetic frame, by the
+/// angle ψ between them (`cos_psi`, `sin_psi`).
+// A function, not a closure: a closure may be compiled out of line,
+// without the SIMD target features, and then every intrinsic is a call.
+#[inline(always)]
+fn rotate<V: SimdFloat>([x, y, z]: [V; 3], cos_psi: V, sin_psi: V) -> [V; 3] {
+    [
+        x.mul_add(cos_psi, z * sin_psi),
+        y,
+        z.mul_add(cos_psi, -(x * sin_psi)),
+    ]
+}
+
 /// [`crate::elements::grid_variation`] across lanes on one row; NaN where
 /// it is undefined (|latitude| below 55°).
 #[inline(always)]
-fn grid_variation<V: Float4>(declination_deg: V, longitude_deg: V, latitude_deg: f64) -> V {
+fn grid_variation<V: SimdFloat>(declination_deg: V, longitude_deg: V, latitude_deg: f64) -> V {
     let raw = if latitude_deg >= GRID_VARIATION_MIN_LATITUDE_DEG {
         declination_deg - longitude_deg
     } else if latitude_deg <= -GRID_VARIATION_MIN_LATITUDE_DEG {

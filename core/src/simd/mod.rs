@@ -12,10 +12,12 @@
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+mod pair;
 mod portable;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
+pub use pair::Pair;
 pub use portable::Portable;
 
 /// Values processed together: four f64 fill one AVX2 register.
@@ -24,9 +26,10 @@ pub const LANES: usize = 4;
 /// One value per lane.
 pub type Lanes = [f64; LANES];
 
-/// Four f64 lanes. Comparisons give a [`Float4::Mask`] for
-/// [`Float4::select`]; every operation is lane by lane.
-pub trait Float4:
+/// Lane-by-lane f64 arithmetic, whatever the width: what the elementary
+/// functions below and the elements need. Comparisons give a
+/// [`SimdFloat::Mask`] for [`SimdFloat::select`].
+pub trait SimdFloat:
     Copy
     + Add<Output = Self>
     + Sub<Output = Self>
@@ -36,22 +39,26 @@ pub trait Float4:
 {
     type Mask: Copy;
     fn splat(value: f64) -> Self;
-    fn from_array(values: Lanes) -> Self;
-    fn to_array(self) -> Lanes;
     /// self · b + c, fused where the instruction set has it.
     fn mul_add(self, b: Self, c: Self) -> Self;
     fn sqrt(self) -> Self;
     fn abs(self) -> Self;
     fn round_ties_even(self) -> Self;
     fn floor(self) -> Self;
-    /// The lanes in reverse order.
-    fn reversed(self) -> Self;
     fn gt(self, other: Self) -> Self::Mask;
     fn eq(self, other: Self) -> Self::Mask;
     /// Lanes whose sign bit is set (−0.0 included).
     fn sign_negative(self) -> Self::Mask;
     fn or(a: Self::Mask, b: Self::Mask) -> Self::Mask;
     fn select(mask: Self::Mask, if_true: Self, if_false: Self) -> Self;
+}
+
+/// Four f64 lanes: one AVX2 register, or four scalars.
+pub trait Float4: SimdFloat {
+    fn from_array(values: Lanes) -> Self;
+    fn to_array(self) -> Lanes;
+    /// The lanes in reverse order.
+    fn reversed(self) -> Self;
 }
 
 /// Code that runs on any [`Float4`]: [`with_best`] runs it on the best
@@ -104,7 +111,7 @@ fn portable_forced() -> bool {
 
 /// Horner's rule over `coefficients` (lowest power first) at x.
 #[inline(always)]
-fn polynomial<V: Float4, const K: usize>(coefficients: &[f64; K], x: V) -> V {
+fn polynomial<V: SimdFloat, const K: usize>(coefficients: &[f64; K], x: V) -> V {
     let mut acc = V::splat(coefficients[K - 1]);
     for &c in coefficients[..K - 1].iter().rev() {
         acc = acc.mul_add(x, V::splat(c));
@@ -144,7 +151,7 @@ const COS_TAYLOR: [f64; 8] = [
 /// The reduction is exact in degrees: x = 90°·q + r with |r| ≤ 45°, so
 /// multiples of 90° give exact zeros and ones (cos 90° = 0, not 6e-17).
 #[inline(always)]
-pub fn sin_cos_degrees<V: Float4>(degrees: V) -> (V, V) {
+pub fn sin_cos_degrees<V: SimdFloat>(degrees: V) -> (V, V) {
     let quadrant = (degrees * V::splat(1.0 / 90.0)).round_ties_even();
     let r = quadrant.mul_add(V::splat(-90.0), degrees) * V::splat(std::f64::consts::PI / 180.0);
     let r2 = r * r;
@@ -187,7 +194,7 @@ const ATAN_SERIES: [f64; 8] = [
 /// nearest to it: one division, and an argument of at most tan(π/16) for
 /// the series.
 #[inline(always)]
-pub fn atan2_degrees<V: Float4>(y: V, x: V) -> V {
+pub fn atan2_degrees<V: SimdFloat>(y: V, x: V) -> V {
     const TAN_PI_16: f64 = 0.198_912_367_379_658;
     const TAN_3PI_16: f64 = 0.668_178_637_919_298_9;
     const TAN_PI_8: f64 = 0.414_213_562_373_095_03;

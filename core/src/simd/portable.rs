@@ -1,7 +1,7 @@
 //! [`Float4`] as four scalars: the fallback for CPUs without AVX2/FMA,
 //! and the reference the vector implementation is tested against.
 
-use super::{Float4, LANES, Lanes};
+use super::{Float4, LANES, Lanes, SimdFloat};
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,19 +41,11 @@ impl Neg for Portable {
     }
 }
 
-impl Float4 for Portable {
+impl SimdFloat for Portable {
     type Mask = [bool; LANES];
     #[inline(always)]
     fn splat(value: f64) -> Self {
         Portable([value; LANES])
-    }
-    #[inline(always)]
-    fn from_array(values: Lanes) -> Self {
-        Portable(values)
-    }
-    #[inline(always)]
-    fn to_array(self) -> Lanes {
-        self.0
     }
     #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
@@ -77,12 +69,6 @@ impl Float4 for Portable {
         map(self.0, f64::floor)
     }
     #[inline(always)]
-    fn reversed(self) -> Self {
-        let mut lanes = self.0;
-        lanes.reverse();
-        Portable(lanes)
-    }
-    #[inline(always)]
     fn gt(self, other: Self) -> Self::Mask {
         std::array::from_fn(|l| self.0[l] > other.0[l])
     }
@@ -103,5 +89,22 @@ impl Float4 for Portable {
         Portable(std::array::from_fn(|l| {
             if mask[l] { if_true.0[l] } else { if_false.0[l] }
         }))
+    }
+}
+
+impl Float4 for Portable {
+    #[inline(always)]
+    fn from_array(values: Lanes) -> Self {
+        Portable(values)
+    }
+    #[inline(always)]
+    fn to_array(self) -> Lanes {
+        self.0
+    }
+    #[inline(always)]
+    fn reversed(self) -> Self {
+        let mut lanes = self.0;
+        lanes.reverse();
+        Portable(lanes)
     }
 }

@@ -5,7 +5,7 @@
 //! every method is `#[inline(always)]`, so it is compiled into that
 //! context and its intrinsics are sound to execute.
 
-use super::{Float4, Kernel, LANES, Lanes};
+use super::{Float4, Kernel, LANES, Lanes, SimdFloat};
 use std::arch::x86_64::*;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -50,24 +50,12 @@ impl Neg for Avx2 {
 /// A lane is selected where the sign bit of its mask lane is set, which is
 /// what `blendv` reads: comparisons set all bits, and a value's own sign
 /// bit serves as the mask of "is negative".
-impl Float4 for Avx2 {
+impl SimdFloat for Avx2 {
     type Mask = __m256d;
     #[inline(always)]
     fn splat(value: f64) -> Self {
         // SAFETY: see the module doc.
         Avx2(unsafe { _mm256_set1_pd(value) })
-    }
-    #[inline(always)]
-    fn from_array(values: Lanes) -> Self {
-        // SAFETY: see the module doc; the pointer is to LANES f64.
-        Avx2(unsafe { _mm256_loadu_pd(values.as_ptr()) })
-    }
-    #[inline(always)]
-    fn to_array(self) -> Lanes {
-        let mut out = [0.0; LANES];
-        // SAFETY: see the module doc; the pointer is to LANES f64.
-        unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) };
-        out
     }
     #[inline(always)]
     fn mul_add(self, b: Self, c: Self) -> Self {
@@ -97,11 +85,6 @@ impl Float4 for Avx2 {
         Avx2(unsafe { _mm256_floor_pd(self.0) })
     }
     #[inline(always)]
-    fn reversed(self) -> Self {
-        // SAFETY: see the module doc.
-        Avx2(unsafe { _mm256_permute4x64_pd::<0b00_01_10_11>(self.0) })
-    }
-    #[inline(always)]
     fn gt(self, other: Self) -> Self::Mask {
         // SAFETY: see the module doc.
         unsafe { _mm256_cmp_pd::<_CMP_GT_OQ>(self.0, other.0) }
@@ -124,6 +107,26 @@ impl Float4 for Avx2 {
     fn select(mask: Self::Mask, if_true: Self, if_false: Self) -> Self {
         // SAFETY: see the module doc.
         Avx2(unsafe { _mm256_blendv_pd(if_false.0, if_true.0, mask) })
+    }
+}
+
+impl Float4 for Avx2 {
+    #[inline(always)]
+    fn from_array(values: Lanes) -> Self {
+        // SAFETY: see the module doc; the pointer is to LANES f64.
+        Avx2(unsafe { _mm256_loadu_pd(values.as_ptr()) })
+    }
+    #[inline(always)]
+    fn to_array(self) -> Lanes {
+        let mut out = [0.0; LANES];
+        // SAFETY: see the module doc; the pointer is to LANES f64.
+        unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) };
+        out
+    }
+    #[inline(always)]
+    fn reversed(self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_permute4x64_pd::<0b00_01_10_11>(self.0) })
     }
 }
 
