@@ -6,6 +6,7 @@
 //! machine.
 
 pub mod batch;
+pub mod machine;
 pub mod model;
 pub mod pdf;
 pub mod pipeline;
@@ -101,6 +102,10 @@ pub const SUITES: &[Suite] = &[
     Suite {
         name: "pipeline",
         run: pipeline::run,
+    },
+    Suite {
+        name: "machine",
+        run: machine::run,
     },
 ];
 

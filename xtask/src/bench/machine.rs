@@ -1,0 +1,203 @@
+//! Suite `machine`: the most this machine can do, measured in the same
+//! run, so that the model suite's figures can be read against it.
+//!
+//! * `core-clock`: cycles per second, from a chain of dependent integer
+//!   additions (one a cycle on every x86 core of the last decade).
+//! * `fma-f64x4`: four-wide f64 fused multiply-adds per second, from ten
+//!   independent chains, more than the pipes' latency × width.
+//! * `stream-write-125mb`: bytes per second one core writes to memory
+//!   with non-temporal stores: a global 0.25° grid's fifteen bands are
+//!   125 MB.
+//!
+//! The synthesis is almost all multiply-adds, so the second figure over
+//! the multiply-adds a point needs is the point rate no code can beat on
+//! this core; BENCHMARKS.md does that arithmetic for each goal. These are
+//! x86-64 measurements (AVX2 and FMA): elsewhere the suite reports none.
+//! In the JSON, `magvar_per_s` holds the machine's rate, and there is no
+//! peer.
+
+use super::{Workload, measure};
+use std::time::Duration;
+
+const SUITE: &str = "machine";
+
+pub fn run() -> Vec<Workload> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut workloads = vec![Workload::new(
+            SUITE,
+            "core-clock",
+            "cycles",
+            x86::clock_rate(),
+            None,
+        )];
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            workloads.push(Workload::new(
+                SUITE,
+                "fma-f64x4",
+                "fma",
+                x86::fma_rate(),
+                None,
+            ));
+            workloads.push(Workload::new(
+                SUITE,
+                "stream-write-125mb",
+                "bytes",
+                x86::stream_write_rate(),
+                None,
+            ));
+        }
+        workloads
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        eprintln!("suite machine: measures x86-64 cores only");
+        Vec::new()
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::*;
+    use std::arch::asm;
+    use std::arch::x86_64::*;
+
+    /// Additions in one timed run.
+    const ADDS: usize = 200_000_000;
+
+    pub fn clock_rate() -> f64 {
+        measure(ADDS, Duration::from_millis(500), || {
+            let mut x: u64 = 0;
+            // SAFETY: plain register arithmetic; each add depends on the
+            // one before, so the chain takes one cycle per add.
+            unsafe {
+                asm!(
+                    "2:",
+                    "add {x}, 1", "add {x}, 1", "add {x}, 1", "add {x}, 1",
+                    "add {x}, 1", "add {x}, 1", "add {x}, 1", "add {x}, 1",
+                    "sub {n}, 8",
+                    "jnz 2b",
+                    x = inout(reg) x,
+                    n = inout(reg) ADDS => _,
+                    options(nomem, nostack),
+                );
+            }
+            std::hint::black_box(x);
+        })
+    }
+
+    /// Iterations of ten multiply-adds in one timed run.
+    const FMA_ROUNDS: usize = 50_000_000;
+
+    pub fn fma_rate() -> f64 {
+        // SAFETY: the caller checked the CPU for AVX2 and FMA.
+        measure(10 * FMA_ROUNDS, Duration::from_millis(500), || unsafe {
+            std::hint::black_box(fma_chains(FMA_ROUNDS));
+        })
+    }
+
+    /// Ten independent chains of multiply-adds, each adding the same
+    /// product to its own register: the FMA pipes' latency
+    /// (4 cycles) times their number (2) is fewer, so the pipes, not the
+    /// chains, set the pace.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn fma_chains(rounds: usize) -> f64 {
+        let sum: __m256d;
+        // SAFETY: the CPU has AVX2 and FMA (this function's contract);
+        // the registers named are clobbered and declared so.
+        unsafe {
+            asm!(
+                "vxorpd ymm0, ymm0, ymm0",
+                "vmovapd ymm1, ymm0", "vmovapd ymm2, ymm0", "vmovapd ymm3, ymm0",
+                "vmovapd ymm4, ymm0", "vmovapd ymm5, ymm0", "vmovapd ymm6, ymm0",
+                "vmovapd ymm7, ymm0", "vmovapd ymm8, ymm0", "vmovapd ymm9, ymm0",
+                "2:",
+                "vfmadd231pd ymm0, ymm14, ymm15", "vfmadd231pd ymm1, ymm14, ymm15",
+                "vfmadd231pd ymm2, ymm14, ymm15", "vfmadd231pd ymm3, ymm14, ymm15",
+                "vfmadd231pd ymm4, ymm14, ymm15", "vfmadd231pd ymm5, ymm14, ymm15",
+                "vfmadd231pd ymm6, ymm14, ymm15", "vfmadd231pd ymm7, ymm14, ymm15",
+                "vfmadd231pd ymm8, ymm14, ymm15", "vfmadd231pd ymm9, ymm14, ymm15",
+                "dec {n}",
+                "jnz 2b",
+                "vaddpd ymm0, ymm0, ymm9",
+                n = inout(reg) rounds => _,
+                in("ymm14") _mm256_set1_pd(0.999_999),
+                in("ymm15") _mm256_set1_pd(1e-9),
+                out("ymm0") sum, out("ymm1") _, out("ymm2") _, out("ymm3") _,
+                out("ymm4") _, out("ymm5") _, out("ymm6") _, out("ymm7") _,
+                out("ymm8") _, out("ymm9") _,
+                options(nomem, nostack),
+            );
+        }
+        let mut lanes = [0.0; 4];
+        // SAFETY: AVX is available; the pointer is to four f64.
+        unsafe { _mm256_storeu_pd(lanes.as_mut_ptr(), sum) };
+        lanes[0]
+    }
+
+    /// A global 0.25° grid's bands: 1441 × 721 points × 15 f64.
+    const GRID_BYTES: usize = 1441 * 721 * 15 * 8;
+
+    pub fn stream_write_rate() -> f64 {
+        let mut buffer = vec![0.0f64; GRID_BYTES / 8];
+        // SAFETY: the caller checked the CPU for AVX2.
+        measure(GRID_BYTES, Duration::from_millis(500), || unsafe {
+            stream_fill(&mut buffer, 1.5);
+        })
+    }
+
+    #[target_feature(enable = "avx")]
+    pub(super) unsafe fn stream_fill(buffer: &mut [f64], value: f64) {
+        let (head, body, tail) = {
+            // SAFETY: any bit pattern is a valid f64, and __m256d is four.
+            unsafe { buffer.align_to_mut::<__m256d>() }
+        };
+        head.fill(value);
+        let v = _mm256_set1_pd(value);
+        for slot in body.iter_mut() {
+            // SAFETY: `slot` is an aligned __m256d in the buffer.
+            unsafe { _mm256_stream_pd((slot as *mut __m256d).cast(), v) };
+        }
+        _mm_sfence();
+        tail.fill(value);
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::x86::*;
+
+    fn has_avx2_fma() -> bool {
+        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+    }
+
+    #[test]
+    fn the_multiply_add_chains_compute_their_recurrence() {
+        if !has_avx2_fma() {
+            return;
+        }
+        let rounds = 1000;
+        let mut x = 0.0f64;
+        for _ in 0..rounds {
+            x = 0.999_999f64.mul_add(1e-9, x);
+        }
+        // SAFETY: the CPU has AVX2 and FMA, checked above.
+        let chains = unsafe { fma_chains(rounds) };
+        // The first and the last of the ten chains, added.
+        assert_eq!(chains, 2.0 * x);
+    }
+
+    #[test]
+    fn the_stream_fill_writes_every_value_at_any_alignment() {
+        if !has_avx2_fma() {
+            return;
+        }
+        for start in 0..4 {
+            let mut buffer = vec![0.0; 101];
+            // SAFETY: the CPU has AVX, checked above.
+            unsafe { stream_fill(&mut buffer[start..], 2.5) };
+            assert!(buffer[..start].iter().all(|&v| v == 0.0));
+            assert!(buffer[start..].iter().all(|&v| v == 2.5));
+        }
+    }
+}
