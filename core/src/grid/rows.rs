@@ -233,10 +233,15 @@ impl RowKernel<'_, '_, '_> {
                     odd[k] = V::splat(coefficients[COMPONENTS + k]).mul_add(sin, odd[k]);
                 }
             }
-            let east: [V; COMPONENTS] = std::array::from_fn(|k| even[k] + odd[k]);
-            let west: [V; COMPONENTS] = std::array::from_fn(|k| even[k] - odd[k]);
+            // East of the centre C(δ) + S(δ), west of it C(δ) − S(δ). A
+            // loop, not `array::from_fn`: a closure may be compiled out of
+            // line, without the SIMD target features.
+            let mut sides = [Pair(zero, zero); COMPONENTS];
+            for k in 0..COMPONENTS {
+                sides[k] = Pair(even[k] + odd[k], even[k] - odd[k]);
+            }
             let west_at = padded - LANES - i;
-            for (b, value) in row.elements(i, east, west).into_iter().enumerate() {
+            for (b, value) in row.elements(i, sides).into_iter().enumerate() {
                 let at = b * padded + i;
                 east_out[at..at + LANES].copy_from_slice(&value.0.to_array());
                 let at = b * padded + west_at;
@@ -248,11 +253,11 @@ impl RowKernel<'_, '_, '_> {
 
 impl Row<'_> {
     /// The elements of the groups of offsets from `i` east and west of
-    /// the centre, from their field components (geocentric frame): both
-    /// sides at once, as a [`Pair`].
+    /// the centre, from their field components (geocentric frame, east
+    /// and west as a [`Pair`]): both sides at once.
     #[inline(always)]
-    fn elements<V: Float4>(&self, i: usize, east: [V; 6], west: [V; 6]) -> [Pair<V>; BANDS] {
-        let [x, y, z, dx, dy, dz] = std::array::from_fn(|k| Pair(east[k], west[k]));
+    fn elements<V: Float4>(&self, i: usize, sides: [Pair<V>; COMPONENTS]) -> [Pair<V>; BANDS] {
+        let [x, y, z, dx, dy, dz] = sides;
         let (c, s) = (Pair::splat(self.cos_psi), Pair::splat(self.sin_psi));
         let e = ElementVectors::new(rotate([x, y, z], c, s), rotate([dx, dy, dz], c, s));
         let (east_longitudes, west_longitudes) = (
