@@ -47,11 +47,7 @@ impl<'m> Evaluator<'m> {
         year: f64,
         policy: DatePolicy,
     ) -> Result<FieldReport, ModelError> {
-        let date_warning = self.model.check_date(year, policy)?;
-        let elements = self.elements(position, year);
-        Ok(self
-            .model
-            .report(position, year, elements, date_warning.as_ref()))
+        self.field_by(position, year, policy, Self::elements)
     }
 
     /// The elements alone, without validity checks or warnings: the lane
@@ -75,8 +71,19 @@ impl<'m> Evaluator<'m> {
         year: f64,
         policy: DatePolicy,
     ) -> Result<FieldReport, ModelError> {
+        self.field_by(position, year, policy, Self::elements_reference)
+    }
+
+    /// The date check, `elements` and the report around them.
+    fn field_by(
+        &mut self,
+        position: &Position,
+        year: f64,
+        policy: DatePolicy,
+        elements: fn(&mut Self, &Position, f64) -> MagneticElements,
+    ) -> Result<FieldReport, ModelError> {
         let date_warning = self.model.check_date(year, policy)?;
-        let elements = self.elements_reference(position, year);
+        let elements = elements(self, position, year);
         Ok(self
             .model
             .report(position, year, elements, date_warning.as_ref()))
