@@ -240,26 +240,62 @@ impl RowKernel<'_, '_, '_> {
             for k in 0..COMPONENTS {
                 sides[k] = Pair(even[k] + odd[k], even[k] - odd[k]);
             }
-            let west_at = padded - LANES - i;
-            for (b, value) in row.elements(i, sides).into_iter().enumerate() {
-                let at = b * padded + i;
-                east_out[at..at + LANES].copy_from_slice(&value.0.to_array());
-                let at = b * padded + west_at;
-                west_out[at..at + LANES].copy_from_slice(&value.1.reversed().to_array());
-            }
+            let mut out = GroupOut {
+                east: east_out,
+                west: west_out,
+                padded,
+                east_at: i,
+                west_at: padded - LANES - i,
+            };
+            row.elements(i, sides, &mut out);
         }
+    }
+}
+
+/// Where one group's values go in the scratch: each band's value east of
+/// the centre at `east_at`, west of it (lanes reversed) at `west_at`.
+struct GroupOut<'s> {
+    east: &'s mut [f64],
+    west: &'s mut [f64],
+    padded: usize,
+    east_at: usize,
+    west_at: usize,
+}
+
+impl GroupOut<'_> {
+    #[inline(always)]
+    fn put<V: Float4>(&mut self, band: Band, value: Pair<V>) {
+        let at = band as usize * self.padded + self.east_at;
+        self.east[at..at + LANES].copy_from_slice(&value.0.to_array());
+        let at = band as usize * self.padded + self.west_at;
+        self.west[at..at + LANES].copy_from_slice(&value.1.reversed().to_array());
     }
 }
 
 impl Row<'_> {
     /// The elements of the groups of offsets from `i` east and west of
     /// the centre, from their field components (geocentric frame, east
-    /// and west as a [`Pair`]): both sides at once.
+    /// and west as a [`Pair`]): both sides at once, each stored as soon
+    /// as it is known, which keeps fewer values alive.
     #[inline(always)]
-    fn elements<V: Float4>(&self, i: usize, sides: [Pair<V>; COMPONENTS]) -> [Pair<V>; BANDS] {
+    fn elements<V: Float4>(&self, i: usize, sides: [Pair<V>; COMPONENTS], out: &mut GroupOut<'_>) {
         let [x, y, z, dx, dy, dz] = sides;
         let (c, s) = (Pair::splat(self.cos_psi), Pair::splat(self.sin_psi));
         let e = ElementVectors::new(rotate([x, y, z], c, s), rotate([dx, dy, dz], c, s));
+        out.put(Band::North, e.north_nt);
+        out.put(Band::East, e.east_nt);
+        out.put(Band::Down, e.down_nt);
+        out.put(Band::NorthRate, e.north_nt_per_year);
+        out.put(Band::EastRate, e.east_nt_per_year);
+        out.put(Band::DownRate, e.down_nt_per_year);
+        out.put(Band::Horizontal, e.horizontal_nt);
+        out.put(Band::Total, e.total_nt);
+        out.put(Band::HorizontalRate, e.horizontal_nt_per_year);
+        out.put(Band::TotalRate, e.total_nt_per_year);
+        out.put(Band::DeclinationRate, e.declination_deg_per_year);
+        out.put(Band::InclinationRate, e.inclination_deg_per_year);
+        out.put(Band::Inclination, e.inclination_deg);
+        out.put(Band::Declination, e.declination_deg);
         let (east_longitudes, west_longitudes) = (
             &self.layout.east_longitudes_deg[i..i + LANES],
             &self.layout.west_longitudes_deg[i..i + LANES],
@@ -268,28 +304,10 @@ impl Row<'_> {
             V::from_array(east_longitudes.try_into().expect("four lanes")),
             V::from_array(west_longitudes.try_into().expect("four lanes")),
         );
-        let grid_variation = grid_variation(e.declination_deg, longitude, self.latitude_deg);
-        let mut values = [Pair::splat(0.0); BANDS];
-        for (band, value) in [
-            (Band::Declination, e.declination_deg),
-            (Band::Inclination, e.inclination_deg),
-            (Band::Horizontal, e.horizontal_nt),
-            (Band::North, e.north_nt),
-            (Band::East, e.east_nt),
-            (Band::Down, e.down_nt),
-            (Band::Total, e.total_nt),
-            (Band::GridVariation, grid_variation),
-            (Band::DeclinationRate, e.declination_deg_per_year),
-            (Band::InclinationRate, e.inclination_deg_per_year),
-            (Band::HorizontalRate, e.horizontal_nt_per_year),
-            (Band::NorthRate, e.north_nt_per_year),
-            (Band::EastRate, e.east_nt_per_year),
-            (Band::DownRate, e.down_nt_per_year),
-            (Band::TotalRate, e.total_nt_per_year),
-        ] {
-            values[band as usize] = value;
-        }
-        values
+        out.put(
+            Band::GridVariation,
+            grid_variation(e.declination_deg, longitude, self.latitude_deg),
+        );
     }
 }
 
