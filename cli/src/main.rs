@@ -15,6 +15,7 @@ mod csv_records;
 mod error;
 mod form;
 mod grid;
+mod interrupt;
 mod models;
 mod options;
 mod series;
@@ -80,7 +81,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("magvar: error: {error}");
+            match &error {
+                CliError::Interrupted(message) => eprintln!("magvar: interrupted: {message}"),
+                _ => eprintln!("magvar: error: {error}"),
+            }
             error.exit_code()
         }
     }
