@@ -65,6 +65,8 @@
 //!
 //! [lopdf]: https://docs.rs/lopdf
 
+#![forbid(unsafe_code)]
+
 mod decode;
 mod document;
 mod error;
