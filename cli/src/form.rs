@@ -114,12 +114,18 @@ pub fn run(cmd: FormCommand) -> CliResult {
 }
 
 /// The user's input is at fault (missing file, password, bad template) →
-/// exit 2; the document itself could not be read → exit 1.
+/// exit 2; the document itself could not be read → exit 1. The library's
+/// messages say what is wrong; the flag that fixes it is ours to name.
 fn cli_error(error: magvar_pdfform::Error) -> CliError {
+    let hint = match error {
+        magvar_pdfform::Error::PasswordRequired { .. } => " (give it with --password)",
+        _ => "",
+    };
+    let message = format!("{error}{hint}");
     if error.is_usage() {
-        CliError::Usage(error.to_string())
+        CliError::Usage(message)
     } else {
-        CliError::Failed(error.to_string())
+        CliError::Failed(message)
     }
 }
 

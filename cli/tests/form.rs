@@ -162,6 +162,92 @@ fn identify_with_templates_and_bad_templates() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("bad template file"));
 }
 
+/// A one-page PDF locked with a password the empty one does not open: a
+/// standard security handler (RC4 40-bit) whose /U matches no password's
+/// key, so every password fails. Written out here, with its own
+/// cross-reference table, as the CLI tests have no PDF writer.
+fn locked_pdf() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_owned(),
+        format!(
+            "<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <{}> /U <{}> >>",
+            "5a".repeat(32),
+            "a5".repeat(32)
+        ),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (index, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", index + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    let id = "0123456789abcdef0123456789abcdef";
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size 5 /Root 1 0 R /Encrypt 4 0 R /ID [<{id}> <{id}>] >>\n\
+             startxref\n{xref}\n%%EOF\n"
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// The library says what is wrong with a locked file; the command that has
+/// a --password flag names it, and `form extract`, which has none, does not.
+#[test]
+fn a_locked_file_names_the_password_flag_where_there_is_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let locked = dir.path().join("locked.pdf");
+    std::fs::write(&locked, locked_pdf()).expect("write");
+
+    let message = |output: &Output| {
+        let stderr = String::from_utf8_lossy(&output.stderr)
+            .trim_end()
+            .to_owned();
+        // What precedes the file name is the binary's prefix for any error.
+        let start = stderr.find(path(&locked)).expect("names the file");
+        stderr[start..].to_owned()
+    };
+
+    let output = magvar(&["form", "fields", path(&locked)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        message(&output),
+        format!(
+            "{}: the PDF is encrypted and needs a password (give it with --password)",
+            path(&locked)
+        )
+    );
+
+    let output = magvar(&["form", "text", path(&locked), "--password", "guess"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        message(&output),
+        format!(
+            "{}: the password given does not open this encrypted PDF",
+            path(&locked)
+        )
+    );
+
+    let output = magvar(&["form", "extract", path(&locked)]);
+    assert_eq!(output.status.code(), Some(1));
+    let record: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(
+        record["error"],
+        format!(
+            "{}: the PDF is encrypted and needs a password",
+            path(&locked)
+        )
+    );
+}
+
 #[test]
 fn unreadable_file_is_a_usage_error() {
     let output = magvar(&["form", "fields", "/nonexistent/form.pdf"]);

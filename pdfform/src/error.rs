@@ -22,7 +22,8 @@ pub enum Error {
     #[error("{file}: damaged PDF: {reason}")]
     Damaged { file: PathBuf, reason: String },
     /// The document is encrypted and the empty user password does not open it.
-    #[error("{file}: the PDF is encrypted and needs a password (give it with --password)")]
+    /// The message names no way of giving one: that is the front end's to say.
+    #[error("{file}: the PDF is encrypted and needs a password")]
     PasswordRequired { file: PathBuf },
     /// A password was given but it opens neither the user nor the owner lock.
     #[error("{file}: the password given does not open this encrypted PDF")]
