@@ -1,10 +1,11 @@
 //! The lazy fields path against lopdf's full load: the same fields, page
-//! numbers and errors, on every corpus file and on damaged variants of them.
+//! numbers and errors, on every corpus file and on damaged variants of them,
+//! and when the object streams it keeps outgrow their budget.
 
 use crate::document::{PdfDocument, load, stream_limit};
 use crate::error::Result;
 use crate::fields::read_form;
-use crate::model::Form;
+use crate::model::{FieldValue, Form};
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
@@ -145,4 +146,111 @@ fn full_load_from_the_lazy_reader_equals_a_fresh_full_load() {
         compared += 1;
     }
     assert!(compared >= 25, "compared {compared}");
+}
+
+/// A form whose two text fields ("a" = "first", "b" = "second") each sit
+/// in an object stream of their own, each stream padded with `padding`
+/// bytes of white space after its object (deflated, so the file stays
+/// small while the decoded streams grow), with a cross-reference stream.
+fn form_in_two_object_streams(padding: usize) -> Vec<u8> {
+    use std::io::Write;
+    let object_stream = |number: u32, body: &str| {
+        let header = format!("{number} 0 ");
+        let mut decoded = format!("{header}{body}").into_bytes();
+        decoded.resize(decoded.len() + padding, b' ');
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&decoded).expect("deflate");
+        let data = encoder.finish().expect("deflate");
+        let mut object = format!(
+            "<< /Type /ObjStm /N 1 /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
+            header.len(),
+            data.len()
+        )
+        .into_bytes();
+        object.extend_from_slice(&data);
+        object.extend_from_slice(b"\nendstream");
+        object
+    };
+    let plain = |body: &str| body.as_bytes().to_vec();
+    // Objects 1–3 and 6–7 are in the file body, 4 and 5 in streams 6 and 7.
+    let bodies = [
+        plain("<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 5 0 R] >> >>"),
+        plain("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        plain("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"),
+        object_stream(4, "<< /T (a) /FT /Tx /V (first) >>"),
+        object_stream(5, "<< /T (b) /FT /Tx /V (second) >>"),
+    ];
+    let numbers = [1u32, 2, 3, 6, 7];
+    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = std::collections::BTreeMap::new();
+    for (number, body) in numbers.iter().zip(&bodies) {
+        offsets.insert(*number, out.len());
+        out.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref_offset = out.len();
+    offsets.insert(8, xref_offset);
+    // /W [1 4 2]: type, offset or container, generation or index.
+    let mut entries = vec![0u8, 0, 0, 0, 0, 0xFF, 0xFF];
+    for number in 1..=8u32 {
+        let (kind, field2, field3) = match number {
+            4 => (2u8, 6u32, 0u16),
+            5 => (2, 7, 0),
+            _ => (1, offsets[&number] as u32, 0),
+        };
+        entries.push(kind);
+        entries.extend_from_slice(&field2.to_be_bytes());
+        entries.extend_from_slice(&field3.to_be_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "8 0 obj\n<< /Type /XRef /Size 9 /W [1 4 2] /Root 1 0 R /Length {} >>\nstream\n",
+            entries.len()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(&entries);
+    out.extend_from_slice(
+        format!("\nendstream\nendobj\nstartxref\n{xref_offset}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+/// The lazy store keeps the object streams it has decoded; once together
+/// they pass what one stream may decode to, it reads no further and the
+/// fields come from the full load, which keeps no stream's data.
+#[test]
+fn object_streams_over_the_lazy_budget_are_read_by_the_full_load() {
+    let fields = |form: &Form| -> Vec<(String, FieldValue)> {
+        form.fields
+            .iter()
+            .map(|field| (field.name.clone(), field.value.clone()))
+            .collect()
+    };
+    let expected = vec![
+        ("a".to_owned(), FieldValue::Text("first".into())),
+        ("b".to_owned(), FieldValue::Text("second".into())),
+    ];
+    let file = Path::new("objstm.pdf");
+
+    // Small streams: both are read lazily and the full load is never made.
+    let bytes = form_in_two_object_streams(1024);
+    let pdf = PdfDocument::from_bytes(&bytes, file, None).expect("opens");
+    assert!(pdf.lazy_objects().is_some(), "the lazy path takes the file");
+    assert_eq!(fields(&pdf.form().expect("form")), expected);
+    assert!(!pdf.lazy_failed());
+    assert!(pdf.loaded_objects().is_none(), "no full load was needed");
+
+    // Each stream within the bound of one, both together over it.
+    let limit = stream_limit(bytes.len());
+    let bytes = form_in_two_object_streams(limit / 2 + limit / 4);
+    assert_eq!(stream_limit(bytes.len()), limit, "the file stays small");
+    let pdf = PdfDocument::from_bytes(&bytes, file, None).expect("opens");
+    assert!(pdf.lazy_objects().is_some(), "the lazy path takes the file");
+    let form = pdf.form().expect("form");
+    assert_eq!(fields(&form), expected);
+    assert_eq!(form, eager_form(&bytes, file).expect("full load"));
+    assert!(pdf.lazy_failed(), "the second stream is over the budget");
+    assert!(pdf.loaded_objects().is_some(), "the full load was made");
 }
