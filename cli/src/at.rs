@@ -5,9 +5,10 @@ use crate::error::{CliError, CliResult};
 use crate::model_error;
 use crate::options::ModelOptions;
 use clap::Args;
+use magvar_core::elements::GRID_VARIATION_MIN_LATITUDE_DEG;
 use magvar_core::{
-    FieldReport, Position, chart_line, format_degrees_minutes, parse_date, parse_latitude,
-    parse_longitude,
+    FieldReport, Position, Quantity, Unit, chart_line, format_degrees_minutes, parse_date,
+    parse_latitude, parse_longitude,
 };
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -101,52 +102,32 @@ pub fn render_text(report: &FieldReport) -> String {
         "{:<22} {:>14}   {:>16}",
         "Element", "Value", "Annual change"
     );
-    let _ = writeln!(
-        out,
-        "{:<22} {:>14}   {:>16}   ({})",
-        "Declination D",
-        format!("{:.4}°", e.declination_deg),
-        format!("{:+.4}°/yr", e.declination_deg_per_year),
-        format_degrees_minutes(e.declination_deg, 'E', 'W')
-    );
-    let _ = writeln!(
-        out,
-        "{:<22} {:>14}   {:>16}",
-        "Inclination I",
-        format!("{:.4}°", e.inclination_deg),
-        format!("{:+.4}°/yr", e.inclination_deg_per_year)
-    );
-    for (name, value, rate) in [
-        (
-            "Horizontal intensity H",
-            e.horizontal_nt,
-            e.horizontal_nt_per_year,
-        ),
-        ("North component X", e.north_nt, e.north_nt_per_year),
-        ("East component Y", e.east_nt, e.east_nt_per_year),
-        ("Down component Z", e.down_nt, e.down_nt_per_year),
-        ("Total intensity F", e.total_nt, e.total_nt_per_year),
-    ] {
-        let _ = writeln!(
-            out,
-            "{name:<22} {:>14}   {:>16}",
-            format!("{value:.1} nT"),
-            format!("{rate:+.1} nT/yr")
-        );
-    }
-    match e.grid_variation_deg {
-        Some(gv) => {
+    for quantity in Quantity::ALL.into_iter().filter(|q| !q.is_rate()) {
+        let Some(value) = quantity.get(e) else {
+            // Only grid variation is ever undefined: equatorward of 55°.
             let _ = writeln!(
                 out,
-                "{:<22} {:>14}   {:>16}",
-                "Grid variation GV",
-                format!("{gv:.4}°"),
-                format!("{:+.4}°/yr", e.declination_deg_per_year)
+                "{:<22} {:>14}",
+                quantity.label(),
+                format!("(|lat| < {GRID_VARIATION_MIN_LATITUDE_DEG}°)")
             );
+            continue;
+        };
+        let rate = quantity
+            .rate()
+            .and_then(|rate| rate.get(e).map(|v| with_unit(v, rate.unit())))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "{:<22} {:>14}   {:>16}",
+            quantity.label(),
+            with_unit(value, quantity.unit()),
+            rate
+        );
+        if quantity == Quantity::Declination {
+            let _ = write!(out, "   ({})", format_degrees_minutes(value, 'E', 'W'));
         }
-        None => {
-            let _ = writeln!(out, "{:<22} {:>14}", "Grid variation GV", "(|lat| < 55°)");
-        }
+        let _ = writeln!(out);
     }
     if !report.warnings.is_empty() {
         let _ = writeln!(out);
@@ -155,4 +136,15 @@ pub fn render_text(report: &FieldReport) -> String {
         }
     }
     out
+}
+
+/// A value as the text table prints it: angles to 0.0001°, intensities to
+/// 0.1 nT, rates signed.
+fn with_unit(value: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Degrees => format!("{value:.4}°"),
+        Unit::DegreesPerYear => format!("{value:+.4}°/yr"),
+        Unit::Nanotesla => format!("{value:.1} nT"),
+        Unit::NanoteslaPerYear => format!("{value:+.1} nT/yr"),
+    }
 }

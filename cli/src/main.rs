@@ -7,11 +7,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod at;
 mod batch;
-mod batch_csv;
 mod config;
 mod contours;
-mod csv_blocks;
-mod csv_records;
 mod error;
 mod form;
 mod grid;

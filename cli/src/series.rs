@@ -6,9 +6,24 @@ use crate::model_error;
 use crate::options::ModelOptions;
 use clap::{Args, ValueEnum};
 use magvar_core::{
-    Evaluator, Position, format_degrees_minutes, parse_date, parse_latitude, parse_longitude,
+    Evaluator, Position, Quantity, format_degrees_minutes, parse_date, parse_latitude,
+    parse_longitude,
 };
 use std::process::ExitCode;
+
+/// The columns of `--format csv` after date and model: the elements, and
+/// the rates a chart prints (`--format json` has every quantity).
+const CSV_QUANTITIES: [Quantity; 9] = [
+    Quantity::Declination,
+    Quantity::Inclination,
+    Quantity::Horizontal,
+    Quantity::North,
+    Quantity::East,
+    Quantity::Down,
+    Quantity::Total,
+    Quantity::DeclinationRate,
+    Quantity::TotalRate,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeriesFormat {
@@ -102,25 +117,19 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
             println!("{text}");
         }
         SeriesFormat::Csv => {
-            println!(
-                "date,model,declination_deg,inclination_deg,horizontal_nt,north_nt,east_nt,down_nt,total_nt,declination_deg_per_year,total_nt_per_year"
-            );
+            let keys: Vec<&str> = CSV_QUANTITIES.iter().map(|q| q.key()).collect();
+            println!("date,model,{}", keys.join(","));
             for r in &reports {
-                let e = &r.elements;
-                println!(
-                    "{:.4},{},{:.6},{:.6},{:.2},{:.2},{:.2},{:.2},{:.2},{:.6},{:.2}",
-                    r.date,
-                    r.model,
-                    e.declination_deg,
-                    e.inclination_deg,
-                    e.horizontal_nt,
-                    e.north_nt,
-                    e.east_nt,
-                    e.down_nt,
-                    e.total_nt,
-                    e.declination_deg_per_year,
-                    e.total_nt_per_year
-                );
+                let mut line = format!("{:.4},{}", r.date, r.model);
+                for quantity in CSV_QUANTITIES {
+                    line.push(',');
+                    if let Some(value) = quantity.get(&r.elements) {
+                        // Angles to 1e-6°, intensities to 0.01 nT.
+                        let decimals = if quantity.unit().is_angle() { 6 } else { 2 };
+                        line.push_str(&format!("{value:.decimals$}"));
+                    }
+                }
+                println!("{line}");
             }
         }
         SeriesFormat::Text => {

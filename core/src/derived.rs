@@ -1,28 +1,18 @@
 //! The elements derived from field vectors, for [`LANES`](crate::simd::LANES) points at once:
 //! [`MagneticElements::from_vectors`] across SIMD lanes, with the angles
 //! from the vectorised atan2. Used by the point batches and the grids.
+//!
+//! Both hold their values by [`Quantity`], so a value can only be stored
+//! or read under the quantity it was computed as.
 
 use crate::elements::{MagneticElements, grid_variation};
+use crate::quantity::Quantity;
 use crate::simd::{self, Float4, Lanes, SimdFloat};
 
-/// The elements of a group of points as vectors, grid variation aside:
-/// [`MagneticElements::from_vectors`] across lanes.
-pub(crate) struct ElementVectors<V> {
-    pub declination_deg: V,
-    pub inclination_deg: V,
-    pub horizontal_nt: V,
-    pub north_nt: V,
-    pub east_nt: V,
-    pub down_nt: V,
-    pub total_nt: V,
-    pub declination_deg_per_year: V,
-    pub inclination_deg_per_year: V,
-    pub horizontal_nt_per_year: V,
-    pub north_nt_per_year: V,
-    pub east_nt_per_year: V,
-    pub down_nt_per_year: V,
-    pub total_nt_per_year: V,
-}
+/// The elements of a group of points as vectors, indexed by [`Quantity`]:
+/// [`MagneticElements::from_vectors`] across lanes. Grid variation, which
+/// needs the longitudes, is not computed here: its slot holds NaN.
+pub(crate) struct ElementVectors<V>([V; Quantity::COUNT]);
 
 impl<V: SimdFloat> ElementVectors<V> {
     /// From the field (nT) and its secular variation (nT/yr) in the frame
@@ -48,22 +38,41 @@ impl<V: SimdFloat> ElementVectors<V> {
         let inverse_f = V::select(f_positive, inverse_hf * h_or_one, zero);
         let dh = xdx_ydy * inverse_h;
         let degrees = V::splat(180.0 / std::f64::consts::PI);
-        ElementVectors {
-            declination_deg: simd::atan2_degrees(y, x),
-            inclination_deg: simd::atan2_degrees(z, h),
-            horizontal_nt: h,
-            north_nt: x,
-            east_nt: y,
-            down_nt: z,
-            total_nt: f,
-            declination_deg_per_year: x.mul_add(dy, -(y * dx)) * (inverse_h * inverse_h) * degrees,
-            inclination_deg_per_year: h.mul_add(dz, -(z * dh)) * (inverse_f * inverse_f) * degrees,
-            horizontal_nt_per_year: dh,
-            north_nt_per_year: dx,
-            east_nt_per_year: dy,
-            down_nt_per_year: dz,
-            total_nt_per_year: z.mul_add(dz, xdx_ydy) * inverse_f,
+        let mut values = [V::splat(f64::NAN); Quantity::COUNT];
+        // Indexing, not a closure: a closure may be compiled out of line,
+        // without the SIMD target features.
+        macro_rules! set {
+            ($quantity:ident, $value:expr) => {
+                values[Quantity::$quantity as usize] = $value
+            };
         }
+        set!(Declination, simd::atan2_degrees(y, x));
+        set!(Inclination, simd::atan2_degrees(z, h));
+        set!(Horizontal, h);
+        set!(North, x);
+        set!(East, y);
+        set!(Down, z);
+        set!(Total, f);
+        set!(
+            DeclinationRate,
+            x.mul_add(dy, -(y * dx)) * (inverse_h * inverse_h) * degrees
+        );
+        set!(
+            InclinationRate,
+            h.mul_add(dz, -(z * dh)) * (inverse_f * inverse_f) * degrees
+        );
+        set!(HorizontalRate, dh);
+        set!(NorthRate, dx);
+        set!(EastRate, dy);
+        set!(DownRate, dz);
+        set!(TotalRate, z.mul_add(dz, xdx_ydy) * inverse_f);
+        ElementVectors(values)
+    }
+
+    /// The values of `quantity` (NaN for grid variation).
+    #[inline(always)]
+    pub(crate) fn get(&self, quantity: Quantity) -> V {
+        self.0[quantity as usize]
     }
 }
 
@@ -71,29 +80,16 @@ impl<V: SimdFloat> ElementVectors<V> {
 /// builds one point's [`MagneticElements`] where it is stored, so neither
 /// a zero fill nor a copy of a whole group's elements comes in between.
 pub(crate) struct ElementLanes {
-    declination_deg: Lanes,
-    inclination_deg: Lanes,
-    horizontal_nt: Lanes,
-    north_nt: Lanes,
-    east_nt: Lanes,
-    down_nt: Lanes,
-    total_nt: Lanes,
-    declination_deg_per_year: Lanes,
-    inclination_deg_per_year: Lanes,
-    horizontal_nt_per_year: Lanes,
-    north_nt_per_year: Lanes,
-    east_nt_per_year: Lanes,
-    down_nt_per_year: Lanes,
-    total_nt_per_year: Lanes,
+    values: [Lanes; Quantity::COUNT],
     latitude_deg: Lanes,
     longitude_deg: Lanes,
 }
 
 impl ElementLanes {
     /// [`MagneticElements::from_vectors`] across lanes.
-    // Explicit calls, not `[…].map(V::to_array)`: a closure passed to
-    // `map` may stay out of line, compiled without the SIMD target
-    // features, and then every intrinsic in it becomes a call.
+    // A loop, not `.map(V::to_array)`: a closure passed to `map` may stay
+    // out of line, compiled without the SIMD target features, and then
+    // every intrinsic in it becomes a call.
     #[inline(always)]
     pub(crate) fn new<V: Float4>(
         field: [V; 3],
@@ -101,22 +97,13 @@ impl ElementLanes {
         latitude_deg: Lanes,
         longitude_deg: Lanes,
     ) -> Self {
-        let e = ElementVectors::new(field, rate);
+        let vectors = ElementVectors::new(field, rate);
+        let mut values = [[0.0; crate::simd::LANES]; Quantity::COUNT];
+        for (lanes, vector) in values.iter_mut().zip(&vectors.0) {
+            *lanes = vector.to_array();
+        }
         ElementLanes {
-            declination_deg: e.declination_deg.to_array(),
-            inclination_deg: e.inclination_deg.to_array(),
-            horizontal_nt: e.horizontal_nt.to_array(),
-            north_nt: e.north_nt.to_array(),
-            east_nt: e.east_nt.to_array(),
-            down_nt: e.down_nt.to_array(),
-            total_nt: e.total_nt.to_array(),
-            declination_deg_per_year: e.declination_deg_per_year.to_array(),
-            inclination_deg_per_year: e.inclination_deg_per_year.to_array(),
-            horizontal_nt_per_year: e.horizontal_nt_per_year.to_array(),
-            north_nt_per_year: e.north_nt_per_year.to_array(),
-            east_nt_per_year: e.east_nt_per_year.to_array(),
-            down_nt_per_year: e.down_nt_per_year.to_array(),
-            total_nt_per_year: e.total_nt_per_year.to_array(),
+            values,
             latitude_deg,
             longitude_deg,
         }
@@ -125,26 +112,77 @@ impl ElementLanes {
     /// The elements of lane `l` (< [`LANES`](crate::simd::LANES)).
     #[inline(always)]
     pub(crate) fn element(&self, l: usize) -> MagneticElements {
-        MagneticElements {
-            declination_deg: self.declination_deg[l],
-            inclination_deg: self.inclination_deg[l],
-            horizontal_nt: self.horizontal_nt[l],
-            north_nt: self.north_nt[l],
-            east_nt: self.east_nt[l],
-            down_nt: self.down_nt[l],
-            total_nt: self.total_nt[l],
-            grid_variation_deg: grid_variation(
-                self.declination_deg[l],
+        MagneticElements::from_quantities(|quantity| match quantity {
+            Quantity::GridVariation => grid_variation(
+                self.values[Quantity::Declination as usize][l],
                 self.latitude_deg[l],
                 self.longitude_deg[l],
-            ),
-            declination_deg_per_year: self.declination_deg_per_year[l],
-            inclination_deg_per_year: self.inclination_deg_per_year[l],
-            horizontal_nt_per_year: self.horizontal_nt_per_year[l],
-            north_nt_per_year: self.north_nt_per_year[l],
-            east_nt_per_year: self.east_nt_per_year[l],
-            down_nt_per_year: self.down_nt_per_year[l],
-            total_nt_per_year: self.total_nt_per_year[l],
+            )
+            .unwrap_or(f64::NAN),
+            _ => self.values[quantity as usize][l],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::{LANES, Portable};
+    use crate::synthesis::FieldVector;
+
+    /// Each lane's elements equal the scalar derivation quantity by
+    /// quantity: the lanes' slots are the table's.
+    #[test]
+    fn lanes_equal_the_scalar_elements_quantity_by_quantity() {
+        let fields = [
+            ([21937.8, -4186.7, 43584.5], [25.1, -5.9, -145.9]),
+            ([-120.0, 35.5, 56000.0], [3.0, 11.0, -20.0]),
+            ([15000.0, 2000.0, -30000.0], [-12.0, 40.0, 7.5]),
+            ([0.0, 0.0, 0.0], [1.0, 2.0, 3.0]),
+        ];
+        let lane = |f: fn(&([f64; 3], [f64; 3])) -> f64| -> Lanes {
+            std::array::from_fn(|l| f(&fields[l]))
+        };
+        let vector = |lanes: Lanes| Portable::from_array(lanes);
+        let field = [
+            vector(lane(|p| p.0[0])),
+            vector(lane(|p| p.0[1])),
+            vector(lane(|p| p.0[2])),
+        ];
+        let rate = [
+            vector(lane(|p| p.1[0])),
+            vector(lane(|p| p.1[1])),
+            vector(lane(|p| p.1[2])),
+        ];
+        let latitudes = [70.0, -80.0, 10.0, 56.0];
+        let longitudes = [-30.0, 100.0, 5.0, 179.0];
+        let lanes = ElementLanes::new(field, rate, latitudes, longitudes);
+        for l in 0..LANES {
+            let (f, r) = fields[l];
+            let scalar = MagneticElements::from_vectors(
+                FieldVector {
+                    north: f[0],
+                    east: f[1],
+                    down: f[2],
+                },
+                FieldVector {
+                    north: r[0],
+                    east: r[1],
+                    down: r[2],
+                },
+                latitudes[l],
+                longitudes[l],
+            );
+            let got = lanes.element(l);
+            for quantity in Quantity::ALL {
+                let (a, b) = (quantity.get(&got), quantity.get(&scalar));
+                let close = match (a, b) {
+                    (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                    (None, None) => true,
+                    _ => false,
+                };
+                assert!(close, "lane {l} {quantity:?}: {a:?} vs {b:?}");
+            }
         }
     }
 }

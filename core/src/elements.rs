@@ -1,6 +1,7 @@
 //! The seven magnetic elements, grid variation, and their rates of change,
 //! derived from a field vector and its secular variation.
 
+use crate::quantity::Quantity;
 use crate::synthesis::FieldVector;
 use serde::Serialize;
 
@@ -9,8 +10,9 @@ use serde::Serialize;
 pub const GRID_VARIATION_MIN_LATITUDE_DEG: f64 = 55.0;
 
 /// All field elements at a point and instant, with their rates of change
-/// (the time derivative, per year).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// (the time derivative, per year). Each field is a [`Quantity`]; the
+/// table there gives its key, unit and description, and its JSON form.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MagneticElements {
     /// Declination D, degrees east of true north.
     pub declination_deg: f64,
@@ -104,26 +106,6 @@ impl std::str::FromStr for Element {
 }
 
 impl MagneticElements {
-    /// Every value zero and no grid variation: a placeholder for output
-    /// buffers.
-    pub const ZERO: MagneticElements = MagneticElements {
-        declination_deg: 0.0,
-        inclination_deg: 0.0,
-        horizontal_nt: 0.0,
-        north_nt: 0.0,
-        east_nt: 0.0,
-        down_nt: 0.0,
-        total_nt: 0.0,
-        grid_variation_deg: None,
-        declination_deg_per_year: 0.0,
-        inclination_deg_per_year: 0.0,
-        horizontal_nt_per_year: 0.0,
-        north_nt_per_year: 0.0,
-        east_nt_per_year: 0.0,
-        down_nt_per_year: 0.0,
-        total_nt_per_year: 0.0,
-    };
-
     /// Elements from the field (nT) and secular variation (nT/yr) in the
     /// frame of the requested coordinates, at geodetic (or geocentric)
     /// latitude and longitude in degrees (for grid variation).
@@ -189,16 +171,7 @@ impl MagneticElements {
 
     /// The value of one element; `None` only for undefined grid variation.
     pub fn get(&self, element: Element) -> Option<f64> {
-        Some(match element {
-            Element::Declination => self.declination_deg,
-            Element::Inclination => self.inclination_deg,
-            Element::Horizontal => self.horizontal_nt,
-            Element::North => self.north_nt,
-            Element::East => self.east_nt,
-            Element::Down => self.down_nt,
-            Element::Total => self.total_nt,
-            Element::GridVariation => return self.grid_variation_deg,
-        })
+        Quantity::value_of(element).get(self)
     }
 }
 

@@ -18,7 +18,7 @@
 use crate::date::is_leap_year;
 use crate::elements::{MagneticElements, normalize_degrees};
 use crate::evaluator::Evaluator;
-use crate::model::{DatePolicy, FieldReport};
+use crate::model::{DatePolicy, FieldReport, MagneticModel};
 use crate::position::Position;
 use crate::{ModelChoice, ModelError};
 
@@ -171,9 +171,24 @@ pub fn evaluate(
     // difference, taken on one path.
     let mut evaluator = Evaluator::new(model);
     let report = evaluator.field_reference(&row.position, row.year, policy)?;
-    let coefficients = model.coefficients_at(row.year).advanced(1.0);
-    let next_year = evaluator.elements_of(&coefficients, &row.position);
+    let next_year = a_year_later(&mut evaluator, &row.position, row.year);
     Ok((report, next_year))
+}
+
+/// The elements one year after `year` along the coefficients' line at
+/// `year` (not the next segment's: geomag 7.0's annual change is that
+/// difference), for a row already evaluated at `year` by another path.
+pub fn elements_a_year_later(
+    model: &MagneticModel,
+    position: &Position,
+    year: f64,
+) -> MagneticElements {
+    a_year_later(&mut Evaluator::new(model), position, year)
+}
+
+fn a_year_later(evaluator: &mut Evaluator, position: &Position, year: f64) -> MagneticElements {
+    let coefficients = evaluator.model().coefficients_at(year).advanced(1.0);
+    evaluator.elements_of(&coefficients, position)
 }
 
 /// The output line: the input tokens, then geomag 7.0's columns.

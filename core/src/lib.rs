@@ -35,6 +35,7 @@ pub mod builtin;
 pub mod coefficients;
 pub mod contours;
 mod date;
+mod dated;
 mod derived;
 pub mod elements;
 mod error;
@@ -48,6 +49,7 @@ pub mod legendre;
 mod model;
 mod notation;
 mod position;
+pub mod quantity;
 mod simd;
 pub mod synthesis;
 
@@ -55,6 +57,7 @@ pub use builtin::{BuiltinModel, ModelChoice};
 pub use coefficients::GaussCoefficients;
 pub use contours::{ContourLine, contour_lines};
 pub use date::{decimal_year, is_leap_year, parse_date, today_utc};
+pub use dated::DatedBatch;
 pub use elements::{Element, MagneticElements, normalize_degrees};
 pub use error::{InputError, ModelError};
 pub use evaluator::Evaluator;
@@ -66,5 +69,6 @@ pub use model::{
 pub use notation::{chart_line, format_degrees_minutes, format_signed_minutes};
 pub use position::{
     AltitudeUnit, Coordinates, Position, parse_altitude_km, parse_altitude_with_default,
-    parse_latitude, parse_longitude, parse_plain_decimal, parse_position, trim_text,
+    parse_latitude, parse_longitude, parse_position, trim_text,
 };
+pub use quantity::{Quantity, Unit};

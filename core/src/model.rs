@@ -151,6 +151,24 @@ pub struct FieldReport {
     pub warnings: Vec<Warning>,
 }
 
+impl FieldReport {
+    /// A report with no model and every value zero, to be written over by
+    /// [`MagneticModel::report_into`].
+    pub fn empty() -> Self {
+        FieldReport {
+            model: String::new(),
+            date: 0.0,
+            latitude_deg: 0.0,
+            longitude_deg: 0.0,
+            altitude_km: 0.0,
+            coordinates: Coordinates::Geodetic,
+            elements: MagneticElements::ZERO,
+            // Most points have no warning: no allocation for them.
+            warnings: Vec::new(),
+        }
+    }
+}
+
 impl MagneticModel {
     /// Builds a model, checking that the definition is coherent.
     pub fn new(definition: ModelDefinition) -> Result<Self, ModelError> {
@@ -335,17 +353,7 @@ impl MagneticModel {
         elements: MagneticElements,
         date_warning: Option<&Warning>,
     ) -> FieldReport {
-        let mut report = FieldReport {
-            model: String::new(),
-            date: year,
-            latitude_deg: 0.0,
-            longitude_deg: 0.0,
-            altitude_km: 0.0,
-            coordinates: position.coordinates,
-            elements: MagneticElements::ZERO,
-            // Most points have no warning: no allocation for them.
-            warnings: Vec::new(),
-        };
+        let mut report = FieldReport::empty();
         self.report_into(&mut report, position, year, elements, date_warning);
         report
     }

@@ -118,6 +118,11 @@ fn normalize_longitude(value: f64, input: impl FnOnce() -> String) -> Result<f64
 
 /// `text.trim()`, with a fast path for the usual case of ASCII at both
 /// ends (files of millions of numbers trim every field).
+///
+/// Public because front-ends reading such files need the same trim as
+/// the parsers here: the CLI's batch echoes a field's trimmed text when
+/// it is exactly what the output would print, which must be the text
+/// these parsers read.
 pub fn trim_text(text: &str) -> &str {
     let trimmed = text.trim_ascii();
     // What `trim_ascii` leaves and `trim` would not: non-ASCII white
@@ -136,7 +141,7 @@ pub fn trim_text(text: &str) -> &str {
 /// rounds their quotient correctly — the value std's parser gives
 /// (Clinger's fast path), for a fraction of its work. `None` for any
 /// other text: the caller parses it the general way.
-pub fn parse_plain_decimal(text: &str) -> Option<f64> {
+pub(crate) fn parse_plain_decimal(text: &str) -> Option<f64> {
     const POWERS_OF_TEN: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -437,13 +442,9 @@ mod tests {
     /// over random decimals of every length and the awkward shapes.
     #[test]
     fn plain_decimals_parse_as_std_parses_them() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |bound: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % bound
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x2545_F491_4F6C_DD1D);
+        let mut next = move |bound: u64| rng.random_range(0..bound);
         let mut answered = 0;
         for _ in 0..300_000 {
             let mut text = String::new();

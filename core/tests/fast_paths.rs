@@ -1,41 +1,10 @@
 //! The fast paths (grids, point batches) equal the reference single-point
 //! path: on random points, at the poles, on the antimeridian, on grid edges.
 
-use magvar_core::{BuiltinModel, GridSpec, MagneticElements, Position};
+mod common;
 
-fn assert_same(a: &MagneticElements, b: &MagneticElements, at: &str) {
-    let pairs = [
-        (a.north_nt, b.north_nt),
-        (a.east_nt, b.east_nt),
-        (a.down_nt, b.down_nt),
-        (a.total_nt, b.total_nt),
-        (a.declination_deg, b.declination_deg),
-        (a.inclination_deg, b.inclination_deg),
-        (a.north_nt_per_year, b.north_nt_per_year),
-        (a.declination_deg_per_year, b.declination_deg_per_year),
-        (a.total_nt_per_year, b.total_nt_per_year),
-    ];
-    for (x, y) in pairs {
-        assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0), "{at}: {x} vs {y}");
-    }
-    assert_eq!(
-        a.grid_variation_deg.is_some(),
-        b.grid_variation_deg.is_some(),
-        "{at}"
-    );
-}
-
-/// Numbers in [0, 1) from a fixed seed (a linear congruential generator):
-/// the same points on every run.
-fn unit_numbers(seed: u64) -> impl FnMut() -> f64 {
-    let mut state = seed;
-    move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use common::{assert_same, unit_numbers};
+use magvar_core::{BuiltinModel, GridSpec, MagneticElements, Position, Quantity};
 
 /// The plain scalar synthesis at one point: the reference.
 fn reference(
@@ -370,4 +339,28 @@ fn a_grid_larger_than_the_cache_equals_points() {
         }
     }
     assert!(checked > 100 && columns == 1441);
+}
+
+/// The comparisons above would catch any two quantities swapped on a fast
+/// path (two bands of a grid, two fields of a batch): at the points they
+/// compare, every quantity differs from every other somewhere by far more
+/// than the tolerance.
+#[test]
+fn every_quantity_differs_from_every_other_at_the_compared_points() {
+    let model = BuiltinModel::Wmm2025.model();
+    let spec = GridSpec::new(-30.0, 50.0, 12.0, 80.0, 3.0).unwrap();
+    let grid = model.grid(&spec, 3.0, 2027.1);
+    let nodes: Vec<MagneticElements> = (0..grid.latitudes_deg.len())
+        .flat_map(|row| (0..grid.longitudes_deg.len()).map(move |column| (row, column)))
+        .map(|(row, column)| grid.at(row, column))
+        .collect();
+    for a in Quantity::ALL {
+        for b in Quantity::ALL.into_iter().filter(|&b| b != a) {
+            let differ = nodes.iter().any(|e| match (a.get(e), b.get(e)) {
+                (Some(x), Some(y)) => (x - y).abs() > 1e-6 * x.abs().max(1.0),
+                (x, y) => x.is_some() != y.is_some(),
+            });
+            assert!(differ, "{a:?} and {b:?} could be swapped unseen");
+        }
+    }
 }

@@ -5,20 +5,8 @@ use magvar_core::formats::load_model_file;
 use magvar_core::{BuiltinModel, DatePolicy, Evaluator, MagneticElements, MagneticModel, Position};
 use std::path::Path;
 
-/// A small deterministic generator, so failures reproduce.
-struct Lcg(u64);
-impl Lcg {
-    fn next_unit(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.next_unit()
-    }
-}
+mod common;
+use rand::Rng;
 
 fn elements(model: &MagneticModel, lat: f64, lon: f64, alt: f64, year: f64) -> MagneticElements {
     let position = Position::geodetic(lat, lon, alt).unwrap();
@@ -30,17 +18,17 @@ fn elements(model: &MagneticModel, lat: f64, lon: f64, alt: f64, year: f64) -> M
 
 #[test]
 fn element_identities_on_random_points() {
-    let mut rng = Lcg(7);
+    let mut rng = common::rng(7);
     for model in BuiltinModel::ALL.map(BuiltinModel::model) {
         let mut evaluator = Evaluator::new(model);
         for _ in 0..2000 {
             let position = Position::geodetic(
-                rng.range(-90.0, 90.0),
-                rng.range(-180.0, 180.0),
-                rng.range(-1.0, 1600.0),
+                rng.random_range(-90.0..90.0),
+                rng.random_range(-180.0..180.0),
+                rng.random_range(-1.0..1600.0),
             )
             .unwrap();
-            let year = rng.range(model.valid_from_year(), model.valid_until_year());
+            let year = rng.random_range(model.valid_from_year()..model.valid_until_year());
             let e = evaluator.elements(&position, year);
             let close = |a: f64, b: f64, what: &str| {
                 assert!(
@@ -84,16 +72,16 @@ fn element_identities_on_random_points() {
 fn rates_are_time_derivatives() {
     // Central differences inside one IGRF segment and for WMM equal the
     // analytic rates, since coefficients are linear in time.
-    let mut rng = Lcg(11);
+    let mut rng = common::rng(11);
     for (model, year) in [
         (BuiltinModel::Igrf14.model(), 1987.3),
         (BuiltinModel::Wmm2025.model(), 2027.2),
     ] {
         for _ in 0..200 {
             let (lat, lon, alt) = (
-                rng.range(-85.0, 85.0),
-                rng.range(-180.0, 180.0),
-                rng.range(0.0, 1000.0),
+                rng.random_range(-85.0..85.0),
+                rng.random_range(-180.0..180.0),
+                rng.random_range(0.0..1000.0),
             );
             let step = 1e-3;
             let before = elements(model, lat, lon, alt, year - step);
@@ -209,12 +197,12 @@ fn geodetic_equals_geocentric_rotated() {
     // The same physical point given both ways: geocentric components rotated
     // by ψ = geodetic − geocentric latitude give the geodetic ones.
     let model = BuiltinModel::Igrf14.model();
-    let mut rng = Lcg(3);
+    let mut rng = common::rng(3);
     for _ in 0..100 {
         let (lat, lon, h) = (
-            rng.range(-89.0, 89.0),
-            rng.range(-180.0, 180.0),
-            rng.range(0.0, 1600.0),
+            rng.random_range(-89.0..89.0),
+            rng.random_range(-180.0..180.0),
+            rng.random_range(0.0..1600.0),
         );
         let geodetic = Position::geodetic(lat, lon, h).unwrap();
         let point = geodetic.spherical_point();
@@ -249,14 +237,14 @@ fn the_three_published_igrf14_formats_agree_with_the_builtin() {
     let cof = load_model_file(&root.join("IGRF14_sv.COF")).unwrap();
     let table = load_model_file(&root.join("igrf14coeffs.txt")).unwrap();
     assert_eq!(table.name(), "IGRF-14");
-    let mut rng = Lcg(5);
+    let mut rng = common::rng(5);
     for _ in 0..300 {
         let (lat, lon, alt) = (
-            rng.range(-90.0, 90.0),
-            rng.range(-180.0, 180.0),
-            rng.range(0.0, 600.0),
+            rng.random_range(-90.0..90.0),
+            rng.random_range(-180.0..180.0),
+            rng.random_range(0.0..600.0),
         );
-        let year = rng.range(1900.0, 2030.0);
+        let year = rng.random_range(1900.0..2030.0);
         let reference = elements(builtin, lat, lon, alt, year);
         for other in [&shc, &cof, &table] {
             let e = elements(other, lat, lon, alt, year);
@@ -347,11 +335,14 @@ fn a_report_written_over_equals_a_fresh_one() {
 #[test]
 fn batch_reports_equal_point_reports() {
     let model = BuiltinModel::Wmm2025.model();
-    let mut rng = Lcg(7);
+    let mut rng = common::rng(7);
     let positions: Vec<Position> = (0..37)
         .map(|_| {
-            let (lat, lon) = (rng.range(-90.0, 90.0), rng.range(-180.0, 180.0));
-            Position::geodetic(lat, lon, rng.range(0.0, 10.0)).unwrap()
+            let (lat, lon) = (
+                rng.random_range(-90.0..90.0),
+                rng.random_range(-180.0..180.0),
+            );
+            Position::geodetic(lat, lon, rng.random_range(0.0..10.0)).unwrap()
         })
         .collect();
     let reports = Evaluator::new(model)

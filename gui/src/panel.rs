@@ -5,14 +5,17 @@
 use crate::app::{MagvarApp, Selection};
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Line, Plot, VLine};
-use magvar_core::{FieldReport, chart_line, format_degrees_minutes, format_signed_minutes};
+use magvar_core::{
+    FieldReport, Quantity, Unit, chart_line, format_degrees_minutes, format_signed_minutes,
+};
 
-/// The panel's table rows, label and value, in display order; with the
-/// chart line, also what the copy button puts on the clipboard.
+/// The panel's table rows, label and value, in display order;
+/// with the chart line, also what the copy button puts on the clipboard.
+/// The field's rows are core's quantity table: each element with its
+/// annual change.
 pub fn report_rows(report: &FieldReport) -> Vec<(&'static str, String)> {
     let e = &report.elements;
-    let nanotesla = |value: f64, rate: f64| format!("{value:.1} nT  ({rate:+.1} nT/yr)");
-    vec![
+    let mut rows = vec![
         (
             "Position",
             format!(
@@ -25,40 +28,35 @@ pub fn report_rows(report: &FieldReport) -> Vec<(&'static str, String)> {
             "Decimal",
             format!("{:.5}°, {:.5}°", report.latitude_deg, report.longitude_deg),
         ),
-        (
-            "Declination D",
-            format_degrees_minutes(e.declination_deg, 'E', 'W'),
-        ),
-        (
-            "Annual change",
-            format!("{}/yr", format_signed_minutes(e.declination_deg_per_year)),
-        ),
-        (
-            "Inclination I",
-            format!(
-                "{:.4}°  ({:+.4}°/yr)",
-                e.inclination_deg, e.inclination_deg_per_year
-            ),
-        ),
-        (
-            "Horizontal H",
-            nanotesla(e.horizontal_nt, e.horizontal_nt_per_year),
-        ),
-        ("Total F", nanotesla(e.total_nt, e.total_nt_per_year)),
-        ("North X", nanotesla(e.north_nt, e.north_nt_per_year)),
-        ("East Y", nanotesla(e.east_nt, e.east_nt_per_year)),
-        ("Down Z", nanotesla(e.down_nt, e.down_nt_per_year)),
-        (
-            "Grid variation GV",
-            match e.grid_variation_deg {
-                Some(gv) => format_degrees_minutes(gv, 'E', 'W'),
-                None => "only poleward of 55°".to_string(),
+    ];
+    for quantity in Quantity::ALL.into_iter().filter(|q| !q.is_rate()) {
+        let rate = quantity.rate().and_then(|rate| rate.get(e));
+        let text = match (quantity, quantity.get(e)) {
+            // Only grid variation is ever undefined.
+            (_, None) => "only poleward of 55°".to_string(),
+            // The variation and grid variation as a navigator reads them.
+            (Quantity::Declination | Quantity::GridVariation, Some(value)) => {
+                let mut text = format_degrees_minutes(value, 'E', 'W');
+                if let Some(rate) = rate {
+                    text.push_str(&format!("  ({}/yr)", format_signed_minutes(rate)));
+                }
+                text
+            }
+            (_, Some(value)) => match (quantity.unit(), rate) {
+                (Unit::Degrees, Some(rate)) => format!("{value:.4}°  ({rate:+.4}°/yr)"),
+                (_, Some(rate)) => format!("{value:.1} nT  ({rate:+.1} nT/yr)"),
+                (Unit::Degrees, None) => format!("{value:.4}°"),
+                (_, None) => format!("{value:.1} nT"),
             },
-        ),
+        };
+        rows.push((quantity.label(), text));
+    }
+    rows.extend([
         ("Model", report.model.clone()),
         ("Decimal year", format!("{:.4}", report.date)),
         ("Height (WGS-84)", format!("{} km", report.altitude_km)),
-    ]
+    ]);
+    rows
 }
 
 /// The report as plain text: the chart line, one `label: value` line

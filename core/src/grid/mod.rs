@@ -15,6 +15,7 @@ use crate::geodesy::SphericalPoint;
 use crate::lanes::PackedExpansion;
 use crate::model::MagneticModel;
 use crate::position::Position;
+use crate::quantity::Quantity;
 use crate::synthesis::SynthesisWorkspace;
 use rayon::prelude::*;
 
@@ -109,58 +110,9 @@ impl GridSpec {
     }
 }
 
-/// The quantities a grid holds, one raster band each, in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Band {
-    Declination,
-    Inclination,
-    Horizontal,
-    North,
-    East,
-    Down,
-    Total,
-    GridVariation,
-    DeclinationRate,
-    InclinationRate,
-    HorizontalRate,
-    NorthRate,
-    EastRate,
-    DownRate,
-    TotalRate,
-}
-
-pub(crate) const BANDS: usize = 15;
-
-impl Band {
-    fn of(element: Element) -> Band {
-        match element {
-            Element::Declination => Band::Declination,
-            Element::Inclination => Band::Inclination,
-            Element::Horizontal => Band::Horizontal,
-            Element::North => Band::North,
-            Element::East => Band::East,
-            Element::Down => Band::Down,
-            Element::Total => Band::Total,
-            Element::GridVariation => Band::GridVariation,
-        }
-    }
-
-    fn rate_of(element: Element) -> Option<Band> {
-        Some(match element {
-            Element::Declination => Band::DeclinationRate,
-            Element::Inclination => Band::InclinationRate,
-            Element::Horizontal => Band::HorizontalRate,
-            Element::North => Band::NorthRate,
-            Element::East => Band::EastRate,
-            Element::Down => Band::DownRate,
-            Element::Total => Band::TotalRate,
-            Element::GridVariation => return None,
-        })
-    }
-}
-
 /// Field elements on a grid, rows north to south, each row west to east,
-/// stored as one raster band per element (and per rate).
+/// stored as one raster band per [`Quantity`] (element or rate), in the
+/// table's order.
 #[derive(Debug, Clone)]
 pub struct Grid {
     pub spec: GridSpec,
@@ -182,7 +134,7 @@ impl Default for Grid {
             },
             latitudes_deg: Vec::new(),
             longitudes_deg: Vec::new(),
-            bands: vec![Vec::new(); BANDS],
+            bands: vec![Vec::new(); Quantity::COUNT],
         }
     }
 }
@@ -194,7 +146,7 @@ impl Grid {
     /// # Panics
     /// If the grid was made by [`MagneticModel::grid_of`] without `element`.
     pub fn values(&self, element: Element) -> &[f64] {
-        let values = &self.bands[Band::of(element) as usize];
+        let values = &self.bands[Quantity::value_of(element) as usize];
         assert!(
             values.len() == self.len(),
             "this grid was made without {}",
@@ -203,12 +155,16 @@ impl Grid {
         values
     }
 
+    /// The band of `quantity`, row-major, in its unit (grid variation NaN
+    /// where undefined); `None` if the grid was made without it.
+    pub fn band(&self, quantity: Quantity) -> Option<&[f64]> {
+        Some(self.bands[quantity as usize].as_slice()).filter(|band| band.len() == self.len())
+    }
+
     /// Rates of change of `element` per year, row-major; `None` for grid
     /// variation, which has no rate, and for a grid made without rates.
     pub fn rates(&self, element: Element) -> Option<&[f64]> {
-        Band::rate_of(element)
-            .map(|band| self.bands[band as usize].as_slice())
-            .filter(|rates| rates.len() == self.len())
+        Quantity::rate_of(element).and_then(|rate| self.band(rate))
     }
 
     /// The number of nodes: rows × columns.
@@ -232,25 +188,7 @@ impl Grid {
     /// If the grid was made by [`MagneticModel::grid_of`].
     pub fn at(&self, row: usize, column: usize) -> MagneticElements {
         let i = row * self.longitudes_deg.len() + column;
-        let band = |b: Band| self.bands[b as usize][i];
-        let grid_variation = band(Band::GridVariation);
-        MagneticElements {
-            declination_deg: band(Band::Declination),
-            inclination_deg: band(Band::Inclination),
-            horizontal_nt: band(Band::Horizontal),
-            north_nt: band(Band::North),
-            east_nt: band(Band::East),
-            down_nt: band(Band::Down),
-            total_nt: band(Band::Total),
-            grid_variation_deg: (!grid_variation.is_nan()).then_some(grid_variation),
-            declination_deg_per_year: band(Band::DeclinationRate),
-            inclination_deg_per_year: band(Band::InclinationRate),
-            horizontal_nt_per_year: band(Band::HorizontalRate),
-            north_nt_per_year: band(Band::NorthRate),
-            east_nt_per_year: band(Band::EastRate),
-            down_nt_per_year: band(Band::DownRate),
-            total_nt_per_year: band(Band::TotalRate),
-        }
+        MagneticElements::from_quantities(|quantity| self.bands[quantity as usize][i])
     }
 }
 
@@ -268,7 +206,7 @@ impl MagneticModel {
     /// computed again and again (an animation, a server), which then cost
     /// no allocation or page faults.
     pub fn grid_into(&self, grid: &mut Grid, spec: &GridSpec, altitude_km: f64, year: f64) {
-        self.fill_grid(grid, spec, altitude_km, year, [true; BANDS]);
+        self.fill_grid(grid, spec, altitude_km, year, [true; Quantity::COUNT]);
     }
 
     /// A grid of only `elements` (no rates): the same values as
@@ -282,9 +220,9 @@ impl MagneticModel {
         year: f64,
         elements: &[Element],
     ) -> Grid {
-        let mut wanted = [false; BANDS];
+        let mut wanted = [false; Quantity::COUNT];
         for &element in elements {
-            wanted[Band::of(element) as usize] = true;
+            wanted[Quantity::value_of(element) as usize] = true;
         }
         let mut grid = Grid::default();
         self.fill_grid(&mut grid, spec, altitude_km, year, wanted);
@@ -297,14 +235,14 @@ impl MagneticModel {
         spec: &GridSpec,
         altitude_km: f64,
         year: f64,
-        wanted: [bool; BANDS],
+        wanted: [bool; Quantity::COUNT],
     ) {
         grid.spec = *spec;
         grid.latitudes_deg = spec.latitudes();
         grid.longitudes_deg = spec.longitudes();
         let columns = grid.longitudes_deg.len();
         let nodes = grid.latitudes_deg.len() * columns;
-        grid.bands.resize(BANDS, Vec::new());
+        grid.bands.resize(Quantity::COUNT, Vec::new());
         for (band, &wanted) in grid.bands.iter_mut().zip(&wanted) {
             band.resize(if wanted { nodes } else { 0 }, 0.0);
         }
@@ -322,7 +260,7 @@ impl MagneticModel {
             .map(|band| band.chunks_mut(columns))
             .collect();
         // A band left out has no chunks: its rows get `None`.
-        let rows: Vec<[Option<&mut [f64]>; BANDS]> = (0..grid.latitudes_deg.len())
+        let rows: Vec<[Option<&mut [f64]>; Quantity::COUNT]> = (0..grid.latitudes_deg.len())
             .map(|_| std::array::from_fn(|b| band_rows[b].next()))
             .collect();
         rows.into_par_iter()

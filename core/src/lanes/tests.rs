@@ -11,13 +11,8 @@ use crate::synthesis::SynthesisWorkspace;
 #[test]
 fn a_very_high_degree_expansion_equals_the_reference_synthesis() {
     let degree = 1100;
-    let mut state = 7u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-    };
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(7);
+    let mut next = move || rand::Rng::random_range(&mut rng, -0.5..0.5);
     let (mut main, mut secular) = (
         GaussCoefficients::zeros(degree),
         GaussCoefficients::zeros(degree),

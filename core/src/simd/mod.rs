@@ -247,14 +247,10 @@ mod tests {
     use super::*;
 
     fn random_values(count: usize, scale: f64) -> Vec<f64> {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x2545_F491_4F6C_DD1D);
         (0..count)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                ((state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
-            })
+            .map(|_| rng.random_range(-1.0..1.0) * scale)
             .collect()
     }
 

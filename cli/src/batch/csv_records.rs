@@ -1,4 +1,4 @@
-//! The records of one block of CSV input ([`crate::csv_blocks`]), split
+//! The records of one block of CSV input ([`super::csv_blocks`]), split
 //! into fields on a worker.
 //!
 //! Most inputs are plain: no quotes, `\n` or `\r\n` line ends, UTF-8. A
@@ -8,7 +8,7 @@
 //! copies exactly (a test holds the two equal): `#` starts a comment line,
 //! empty lines are skipped, rows may have any number of fields.
 
-use crate::csv_blocks::{Block, line_ends};
+use super::csv_blocks::{Block, line_ends};
 use std::ops::Range;
 
 /// One record: its line in the whole input (1-based), and the range of

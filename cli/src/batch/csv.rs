@@ -5,18 +5,20 @@
 //! blocks out in input order. Reading and writing are serial by nature;
 //! overlapping them with the computing is what lets the cores stay busy.
 
-use crate::batch::{Progress, RowView, Settings, Sink, render_row};
-use crate::csv_blocks::Blocks;
-use crate::csv_records::{BlockRecords, csv_reader};
+use super::csv_blocks::Blocks;
+use super::csv_records::{BlockRecords, csv_reader};
+use super::job::{Progress, Settings, Summary};
+use super::render::{OutputFormat, RowView, Sink, render_row};
 use crate::error::CliError;
 use magvar_core::geomag_format;
 use magvar_core::{
-    Evaluator, FieldReport, MagneticElements, MagneticModel, Position, Warning,
-    parse_altitude_with_default, parse_date, parse_latitude, parse_longitude,
+    DatedBatch, FieldReport, Position, parse_altitude_with_default, parse_date, parse_latitude,
+    parse_longitude,
 };
 use magvar_pipeline::{Pipeline, Stage};
 use std::io::{BufReader, Read};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Chunks in flight between the stages: enough to keep every worker busy
 /// while the writer catches up, few enough that memory stays small.
@@ -32,14 +34,15 @@ struct Rendered {
     fatal: Option<String>,
 }
 
-/// Runs the CSV pipeline; returns how many rows failed.
+/// Runs the CSV pipeline. Ctrl-C stops the reading; the blocks already
+/// read are finished and written whole.
 pub(crate) fn run(
     reader: BufReader<Box<dyn Read + Send>>,
     input_name: &str,
     settings: Settings,
     sink: &mut Sink,
     progress: &Progress,
-) -> Result<usize, CliError> {
+) -> Result<Summary, CliError> {
     let cannot_read =
         |e: std::io::Error| CliError::Failed(format!("{input_name}: cannot read: {e}"));
     let mut blocks = Blocks::new(reader);
@@ -51,23 +54,44 @@ pub(crate) fn run(
     .map_err(|e| CliError::Usage(format!("{input_name}: cannot read the CSV header: {e}")))?;
     let columns = CsvColumns::from_header(&header, input_name)?;
     let input_header: Vec<String> = header.iter().map(str::to_string).collect();
-    sink.begin(input_header.clone())
+    let output_columns = sink
+        .begin(&input_header)
         .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
     // Written output buffers go back to the workers: a chunk's text is a
     // few megabytes, and fresh ones would cost a page fault every 4 KiB.
     let (recycle, recycled) = crossbeam_channel::bounded(2 * CHUNKS_IN_FLIGHT);
     let context = Arc::new(ChunkContext {
         settings,
-        columns,
+        roles: columns,
         format: sink.format(),
-        header: input_header,
+        output_columns,
         recycled,
     });
     let workers = std::thread::available_parallelism().map_or(2, usize::from);
-    let mut failures = 0;
+    let mut summary = Summary::default();
     let mut write_error = None;
     let mut fatal = None;
-    let source = first.into_iter().map(Ok).chain(blocks).enumerate();
+    // The first line not given to the workers, for a run stopped by Ctrl-C.
+    let next_line = Arc::new(AtomicU64::new(blocks.next_line()));
+    let interrupted_at = Arc::clone(&next_line);
+    let mut first = first;
+    let mut blocks = Some(blocks);
+    let source = std::iter::from_fn(move || {
+        if crate::interrupt::requested() {
+            return None;
+        }
+        if let Some(block) = first.take() {
+            return Some(Ok(block));
+        }
+        let reader = blocks.as_mut()?;
+        let block = reader.next();
+        next_line.store(reader.next_line(), Ordering::SeqCst);
+        if block.is_none() {
+            blocks = None;
+        }
+        block
+    })
+    .enumerate();
     Pipeline::source(source)
         .ordered(CHUNKS_IN_FLIGHT)
         .stage(
@@ -95,7 +119,8 @@ pub(crate) fn run(
             for (line, message) in &rendered.failures {
                 eprintln!("{input_name}:{line}: {message}");
             }
-            failures += rendered.failures.len();
+            summary.failures += rendered.failures.len() as u64;
+            summary.rows += rendered.rows as u64;
             progress.advance(rendered.rows);
             if write_error.is_none() {
                 write_error = sink.write_bytes(&rendered.bytes).err();
@@ -108,26 +133,30 @@ pub(crate) fn run(
     if let Some(message) = fatal {
         return Err(CliError::Failed(format!("{input_name}: {message}")));
     }
-    match write_error {
-        Some(e) => Err(CliError::Failed(format!("cannot write output: {e}"))),
-        None => Ok(failures),
+    if let Some(e) = write_error {
+        return Err(CliError::Failed(format!("cannot write output: {e}")));
     }
+    if crate::interrupt::requested() {
+        summary.interrupted_at_line = Some(interrupted_at.load(Ordering::SeqCst));
+    }
+    Ok(summary)
 }
 
 /// What a worker needs to turn a chunk into output.
 struct ChunkContext {
     settings: Settings,
-    columns: CsvColumns,
-    format: crate::batch::OutputFormat,
-    header: Vec<String>,
+    roles: CsvColumns,
+    format: OutputFormat,
+    /// The input's column names as the output writes them.
+    output_columns: Vec<String>,
     /// Output buffers already written, to reuse.
     recycled: crossbeam_channel::Receiver<Vec<u8>>,
 }
 
 impl ChunkContext {
-    /// Parses, computes and renders one chunk on the calling thread. Rows
-    /// are grouped by model, so each group goes through the lane kernel at
-    /// once, every row on its own date.
+    /// Parses, computes and renders one chunk on the calling thread. The
+    /// rows go to core as many dated points: it groups them by model and
+    /// model segment through the lane kernel, every row on its own date.
     fn render(&self, block: BlockRecords) -> Rendered {
         let settings = &self.settings;
         let mut dates = DateCache::default();
@@ -137,67 +166,18 @@ impl ChunkContext {
             .iter()
             .map(|record| match &record.fields {
                 Ok(range) => {
-                    parse_csv_point(settings, &self.columns, &fields[range.clone()], &mut dates)
+                    parse_csv_point(settings, &self.roles, &fields[range.clone()], &mut dates)
                 }
                 Err(message) => Err(message.clone()),
             })
             .collect();
-        // Rows go through the lane kernel by model (two at most, with
-        // `auto`), each row on its own date: a track's rows each have their
-        // own time. `slots` says where each row's elements are: (model
-        // group, index in it, index of its date's check).
-        let mut groups: Vec<ModelGroup> = Vec::new();
-        let mut checks: Vec<Result<Option<Warning>, String>> = Vec::new();
-        let mut last_check: Option<(u64, usize)> = None;
-        let mut slots: Vec<Option<RowSlot>> = Vec::with_capacity(parsed.len());
-        for point in &parsed {
-            let Ok(CsvPoint { position, year, .. }) = point else {
-                slots.push(None);
-                continue;
-            };
-            let model = settings.choice.model_for(*year);
-            let g = match groups.iter().position(|g| std::ptr::eq(g.model, model)) {
-                Some(g) => g,
-                None => {
-                    groups.push(ModelGroup::new(model));
-                    groups.len() - 1
-                }
-            };
-            // One check per run of rows on the same date (and model: the
-            // model follows from the date).
-            let check = match last_check {
-                Some((key, check)) if key == year.to_bits() => check,
-                _ => {
-                    checks.push(
-                        model
-                            .check_date(*year, settings.policy)
-                            .map_err(|e| e.to_string()),
-                    );
-                    last_check = Some((year.to_bits(), checks.len() - 1));
-                    checks.len() - 1
-                }
-            };
-            let group = &mut groups[g];
-            let index = if checks[check].is_ok() {
-                group.positions.push(*position);
-                group.years.push(*year);
-                group.positions.len() - 1
-            } else {
-                usize::MAX
-            };
-            slots.push(Some(RowSlot {
-                group: g,
-                index,
-                check,
-            }));
-        }
-        for group in &mut groups {
-            Evaluator::new(group.model).elements_many_dated(
-                &group.positions,
-                &group.years,
-                &mut group.elements,
-            );
-        }
+        let (positions, years): (Vec<Position>, Vec<f64>) = parsed
+            .iter()
+            .filter_map(|point| point.as_ref().ok())
+            .map(|point| (point.position, point.year))
+            .unzip();
+        let mut batch = DatedBatch::new(&settings.choice, settings.policy);
+        batch.evaluate(&positions, &years);
         let mut rendered = Rendered {
             bytes: self.recycled.try_recv().unwrap_or_default(),
             failures: Vec::new(),
@@ -207,25 +187,19 @@ impl ChunkContext {
         // A typical output record's size: a buffer grown by doubling would
         // copy itself a dozen times over a block.
         rendered.bytes.reserve(parsed.len() * 384);
-        for ((record, point), slot) in records.iter().zip(&parsed).zip(&slots) {
-            let (outcome, exact): (Result<&FieldReport, &str>, _) = match (point, slot) {
-                (Ok(point), Some(slot)) => match &checks[slot.check] {
-                    Ok(date_warning) => {
-                        let group = &mut groups[slot.group];
-                        // One report per model, written over row by row.
-                        group.model.report_into(
-                            &mut group.report,
-                            &point.position,
-                            point.year,
-                            group.elements[slot.index],
-                            date_warning.as_ref(),
-                        );
-                        (Ok(&group.report), point.exact_inputs)
+        let mut evaluated = 0;
+        for (record, point) in records.iter().zip(&parsed) {
+            let report;
+            let (outcome, exact): (Result<&FieldReport, &str>, _) = match point {
+                Ok(point) => {
+                    report = batch.report(evaluated).map_err(|e| e.to_string());
+                    evaluated += 1;
+                    match &report {
+                        Ok(report) => (Ok(*report), point.exact_inputs),
+                        Err(message) => (Err(message.as_str()), [None; 4]),
                     }
-                    Err(message) => (Err(message.as_str()), [None; 4]),
-                },
-                (Err(message), _) => (Err(message.as_str()), [None; 4]),
-                (Ok(_), None) => (Err("internal error: row not evaluated"), [None; 4]),
+                }
+                Err(message) => (Err(message.as_str()), [None; 4]),
             };
             if let Err(message) = outcome {
                 rendered.failures.push((record.line, message.to_string()));
@@ -244,56 +218,14 @@ impl ChunkContext {
                 outcome,
                 geomag: geomag.as_ref(),
             };
-            render_row(self.format, Some(&self.header), &row, &mut rendered.bytes);
+            render_row(
+                self.format,
+                Some(&self.output_columns),
+                &row,
+                &mut rendered.bytes,
+            );
         }
         rendered
-    }
-}
-
-/// The rows of one model in a block, each on its own date, and their
-/// elements.
-struct ModelGroup<'m> {
-    model: &'m MagneticModel,
-    positions: Vec<Position>,
-    years: Vec<f64>,
-    elements: Vec<MagneticElements>,
-    /// Written over for each row ([`MagneticModel::report_into`]), so that
-    /// a row costs no allocation.
-    report: FieldReport,
-}
-
-impl<'m> ModelGroup<'m> {
-    fn new(model: &'m MagneticModel) -> Self {
-        ModelGroup {
-            model,
-            positions: Vec::new(),
-            years: Vec::new(),
-            elements: Vec::new(),
-            report: empty_report(),
-        }
-    }
-}
-
-/// Where a row's result is: its model group, its index there (if its date
-/// passed the check), and the check of its date.
-#[derive(Clone, Copy)]
-struct RowSlot {
-    group: usize,
-    index: usize,
-    check: usize,
-}
-
-/// A report to write over.
-fn empty_report() -> FieldReport {
-    FieldReport {
-        model: String::new(),
-        date: 0.0,
-        latitude_deg: 0.0,
-        longitude_deg: 0.0,
-        altitude_km: 0.0,
-        coordinates: magvar_core::Coordinates::Geodetic,
-        elements: MagneticElements::ZERO,
-        warnings: Vec::new(),
     }
 }
 
@@ -446,29 +378,26 @@ impl DateCache {
     }
 }
 
-/// geomag 7.0's line for a CSV row (geomag output of CSV input).
+/// geomag 7.0's line for a CSV row (geomag output of CSV input): the
+/// row's report, already computed, and the elements a year later.
 fn geomag_line(settings: &Settings, outcome: Result<&FieldReport, &str>) -> Result<String, String> {
     let report = outcome.map_err(str::to_string)?;
-    let tokens = vec![
+    let tokens = [
         format!("{}", report.date),
         "D".to_string(),
         format!("K{}", report.altitude_km),
         format!("{}", report.latitude_deg),
         format!("{}", report.longitude_deg),
     ];
-    let row = geomag_format::GeomagRow {
-        tokens: tokens.clone(),
-        year: report.date,
-        position: Position::geodetic(
-            report.latitude_deg,
-            report.longitude_deg,
-            report.altitude_km,
-        )
-        .map_err(|e| e.to_string())?,
-    };
-    geomag_format::evaluate(&settings.choice, &row, settings.policy)
-        .map(|(now, next)| geomag_format::format_line(&tokens, &now.elements, &next))
-        .map_err(|e| e.to_string())
+    let position = Position::geodetic(
+        report.latitude_deg,
+        report.longitude_deg,
+        report.altitude_km,
+    )
+    .map_err(|e| e.to_string())?;
+    let model = settings.choice.model_for(report.date);
+    let next = geomag_format::elements_a_year_later(model, &position, report.date);
+    Ok(geomag_format::format_line(&tokens, &report.elements, &next))
 }
 
 #[cfg(test)]
@@ -479,13 +408,9 @@ mod tests {
     /// prints, over many random decimals of every shape.
     #[test]
     fn shortest_decimals_print_back_as_themselves() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |bound: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % bound
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x9E37_79B9_7F4A_7C15);
+        let mut next = move |bound: u64| rng.random_range(0..bound);
         let mut accepted = 0;
         let mut buffer = zmij::Buffer::new();
         for _ in 0..200_000 {

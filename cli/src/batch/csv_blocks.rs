@@ -105,6 +105,12 @@ impl<R: Read> Blocks<R> {
         }
     }
 
+    /// The line the next block starts at: after an early stop, the first
+    /// line of the input not given out.
+    pub(crate) fn next_line(&self) -> u64 {
+        self.next_line
+    }
+
     fn scan(&mut self) {
         let mut from = self.scanned;
         let unscanned = &self.pending[from..];
@@ -319,7 +325,7 @@ mod tests {
         let mut lines = Vec::new();
         let mut blocks = 0;
         for (index, block) in Blocks::new(Trickle(input.as_bytes())).enumerate() {
-            let records = crate::csv_records::BlockRecords::read(block.unwrap(), index == 0);
+            let records = super::super::csv_records::BlockRecords::read(block.unwrap(), index == 0);
             lines.extend(records.records().iter().map(|r| r.line));
             blocks += 1;
         }
