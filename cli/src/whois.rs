@@ -7,9 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use magvar_pipeline::whois::client::ClientConfig;
 use magvar_pipeline::whois::parse::Server;
 use magvar_pipeline::whois::report::Report;
-use magvar_pipeline::whois::{
-    DEFAULT_BOOTSTRAP, Format, WhoisConfig, WhoisError, analyse, default_cache_path,
-};
+use magvar_pipeline::whois::{DEFAULT_BOOTSTRAP, Format, WhoisConfig, WhoisError, analyse};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +71,11 @@ pub struct WhoisArgs {
     /// Milliseconds between two queries to the same server.
     #[arg(long, value_name = "MS", default_value_t = 50)]
     delay_ms: u64,
+}
+
+/// `<user cache dir>/magvar/whois.redb`, if the platform has a cache dir.
+fn default_cache_path() -> Option<PathBuf> {
+    dirs::cache_dir().map(|dir| dir.join("magvar").join("whois.redb"))
 }
 
 fn config_from(args: &WhoisArgs) -> Result<WhoisConfig, CliError> {

@@ -56,6 +56,8 @@
 //! assert_eq!(summary.stages[1].items_out, 10);
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod error;
 mod metrics;
 mod pipeline;

@@ -1,7 +1,7 @@
-//! `magvar whois`: which organisations the clients of a web server belong
-//! to. Client addresses from access logs flow through a [`crate::Pipeline`]
-//! to concurrent RFC 3912 whois lookups that follow referrals, share
-//! answers, and remember them on disk.
+//! Which organisations the clients of a web server belong to. Client
+//! addresses from access logs flow through a [`crate::Pipeline`] to
+//! concurrent RFC 3912 whois lookups that follow referrals, share answers,
+//! and remember them on disk (where the caller says).
 
 pub mod cache;
 pub mod client;
@@ -30,21 +30,23 @@ pub use report::Format;
 /// The bootstrap server every lookup starts from unless a referral is known.
 pub const DEFAULT_BOOTSTRAP: &str = "whois.iana.org";
 
-/// Everything `magvar whois` can be told.
+/// Everything an analysis can be told.
 #[derive(Debug, Clone)]
 pub struct WhoisConfig {
     /// Concurrent lookups.
     pub workers: usize,
     pub bootstrap: Server,
     pub client: ClientConfig,
-    /// The answer cache; `None` to neither read nor write one.
+    /// The answer cache; `None` (the default) to neither read nor write
+    /// one. Where a cache belongs (a user's cache directory, a service's
+    /// state directory) is the front-end's choice, not this library's.
     pub cache: Option<PathBuf>,
     /// How long a cached answer is trusted.
     pub cache_ttl: Duration,
     /// When the cache cannot be used (another run holds it, the file is
     /// not a cache): fail (true, for a cache the user named), or go on
-    /// without it and say so in [`Report::cache_errors`] (false, for the
-    /// default one).
+    /// without it and say so in [`Report::cache_errors`] (false, for one
+    /// the front-end chose on the user's behalf).
     pub cache_required: bool,
     /// Referrals followed per lookup at most.
     pub max_referrals: usize,
@@ -59,17 +61,12 @@ impl Default for WhoisConfig {
                 port: 43,
             },
             client: ClientConfig::default(),
-            cache: default_cache_path(),
+            cache: None,
             cache_ttl: Duration::from_secs(30 * 86_400),
             cache_required: false,
             max_referrals: 5,
         }
     }
-}
-
-/// `<user cache dir>/magvar/whois.redb`, if the platform has a cache dir.
-pub fn default_cache_path() -> Option<PathBuf> {
-    dirs::cache_dir().map(|dir| dir.join("magvar").join("whois.redb"))
 }
 
 #[derive(Debug, thiserror::Error)]
