@@ -4,15 +4,16 @@
 
 mod support;
 
-use magvar_pipeline::whois::client::ClientConfig;
+use magvar_pipeline::whois::client::{Client, ClientConfig, Dns, QueryError};
 use magvar_pipeline::whois::parse::Server;
 use magvar_pipeline::whois::report::{Format, LOOKUP_FAILED, Report};
 use magvar_pipeline::whois::{WhoisConfig, WhoisError, analyse};
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
 use std::time::Duration;
 use support::world::{CLIENTS, World, write_logs};
 use support::{FakeServer, Reply, Rng, log_line};
@@ -452,4 +453,150 @@ fn an_unusable_cache_fails_only_when_required() {
     );
     assert_eq!(report.cache_errors.len(), 1);
     assert!(report.cache_errors[0].contains("going on without the cache"));
+}
+
+/// Runs `test` on a thread and fails if it has not finished in a minute:
+/// generous enough for a loaded machine, and it only catches hangs.
+fn no_hang<R: Send + 'static>(test: impl FnOnce() -> R + Send + 'static) -> R {
+    let (tx, rx) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        let _ = tx.send(test());
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(result) => result,
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(worker.join().expect_err("test thread panicked"))
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("the lookup hung"),
+    }
+}
+
+/// A resolver for the tests: names in `known` are on loopback, names
+/// starting with `hangs.` block until the test drops the sender of `hang`,
+/// and any other name does not exist.
+#[derive(Debug)]
+struct TestDns {
+    known: HashMap<String, u16>,
+    hang: Mutex<mpsc::Receiver<()>>,
+    calls: AtomicUsize,
+}
+
+impl TestDns {
+    fn new(known: &[(&str, u16)]) -> (Arc<TestDns>, mpsc::Sender<()>) {
+        let (release, hang) = mpsc::channel();
+        let dns = TestDns {
+            known: known.iter().map(|&(n, p)| (n.to_string(), p)).collect(),
+            hang: Mutex::new(hang),
+            calls: AtomicUsize::new(0),
+        };
+        (Arc::new(dns), release)
+    }
+
+    fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+impl Dns for TestDns {
+    fn resolve(&self, host: &str, _port: u16) -> std::io::Result<Vec<SocketAddr>> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if host.starts_with("hangs.") {
+            // Returns only when the test ends and drops the sender.
+            let _ = self.hang.lock().unwrap().recv();
+            return Err(std::io::Error::other("released"));
+        }
+        match self.known.get(host) {
+            // The port of the fake server, not the one asked for (43).
+            Some(&port) => Ok(vec![SocketAddr::from((Ipv4Addr::LOCALHOST, port))]),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such host",
+            )),
+        }
+    }
+}
+
+fn client_with(dns: &Arc<TestDns>, timeout: Duration, retries: u32) -> Client {
+    Client::new(ClientConfig {
+        timeout,
+        retries,
+        backoff: Duration::from_millis(10),
+        politeness: Duration::ZERO,
+        dns: Arc::clone(dns) as Arc<dyn Dns>,
+        ..ClientConfig::default()
+    })
+}
+
+#[test]
+fn a_resolver_that_never_answers_costs_a_query_its_timeout_not_forever() {
+    let (dns, release) = TestDns::new(&[]);
+    let client = client_with(&dns, Duration::from_millis(200), 2);
+    let server = Server::parse("hangs.whois.test").unwrap();
+    let result = no_hang(move || {
+        let result = client.query(&server, "192.0.2.1");
+        (result, client.queries_sent())
+    });
+    match result {
+        (
+            Err(QueryError::Network {
+                server,
+                message,
+                attempts,
+            }),
+            sent,
+        ) => {
+            assert_eq!(server, "hangs.whois.test:43");
+            assert!(
+                message.contains("resolving hangs.whois.test: timed out"),
+                "{message}"
+            );
+            assert_eq!(
+                attempts, 3,
+                "a resolver timeout is retried like a connect timeout"
+            );
+            assert_eq!(sent, 0, "no query reached a server");
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    // The retries waited for the resolution already under way instead of
+    // starting (and leaving behind) a blocked thread each.
+    assert_eq!(dns.calls(), 1);
+    drop(release);
+}
+
+#[test]
+fn server_names_go_through_the_given_resolver() {
+    let registry = FakeServer::start(|_, _| {
+        Reply::Text("inetnum: 60.1.0.0 - 60.1.255.255\r\norg-name: Named Org\r\n".into())
+    });
+    let (dns, _release) = TestDns::new(&[("registry.whois.test", registry.port)]);
+    let client = Arc::new(client_with(&dns, Duration::from_secs(5), 2));
+    let answer = no_hang({
+        let client = Arc::clone(&client);
+        let named = Server::parse("registry.whois.test").unwrap();
+        move || client.query(&named, "60.1.1.1")
+    })
+    .expect("answered through the resolver");
+    assert!(answer.contains("Named Org"), "{answer}");
+    assert_eq!(registry.queries(), ["60.1.1.1"]);
+    // A name that does not exist fails at once, naming the server: retrying
+    // would not make it exist.
+    let missing = Server::parse("missing.whois.test:4343").unwrap();
+    let error = client.query(&missing, "60.1.1.1").unwrap_err();
+    assert_eq!(
+        error,
+        QueryError::Resolve {
+            server: "missing.whois.test:4343".into(),
+            message: "no such host".into()
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "missing.whois.test:4343: cannot resolve host: no such host"
+    );
+    assert_eq!(dns.calls(), 2);
+    // An address is not a name: the resolver is not asked.
+    let by_address = Server::parse(&registry.address()).unwrap();
+    client.query(&by_address, "60.1.1.2").expect("answered");
+    assert_eq!(dns.calls(), 2);
 }

@@ -202,6 +202,7 @@ impl World {
                 per_server: 4,
                 politeness: Duration::from_millis(1),
                 max_answer_bytes: 64 * 1024,
+                ..ClientConfig::default()
             },
             cache,
             cache_ttl: Duration::from_secs(3600),
