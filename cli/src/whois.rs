@@ -11,8 +11,6 @@ use magvar_pipeline::whois::{DEFAULT_BOOTSTRAP, Format, WhoisConfig, WhoisError,
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Malformed lines listed one by one on stderr; the rest are counted.
@@ -27,7 +25,7 @@ enum OutputFormat {
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  magvar whois /var/log/nginx/access.log\n  magvar whois access.log access.log.1.gz --format json -o clients.json\n  magvar whois access.log --no-cache --server whois.ripe.net\n\nAnswers are cached (default: the user's cache directory, magvar/whois.redb), so a second run asks nothing for networks already answered. Ctrl-C stops the lookups; what was answered is still reported."
+    after_help = "Examples:\n  magvar whois /var/log/nginx/access.log\n  magvar whois access.log access.log.1.gz --format json -o clients.json\n  magvar whois access.log --no-cache --server whois.ripe.net\n\nAnswers are cached (default: the user's cache directory, magvar/whois.redb), so a second run asks nothing for networks already answered. Ctrl-C stops the lookups; what was answered is still reported, and a re-run resumes from the cache."
 )]
 pub struct WhoisArgs {
     /// Access logs in Apache/nginx Common or Combined format (gzip too).
@@ -85,12 +83,16 @@ fn config_from(args: &WhoisArgs) -> Result<WhoisConfig, CliError> {
             args.server
         ))
     })?;
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err(CliError::Usage(format!(
-            "--timeout {}: expected a positive number of seconds",
-            args.timeout
-        )));
-    }
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|timeout| !timeout.is_zero())
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                // Debug: 1e300 stays short, where Display writes every digit.
+                "--timeout {:?}: expected a positive number of seconds",
+                args.timeout
+            ))
+        })?;
     let cache = match (&args.cache, args.no_cache) {
         (_, true) => None,
         (Some(path), false) => Some(path.clone()),
@@ -100,7 +102,7 @@ fn config_from(args: &WhoisArgs) -> Result<WhoisConfig, CliError> {
         workers: args.workers as usize,
         bootstrap,
         client: ClientConfig {
-            timeout: Duration::from_secs_f64(args.timeout),
+            timeout,
             retries: args.retries,
             backoff: Duration::from_millis(args.backoff_ms),
             per_server: args.per_server as usize,
@@ -115,29 +117,14 @@ fn config_from(args: &WhoisArgs) -> Result<WhoisConfig, CliError> {
     })
 }
 
-/// Ctrl-C sets `stop` (the lookups wind down and the partial report is
-/// still written); a second Ctrl-C exits at once.
-fn install_interrupt(stop: &Arc<AtomicBool>) {
-    let stop = Arc::clone(stop);
-    // Fails only if a handler is already installed in this process; the
-    // run then simply cannot be interrupted gracefully.
-    let _ = ctrlc::set_handler(move || {
-        if stop.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!(
-            "\nmagvar: whois: interrupted; finishing the lookups in flight (Ctrl-C again to quit)"
-        );
-    });
-}
-
 pub fn run(args: WhoisArgs) -> CliResult {
     let config = config_from(&args)?;
-    let stop = Arc::new(AtomicBool::new(false));
-    install_interrupt(&stop);
+    // Ctrl-C: the lookups in flight finish, the rest are reported as not
+    // looked up, and the partial report is still written.
+    let stop = crate::interrupt::install("whois");
     let show_progress = std::io::stderr().is_terminal();
     let mut bar: Option<ProgressBar> = None;
-    let result = analyse(&args.logs, &config, Arc::clone(&stop), |done, total| {
+    let result = analyse(&args.logs, &config, stop, |done, total| {
         if !show_progress {
             return;
         }
@@ -164,7 +151,44 @@ pub fn run(args: WhoisArgs) -> CliResult {
     if show_progress {
         summarise_stages(&report);
     }
-    Ok(explain(&report))
+    let status = explain(&report);
+    if report.interrupted {
+        return Err(CliError::Interrupted(how_far(&report, &args, &config)));
+    }
+    Ok(status)
+}
+
+/// What an interrupted run did, where its report is, and what a re-run
+/// will ask.
+fn how_far(report: &Report, args: &WhoisArgs, config: &WhoisConfig) -> String {
+    let read = match &report.stopped_reading {
+        Some(at) => format!(
+            "read {} log lines, stopping in {} after line {}",
+            report.log_lines, at.file, at.line
+        ),
+        None => format!("read all {} log lines", report.log_lines),
+    };
+    let total = report.addresses.len();
+    let not_looked_up = report.addresses.iter().filter(|a| a.interrupted()).count();
+    let written = match &args.output {
+        Some(path) => format!("written to {}", path.display()),
+        None => "written to standard output".to_string(),
+    };
+    let rerun = match &config.cache {
+        Some(path) if report.cache_used => format!(
+            "a re-run resumes from the cache {}: networks already answered are not asked again",
+            path.display()
+        ),
+        Some(_) => {
+            "the cache could not be used, so a re-run asks about every address again".to_string()
+        }
+        None => "without a cache (--no-cache) a re-run asks about every address again".to_string(),
+    };
+    format!(
+        "whois: {read}; looked up {} of {total} addresses ({not_looked_up} reported as not looked up); the partial report ({} organisations, {total} addresses) was {written}; {rerun}",
+        total - not_looked_up,
+        report.organisations.len(),
+    )
 }
 
 fn write_report(report: &Report, args: &WhoisArgs) -> Result<(), CliError> {
@@ -209,7 +233,7 @@ fn summarise_stages(report: &Report) {
 }
 
 /// Tells on stderr what did not go to plan; exit status 1 if any lookup
-/// failed or the run was interrupted.
+/// failed (an interrupted run ends with 130 instead, see [`how_far`]).
 fn explain(report: &Report) -> ExitCode {
     for line in report.malformed.iter().take(MALFORMED_SHOWN) {
         eprintln!(
@@ -226,16 +250,16 @@ fn explain(report: &Report) -> ExitCode {
     for error in &report.cache_errors {
         eprintln!("magvar: whois: warning: {error}");
     }
+    // Addresses skipped by an interruption are not failures: the closing
+    // message counts them instead of listing each.
     let failed: Vec<_> = report
         .addresses
         .iter()
+        .filter(|a| !a.interrupted())
         .filter_map(|a| a.error.as_ref().map(|e| (&a.ip, e)))
         .collect();
     for (ip, error) in &failed {
         eprintln!("magvar: whois: {ip}: {error}");
-    }
-    if report.interrupted {
-        eprintln!("magvar: whois: interrupted: the report is partial");
     }
     if failed.is_empty() {
         ExitCode::SUCCESS

@@ -189,6 +189,11 @@ fn usage_errors_exit_2_and_name_the_input() {
             vec!["whois", log, "--timeout", "0", "--no-cache"],
             "--timeout",
         ),
+        // Too long to be a duration: refused, not a panic.
+        (
+            vec!["whois", log, "--timeout", "1e300", "--no-cache"],
+            "--timeout 1e300",
+        ),
         (
             vec!["whois", "/nonexistent/access.log", "--no-cache"],
             "/nonexistent/access.log",
@@ -216,22 +221,60 @@ fn usage_errors_exit_2_and_name_the_input() {
     assert!(stderr.contains("bogus.redb"), "{stderr}");
 }
 
-#[test]
-fn ctrl_c_stops_the_lookups_and_still_reports_every_address() {
-    // Each answer takes a while, so the run is busy when interrupted.
-    let slow = Server::start(|query| {
+/// A whois server that takes a while over each answer, so that a run is
+/// busy when interrupted: `60.N.x.y` belongs to `Org N`'s `60.N.0.0/16`.
+fn slow_server() -> Server {
+    Server::start(|query| {
         thread::sleep(std::time::Duration::from_millis(400));
         let block = query.split('.').nth(1).unwrap_or("0");
         format!("inetnum: 60.{block}.0.0 - 60.{block}.255.255\r\norg-name: Org {block}\r\n")
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("access.log");
+    })
+}
+
+/// A log of six requests, one from each of six /16 networks.
+fn six_networks_log(dir: &Path) -> std::path::PathBuf {
+    let log = dir.join("access.log");
     let lines: Vec<String> = (1..=6)
         .map(|i| format!("60.{i}.1.1 - - [01/Mar/2024:10:00:0{i} +0000] \"GET / HTTP/1.1\" 200 10"))
         .collect();
     std::fs::write(&log, lines.join("\n")).unwrap();
+    log
+}
+
+/// Runs magvar with `args`, sends it SIGINT once its first query has
+/// reached `server`, and waits for it to end.
+fn interrupted(server: &Server, args: &[&str]) -> Output {
     let child = Command::new(env!("CARGO_BIN_EXE_magvar"))
-        .args([
+        .args(args)
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("magvar starts");
+    // The interrupt handler is installed before the first query goes out.
+    for _ in 0..3000 {
+        if server.queries() > 0 {
+            break;
+        }
+        thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(server.queries() > 0, "no query reached the server");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    child.wait_with_output().expect("magvar ends")
+}
+
+#[test]
+fn ctrl_c_stops_the_lookups_and_still_reports_every_address() {
+    let slow = slow_server();
+    let dir = tempfile::tempdir().unwrap();
+    let log = six_networks_log(dir.path());
+    let output = interrupted(
+        &slow,
+        &[
             "whois",
             log.to_str().unwrap(),
             "--server",
@@ -243,28 +286,10 @@ fn ctrl_c_stops_the_lookups_and_still_reports_every_address() {
             "0",
             "--format",
             "json",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("magvar starts");
-    // The interrupt handler is installed before the first query goes out.
-    for _ in 0..3000 {
-        if slow.queries() > 0 {
-            break;
-        }
-        thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(slow.queries() > 0, "no query reached the server");
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
-    let output = child.wait_with_output().expect("magvar ends");
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
     let report = json(&output);
     let addresses = report["addresses"].as_array().unwrap();
     assert_eq!(addresses.len(), 6, "every address is reported");
@@ -279,4 +304,98 @@ fn ctrl_c_stops_the_lookups_and_still_reports_every_address() {
     );
     assert!(interrupted >= 4, "{addresses:?}");
     assert_eq!(answered + interrupted, 6);
+    assert!(
+        stderr.contains(&format!(
+            "magvar: interrupted: whois: read all 6 log lines; looked up {answered} of 6 addresses ({interrupted} reported as not looked up); the partial report ("
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("was written to standard output"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("without a cache (--no-cache) a re-run asks about every address again"),
+        "{stderr}"
+    );
+    // Skipped addresses are counted in that message, not listed as failures.
+    assert!(!stderr.contains("60.6.1.1"), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_with_an_output_file_leaves_whole_records_and_a_rerun_resumes_from_the_cache() {
+    let slow = slow_server();
+    let dir = tempfile::tempdir().unwrap();
+    let log = six_networks_log(dir.path());
+    let out = dir.path().join("report.csv");
+    let cache = dir.path().join("whois.redb");
+    let server = format!("127.0.0.1:{}", slow.port);
+    let args = [
+        "whois",
+        log.to_str().unwrap(),
+        "--server",
+        &server,
+        "--cache",
+        cache.to_str().unwrap(),
+        "--workers",
+        "1",
+        "--delay-ms",
+        "0",
+        "--format",
+        "csv",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    let output = interrupted(&slow, &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+
+    // The file is a whole CSV table: every record complete, the last one
+    // ended by its newline.
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.ends_with('\n'), "{text:?}");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "organisation",
+            "networks",
+            "requests",
+            "distinct_ips",
+            "bytes",
+            "first_seen",
+            "last_seen"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert!(rows.iter().all(|row| row.len() == 7), "{text}");
+    let addresses = |row: &csv::StringRecord| row[3].parse::<usize>().unwrap();
+    assert_eq!(rows.iter().map(addresses).sum::<usize>(), 6, "{text}");
+    let skipped = rows
+        .iter()
+        .find(|row| &row[0] == "(lookup failed)")
+        .map_or(0, addresses);
+    let answered = 6 - skipped;
+    assert!(answered >= 1 && skipped >= 1, "{text}");
+    assert!(
+        stderr.contains(&format!(
+            "looked up {answered} of 6 addresses ({skipped} reported as not looked up); the partial report ({} organisations, 6 addresses) was written to {}; a re-run resumes from the cache {}",
+            rows.len(),
+            out.display(),
+            cache.display()
+        )),
+        "{stderr}"
+    );
+
+    // As promised, the re-run asks only about what the first run skipped.
+    let asked_before = slow.queries();
+    let rerun = magvar(&args);
+    let stderr = String::from_utf8_lossy(&rerun.stderr);
+    assert_eq!(rerun.status.code(), Some(0), "{stderr}");
+    assert_eq!(slow.queries() - asked_before, skipped);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("(lookup failed)"), "{text}");
 }

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One request: who, when (seconds since 1970, UTC) and how many bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +164,18 @@ pub fn parse_line(line: &str) -> Result<Request, String> {
 pub struct LogData {
     pub requests: Vec<Request>,
     pub malformed: Vec<MalformedLine>,
+    /// Lines read, blank ones included, over all the logs.
+    pub lines: u64,
+    /// Where reading stopped when asked to stop before the end: the file
+    /// and its last line read.
+    pub stopped_at: Option<LogPosition>,
+}
+
+/// A line of a log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogPosition {
+    pub file: String,
+    pub line: u64,
 }
 
 /// Opens a log, decompressing it when it starts with the gzip magic bytes.
@@ -177,8 +190,10 @@ fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
 }
 
 /// Reads every log in turn. Malformed lines are collected, not fatal; a
-/// log that cannot be opened or decompressed is.
-pub fn read_logs(paths: &[PathBuf]) -> Result<LogData, LogError> {
+/// log that cannot be opened or decompressed is. Setting `stop` ends the
+/// reading after the current line: months of logs take a while, and an
+/// interrupted run should still report on what was read.
+pub fn read_logs(paths: &[PathBuf], stop: &AtomicBool) -> Result<LogData, LogError> {
     let mut data = LogData::default();
     for path in paths {
         let fail = |source| LogError {
@@ -189,6 +204,13 @@ pub fn read_logs(paths: &[PathBuf]) -> Result<LogData, LogError> {
         let mut buffer = Vec::new();
         let mut number = 0u64;
         loop {
+            if stop.load(Ordering::Relaxed) {
+                data.stopped_at = Some(LogPosition {
+                    file: path.display().to_string(),
+                    line: number,
+                });
+                return Ok(data);
+            }
             buffer.clear();
             // Bytes, not String: a log with a stray non-UTF-8 byte in a
             // user agent is still a log.
@@ -196,6 +218,7 @@ pub fn read_logs(paths: &[PathBuf]) -> Result<LogData, LogError> {
                 break;
             }
             number += 1;
+            data.lines += 1;
             let line = String::from_utf8_lossy(&buffer);
             if line.trim().is_empty() {
                 continue;
@@ -261,16 +284,37 @@ mod tests {
         let compressed = gz.finish().unwrap();
         let zipped = dir.path().join("rotated.1");
         std::fs::write(&zipped, &compressed).unwrap();
-        let data = read_logs(&[plain.clone(), zipped]).unwrap();
+        let go_on = AtomicBool::new(false);
+        let data = read_logs(&[plain.clone(), zipped], &go_on).unwrap();
         assert_eq!(data.requests.len(), 4);
         assert_eq!(data.malformed.len(), 1);
         assert_eq!(data.malformed[0].line, 3);
         assert_eq!(data.malformed[0].file, plain.display().to_string());
+        assert_eq!((data.lines, data.stopped_at), (6, None));
         // A gzip stream cut short is an error naming the file.
         let truncated = dir.path().join("cut.gz");
         std::fs::write(&truncated, &compressed[..compressed.len() / 2]).unwrap();
-        let error = read_logs(&[truncated]).unwrap_err();
+        let error = read_logs(&[truncated], &go_on).unwrap_err();
         assert!(error.to_string().contains("cut.gz"), "{error}");
+    }
+
+    #[test]
+    fn reading_stops_when_asked_and_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("access.log");
+        let line = "192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 5\n";
+        std::fs::write(&path, line.repeat(3)).unwrap();
+        let stopped = AtomicBool::new(true);
+        let data = read_logs(std::slice::from_ref(&path), &stopped).unwrap();
+        assert!(data.requests.is_empty());
+        assert_eq!(data.lines, 0);
+        assert_eq!(
+            data.stopped_at,
+            Some(LogPosition {
+                file: path.display().to_string(),
+                line: 0
+            })
+        );
     }
 
     #[test]

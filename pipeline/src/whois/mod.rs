@@ -88,22 +88,23 @@ fn lookup_failed(result: &LookupResult) -> bool {
 /// Reads the logs, looks every distinct client up and aggregates.
 ///
 /// `progress(done, total)` is called after each address's lookup. Setting
-/// `stop` (e.g. from a Ctrl-C handler) ends the run early: lookups already
-/// answered are kept and the remaining addresses are reported as not
-/// looked up.
+/// `stop` (e.g. from a Ctrl-C handler) ends the run early: the lines read
+/// and the lookups already answered are kept, the remaining addresses are
+/// reported as not looked up, and [`Report::interrupted`] says so.
 pub fn analyse(
     logs: &[PathBuf],
     config: &WhoisConfig,
     stop: Arc<AtomicBool>,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Report, WhoisError> {
-    let data = read_logs(logs)?;
+    let data = read_logs(logs, &stop)?;
     let mut cache_errors = Vec::new();
     let opened = config.cache.as_deref().map(|path| {
         let cache = Cache::open(path, config.cache_ttl)?;
         let cached = cache.load()?;
         Ok::<_, CacheError>((cache, cached))
     });
+    let cache_used = matches!(opened, Some(Ok(_)));
     let (cache, cached) = match opened {
         None => (None, Cached::default()),
         Some(Ok((cache, cached))) => (Some(cache), cached),
@@ -155,5 +156,9 @@ pub fn analyse(
     cache_errors.extend(resolver.cache_errors());
     report.cache_errors = cache_errors;
     report.stages = summary.stages;
+    report.log_lines = data.lines;
+    report.interrupted |= data.stopped_at.is_some();
+    report.stopped_reading = data.stopped_at;
+    report.cache_used = cache_used;
     Ok(report)
 }

@@ -2,7 +2,7 @@
 //! its text, CSV and JSON renderings.
 
 use super::cache::Answer;
-use super::log::{MalformedLine, Request, format_time};
+use super::log::{LogPosition, MalformedLine, Request, format_time};
 use super::resolver::LookupError;
 use crate::StageSnapshot;
 use std::collections::{BTreeSet, HashMap};
@@ -38,6 +38,13 @@ pub struct AddressRow {
     pub error: Option<String>,
 }
 
+impl AddressRow {
+    /// Not looked up because the run was stopped first.
+    pub fn interrupted(&self) -> bool {
+        self.error.as_deref() == Some(&LookupError::Interrupted.to_string())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NetworkRow {
     pub network: String,
@@ -66,9 +73,20 @@ pub struct Report {
     /// Problems writing the cache (the report itself is complete).
     #[serde(skip)]
     pub cache_errors: Vec<String>,
-    /// The run was interrupted: some addresses were not looked up.
+    /// The run was interrupted: some addresses were not looked up, or
+    /// some log lines not read.
     #[serde(skip)]
     pub interrupted: bool,
+    /// Log lines read, blank ones included.
+    #[serde(skip)]
+    pub log_lines: u64,
+    /// Where reading the logs stopped, if interrupted before their end.
+    #[serde(skip)]
+    pub stopped_reading: Option<LogPosition>,
+    /// Whether answers were read from and written to a cache, so that a
+    /// second run asks only for what this one did not get.
+    #[serde(skip)]
+    pub cache_used: bool,
     /// The pipeline's per-stage counters at the end of the run.
     #[serde(skip)]
     pub stages: Vec<StageSnapshot>,
@@ -234,9 +252,7 @@ impl Report {
             })
             .collect();
         networks.sort_by(|a, b| (b.requests, &a.network).cmp(&(a.requests, &b.network)));
-        let interrupted = addresses
-            .iter()
-            .any(|a| a.error.as_deref() == Some(&LookupError::Interrupted.to_string()));
+        let interrupted = addresses.iter().any(AddressRow::interrupted);
         Report {
             organisations,
             addresses,
@@ -246,6 +262,9 @@ impl Report {
             networks,
             cache_errors: Vec::new(),
             interrupted,
+            log_lines: 0,
+            stopped_reading: None,
+            cache_used: false,
             stages: Vec::new(),
         }
     }
