@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::lazy::LazyDocument;
 use crate::objects::Objects;
 use lopdf::{Dictionary, LoadOptions, Object, ObjectId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -267,7 +267,7 @@ fn checked(
     if doc.catalog().is_err() {
         return Err(damaged(&file, "no document catalog (/Root) could be read"));
     }
-    let pages = catch_unwind(AssertUnwindSafe(|| doc.get_pages()))
+    let pages = catch_unwind(AssertUnwindSafe(|| page_tree(&doc)))
         .map_err(|_| damaged(&file, "the page tree is malformed"))?;
     Ok(Loaded {
         file,
@@ -275,6 +275,69 @@ fn checked(
         pages,
         stream_limit,
     })
+}
+
+/// lopdf's page-tree depth limit (`PageTreeIter::PAGE_TREE_DEPTH_LIMIT`).
+const PAGE_TREE_DEPTH_LIMIT: usize = 256;
+
+/// The pages by 1-based number as lopdf's `get_pages` gives them, except
+/// that a /Pages node reached again (a cycle, or a node with two parents)
+/// is not walked again. lopdf walks a cycle round and round until it has
+/// visited as many kids as the file has objects, so the page count of a
+/// tree that contains itself would grow with every unrelated object.
+fn page_tree(doc: &lopdf::Document) -> BTreeMap<u32, ObjectId> {
+    let kids = |id: ObjectId| {
+        doc.get_dictionary(id)
+            .and_then(|node| node.get_deref(b"Kids", doc))
+            .and_then(Object::as_array)
+            .map_or(&[][..], Vec::as_slice)
+    };
+    let mut pages = BTreeMap::new();
+    let Ok(root) = doc
+        .catalog()
+        .and_then(|catalog| catalog.get(b"Pages"))
+        .and_then(Object::as_reference)
+    else {
+        return pages;
+    };
+    let mut walked = HashSet::from([root]);
+    let mut current = kids(root);
+    let mut stack: Vec<&[Object]> = Vec::new();
+    // lopdf's bound on the kids visited, kept so that every tree in which
+    // no /Pages node is reached twice gives exactly what lopdf gives.
+    let mut visits_left = doc.objects.len();
+    loop {
+        while let Some((kid, rest)) = current.split_first() {
+            if visits_left == 0 {
+                return pages;
+            }
+            visits_left -= 1;
+            current = rest;
+            let Ok(kid_id) = kid.as_reference() else {
+                continue;
+            };
+            match doc.get_dictionary(kid_id).and_then(Dictionary::get_type) {
+                // A kid that does not load as a typed dictionary keeps its
+                // place as a blank page, as in lopdf.
+                Ok(b"Page") | Err(_) => {
+                    pages.insert(pages.len() as u32 + 1, kid_id);
+                }
+                Ok(b"Pages") => {
+                    if stack.len() < PAGE_TREE_DEPTH_LIMIT && walked.insert(kid_id) {
+                        if !current.is_empty() {
+                            stack.push(current);
+                        }
+                        current = kids(kid_id);
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+        match stack.pop() {
+            Some(rest) => current = rest,
+            None => return pages,
+        }
+    }
 }
 
 fn damaged(file: &Path, reason: &str) -> Error {

@@ -29,14 +29,16 @@ pub fn pdf_with_objects(objects: &[String]) -> Vec<u8> {
     out
 }
 
-/// Catalog, page tree, one page listing the given annotation references,
-/// and an AcroForm whose /Fields is `fields`; more objects follow from 5.
+/// Catalog, page tree, one page showing "Hello" in Helvetica and listing
+/// the given annotation references, and an AcroForm whose /Fields is
+/// `fields`; more objects follow from 5.
 pub fn form_pdf(fields: &str, annots: &str, extra: &[String]) -> Vec<u8> {
     let mut objects = vec![
         format!("<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields {fields} >> >>"),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
         format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots {annots} /Contents 4 0 R >>"
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots {annots} /Contents 4 0 R \
+             /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
         ),
         "<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 720 Td (Hello) Tj ET         \nendstream"
             .to_owned(),
