@@ -269,9 +269,11 @@ impl<'a> Walker<'a> {
         };
         match kind {
             FieldKind::Text => non_empty(value.and_then(text)),
+            // `/V /`, the empty name, names no appearance state: no button
+            // of the field is on, as when /V is absent.
             FieldKind::Checkbox | FieldKind::Radio => match value.and_then(text) {
-                Some(state) => FieldValue::Text(state),
-                None => FieldValue::Text("Off".into()),
+                Some(state) if !state.is_empty() => FieldValue::Text(state),
+                _ => FieldValue::Text("Off".into()),
             },
             FieldKind::Pushbutton => FieldValue::Text("Off".into()),
             FieldKind::Combo | FieldKind::List => match value {

@@ -21,7 +21,8 @@ pub enum FieldKind {
 /// A field's value under the crate's conventions:
 ///
 /// * text → the string, or `Null` when /V is absent or empty;
-/// * checkbox and radio → the on-state name (without "/") or `"Off"`;
+/// * checkbox and radio → the on-state name (without "/"), or `"Off"` when
+///   /V is absent, the empty name or names the off state;
 ///   pushbuttons are always `"Off"`;
 /// * combo and list → the string, or `List` when several items are
 ///   selected (a one-element array reads as a plain string);

@@ -73,6 +73,33 @@ fn flags_kinds_and_signature_values() {
     assert_eq!(combo.options[1].display, "fr");
 }
 
+/// `/V /` is a name with no characters: no appearance state is called
+/// that, so no button is on, as when /V is absent.
+#[test]
+fn a_button_whose_value_is_the_empty_name_is_off() {
+    let extra = vec![
+        // A radio group of two widgets, neither of them on.
+        "<< /T (choice) /FT /Btn /Ff 49152 /V / /Kids [6 0 R 7 0 R] >>".to_owned(),
+        "<< /Type /Annot /Subtype /Widget /Parent 5 0 R /Rect [0 0 10 10] \
+         /AP << /N << /left 9 0 R /Off 9 0 R >> >> /AS /Off >>"
+            .to_owned(),
+        "<< /Type /Annot /Subtype /Widget /Parent 5 0 R /Rect [20 0 30 10] \
+         /AP << /N << /right 9 0 R /Off 9 0 R >> >> /AS /Off >>"
+            .to_owned(),
+        "<< /T (tick) /FT /Btn /V / >>".to_owned(),
+        "<< /Length 0 >>\nstream\n\nendstream".to_owned(),
+    ];
+    let form = form(&form_pdf("[5 0 R 8 0 R]", "[6 0 R 7 0 R]", &extra));
+    let choice = &form.fields[0];
+    assert_eq!(choice.kind, FieldKind::Radio);
+    assert_eq!(choice.states, ["left", "right"]);
+    assert_eq!(choice.value, FieldValue::Text("Off".into()));
+    assert_eq!(form.fields[1].kind, FieldKind::Checkbox);
+    assert_eq!(form.fields[1].value, FieldValue::Text("Off".into()));
+    // Posted as a browser posts an unchecked box: not at all.
+    assert_eq!(form.urlencoded(), "");
+}
+
 /// Catalog with an AcroForm holding `/XFA xfa` and `/Fields fields`.
 fn xfa_pdf(fields: &str, datasets: &str) -> Vec<u8> {
     pdf_with_objects(&[
