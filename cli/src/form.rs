@@ -336,6 +336,13 @@ fn extract(
     } else {
         ProgressBar::hidden()
     };
+    crate::interrupt::install("form extract");
+    // Ctrl-C stops handing out files; the documents in hand are finished
+    // and written whole.
+    let listed = files.clone();
+    let files = files
+        .into_iter()
+        .take_while(|_| !crate::interrupt::requested());
     let mut running = Pipeline::source(files)
         .ordered(jobs * READ_AHEAD_PER_WORKER)
         .stage(
@@ -351,9 +358,11 @@ fn extract(
         )
         .start();
     let mut failed = 0usize;
+    let mut documents = 0usize;
     let mut written = Ok(());
     for (file, record) in running.by_ref() {
         progress.inc(1);
+        documents += 1;
         if let Err(error) = &record {
             failed += 1;
             progress.suspend(|| eprintln!("{error}"));
@@ -372,6 +381,16 @@ fn extract(
     writer.finish()?;
     if failed > 0 {
         eprintln!("{failed} of {total} documents could not be read");
+    }
+    if documents < total && crate::interrupt::requested() {
+        let to = output.map_or("standard output".to_string(), |p| p.display().to_string());
+        return Err(CliError::Interrupted(format!(
+            "{documents} of {total} documents written to {to}, each record whole; the next was {} (document {} in the order read)",
+            listed[documents].display(),
+            documents + 1
+        )));
+    }
+    if failed > 0 {
         Ok(ExitCode::from(1))
     } else {
         Ok(ExitCode::SUCCESS)

@@ -116,12 +116,40 @@ pub fn run(args: GridArgs, config: &Config) -> CliResult {
         config,
     )?;
     let mut out = open_output(args.output.as_ref())?;
-    write_grid(&mut out, &grid, args.element, args.format, &model, year)
-        .and_then(|()| out.flush())
+    crate::interrupt::install("grid");
+    let rows = write_grid(&mut out, &grid, args.element, args.format, &model, year)
+        .and_then(|rows| out.flush().map(|()| rows))
         .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
+    let total = grid.latitudes_deg.len();
+    if rows < total {
+        let to = args
+            .output
+            .as_ref()
+            .map_or("standard output".to_string(), |p| p.display().to_string());
+        let spec = &grid.spec;
+        let down_to = match rows {
+            0 => String::new(),
+            _ => format!(
+                ", north to south down to latitude {}",
+                grid.latitudes_deg[rows - 1]
+            ),
+        };
+        let rest_north = grid.latitudes_deg[rows];
+        let note = match args.format {
+            GridFormat::Asc => " (its header still says the whole grid's row count)",
+            GridFormat::Geojson => " (the collection is closed: a valid file)",
+            GridFormat::Csv => "",
+        };
+        return Err(CliError::Interrupted(format!(
+            "{rows} of {total} grid rows written to {to}{note}{down_to}; the rest is --bbox {},{},{},{rest_north}",
+            spec.west_deg, spec.south_deg, spec.east_deg
+        )));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the grid row by row (north to south); returns how many rows
+/// were written: all of them, unless Ctrl-C stopped it between two.
 fn write_grid(
     out: &mut dyn Write,
     grid: &Grid,
@@ -129,7 +157,9 @@ fn write_grid(
     format: GridFormat,
     model: &str,
     year: f64,
-) -> std::io::Result<()> {
+) -> std::io::Result<usize> {
+    let rows = grid.latitudes_deg.len();
+    // Whole rows only: Ctrl-C is looked at between two.
     let columns = grid.longitudes_deg.len();
     let value = |row: usize, column: usize| grid.value(row, column, element);
     let name = format!("{}_{}", element.name(), element.unit().to_lowercase());
@@ -137,6 +167,9 @@ fn write_grid(
         GridFormat::Csv => {
             writeln!(out, "latitude,longitude,{name}")?;
             for (row, lat) in grid.latitudes_deg.iter().enumerate() {
+                if crate::interrupt::requested() {
+                    return Ok(row);
+                }
                 for (column, lon) in grid.longitudes_deg.iter().enumerate() {
                     match value(row, column) {
                         Some(v) => writeln!(out, "{lat},{lon},{v:.6}")?,
@@ -157,7 +190,10 @@ fn write_grid(
             )?;
             writeln!(out, "cellsize {}", spec.step_deg)?;
             writeln!(out, "NODATA_value -9999")?;
-            for row in 0..grid.latitudes_deg.len() {
+            for row in 0..rows {
+                if crate::interrupt::requested() {
+                    return Ok(row);
+                }
                 let line: Vec<String> = (0..columns)
                     .map(|column| {
                         value(row, column).map_or("-9999".to_string(), |v| format!("{v:.4}"))
@@ -175,6 +211,10 @@ fn write_grid(
             )?;
             let mut first = true;
             for (row, lat) in grid.latitudes_deg.iter().enumerate() {
+                if crate::interrupt::requested() {
+                    writeln!(out, "]}}")?;
+                    return Ok(row);
+                }
                 for (column, lon) in grid.longitudes_deg.iter().enumerate() {
                     let Some(v) = value(row, column) else {
                         continue;
@@ -192,5 +232,5 @@ fn write_grid(
             writeln!(out, "]}}")?;
         }
     }
-    Ok(())
+    Ok(rows)
 }

@@ -2,6 +2,8 @@
 //! other tools (PDF forms, whois log analysis). A thin front-end: parsing
 //! arguments and printing; the work is done by the library crates.
 
+#![forbid(unsafe_code)]
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -89,14 +91,11 @@ fn main() -> ExitCode {
 
 /// Rust ignores SIGPIPE, so writing to a closed pipe (`magvar grid | head`)
 /// would fail every later write, and `println!` panics on it. A command-line
-/// tool should end quietly instead, as Unix tools do.
+/// tool should end quietly instead, as Unix tools do: the `sigpipe` crate
+/// restores the default disposition (its one `unsafe` call, so this crate
+/// has none).
 fn restore_sigpipe() {
-    #[cfg(unix)]
-    // SAFETY: called first thing in main, before any other thread exists;
-    // setting a signal's disposition to its default has no other effect.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    sigpipe::reset();
 }
 
 fn run(cli: Cli) -> CliResult {

@@ -134,12 +134,22 @@ mod tests {
     /// quantity: the lanes' slots are the table's.
     #[test]
     fn lanes_equal_the_scalar_elements_quantity_by_quantity() {
-        let fields = [
+        check_lanes([
             ([21937.8, -4186.7, 43584.5], [25.1, -5.9, -145.9]),
             ([-120.0, 35.5, 56000.0], [3.0, 11.0, -20.0]),
             ([15000.0, 2000.0, -30000.0], [-12.0, 40.0, 7.5]),
             ([0.0, 0.0, 0.0], [1.0, 2.0, 3.0]),
-        ];
+        ]);
+        // A NaN field (a broken model): NaN values and rates on both paths.
+        check_lanes([
+            ([f64::NAN, 100.0, 200.0], [1.0, 2.0, 3.0]),
+            ([100.0, 200.0, f64::NAN], [1.0, 2.0, 3.0]),
+            ([100.0, 200.0, 300.0], [f64::NAN, 2.0, 3.0]),
+            ([0.0, 0.0, 5.0], [1.0, 2.0, 3.0]),
+        ]);
+    }
+
+    fn check_lanes(fields: [([f64; 3], [f64; 3]); LANES]) {
         let lane = |f: fn(&([f64; 3], [f64; 3])) -> f64| -> Lanes {
             std::array::from_fn(|l| f(&fields[l]))
         };
@@ -177,6 +187,7 @@ mod tests {
             for quantity in Quantity::ALL {
                 let (a, b) = (quantity.get(&got), quantity.get(&scalar));
                 let close = match (a, b) {
+                    (Some(a), Some(b)) if a.is_nan() || b.is_nan() => a.is_nan() && b.is_nan(),
                     (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
                     (None, None) => true,
                     _ => false,

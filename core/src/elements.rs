@@ -133,22 +133,22 @@ impl MagneticElements {
         let inclination = z.atan2(h).to_degrees();
         // Derivatives of the definitions, not 1-year differences. Where H
         // or F vanish the direction is undefined; report zero change
-        // rather than NaN.
-        let dh = if h > 0.0 { (x * dx + y * dy) / h } else { 0.0 };
-        let df = if f > 0.0 {
+        // rather than NaN. A NaN field stays NaN, as on the lane path.
+        let dh = if h == 0.0 { 0.0 } else { (x * dx + y * dy) / h };
+        let df = if f == 0.0 {
+            0.0
+        } else {
             (x * dx + y * dy + z * dz) / f
-        } else {
-            0.0
         };
-        let dd = if h2 > 0.0 {
+        let dd = if h2 == 0.0 {
+            0.0
+        } else {
             (x * dy - y * dx) / h2
-        } else {
-            0.0
         };
-        let di = if f2 > 0.0 {
-            (h * dz - z * dh) / f2
-        } else {
+        let di = if f2 == 0.0 {
             0.0
+        } else {
+            (h * dz - z * dh) / f2
         };
         MagneticElements {
             declination_deg: declination,
@@ -177,7 +177,8 @@ impl MagneticElements {
 
 /// Grid variation: declination referred to grid north of a polar
 /// stereographic grid, GV = D − λ in the north and D + λ in the south,
-/// folded into (−180°, 180°].
+/// folded into (−180°, 180°]; `None` where undefined (equatorward of 55°,
+/// or a NaN declination), as a grid's NaN says.
 pub fn grid_variation(declination_deg: f64, latitude_deg: f64, longitude_deg: f64) -> Option<f64> {
     let raw = if latitude_deg >= GRID_VARIATION_MIN_LATITUDE_DEG {
         declination_deg - longitude_deg
@@ -186,7 +187,7 @@ pub fn grid_variation(declination_deg: f64, latitude_deg: f64, longitude_deg: f6
     } else {
         return None;
     };
-    Some(normalize_degrees(raw))
+    Some(normalize_degrees(raw)).filter(|gv| !gv.is_nan())
 }
 
 /// An angle folded into (−180°, 180°].

@@ -214,6 +214,15 @@ fn parse_angle(input: &str, (positive, negative): (char, char)) -> Result<f64, S
         };
     }
     let (text, hemisphere) = split_hemisphere(text);
+    // A word (`garbage`, `here`) is not a number that ends in a
+    // hemisphere letter: say so before judging the letter.
+    if !text.chars().any(|c| c.is_ascii_digit())
+        || text
+            .chars()
+            .any(|c| c.is_alphabetic() && !matches!(c, 'd' | 'D' | 'm' | 'M' | 's'))
+    {
+        return Err("not a number or degrees-minutes-seconds".into());
+    }
     let sign = match hemisphere {
         None => 1.0,
         Some(letter) if letter == positive => 1.0,
@@ -226,12 +235,6 @@ fn parse_angle(input: &str, (positive, negative): (char, char)) -> Result<f64, S
     };
     if hemisphere.is_some() && text.starts_with('-') {
         return Err("a hemisphere letter and a minus sign together".into());
-    }
-    if text
-        .chars()
-        .any(|c| c.is_alphabetic() && !matches!(c, 'd' | 'D' | 'm' | 'M' | 's'))
-    {
-        return Err("not a number or degrees-minutes-seconds".into());
     }
     // Separators of degrees, minutes and seconds, in all the common forms.
     let parts: Vec<&str> = text
@@ -527,6 +530,20 @@ mod tests {
         }
         for bad in ["361", "-181", "76.29N", "x"] {
             assert!(parse_longitude(bad).is_err(), "{bad:?} accepted");
+        }
+        // A word is not a number, whatever letter it ends in; a number with
+        // the other axis' letter is that.
+        for (bad, why) in [
+            ("garbage", "not a number or degrees-minutes-seconds"),
+            ("here", "not a number or degrees-minutes-seconds"),
+            ("north", "not a number or degrees-minutes-seconds"),
+            ("36.85E", "hemisphere letter E does not fit (use N or S)"),
+        ] {
+            let message = parse_latitude(bad).unwrap_err().to_string();
+            assert!(
+                message.contains(&format!("latitude {bad:?}: {why}; expected")),
+                "{message}"
+            );
         }
     }
 

@@ -2,6 +2,8 @@
 //! [`MagvarApp`]; the modules below draw it and turn input into calls to
 //! its methods, so tests (egui_kittest) drive the same code as the window.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod chart;
 pub mod contours_worker;

@@ -1,5 +1,7 @@
 //! `magvar-gui`: opens the chart window.
 
+#![forbid(unsafe_code)]
+
 fn main() -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

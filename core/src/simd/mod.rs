@@ -202,6 +202,16 @@ pub fn atan2_degrees<V: SimdFloat>(y: V, x: V) -> V {
     let steep = ay.gt(ax);
     let small = V::select(steep, ax, ay);
     let large = V::select(steep, ay, ax);
+    // An infinite side: the ratio is 0 (one infinite) or 1 (both), as
+    // std's atan2 takes it; inf/inf and 0·inf below would give NaN.
+    let (zero, one, infinity) = (V::splat(0.0), V::splat(1.0), V::splat(f64::INFINITY));
+    let large_infinite = large.eq(infinity);
+    let small = V::select(
+        large_infinite,
+        V::select(small.eq(infinity), one, zero),
+        small,
+    );
+    let large = V::select(large_infinite, one, large);
     let beyond_first = small.gt(large * V::splat(TAN_PI_16));
     let beyond_second = small.gt(large * V::splat(TAN_3PI_16));
     let tan_node = V::select(
@@ -305,6 +315,18 @@ mod tests {
             (f64::NAN, 1.0),
             (-1.0, f64::NAN),
             (f64::NAN, f64::NAN),
+            // Infinities: the axes and the diagonals, as std gives them.
+            (f64::INFINITY, 1.0),
+            (f64::NEG_INFINITY, -3.0),
+            (2.0, f64::INFINITY),
+            (-2.0, f64::INFINITY),
+            (2.0, f64::NEG_INFINITY),
+            (-0.0, f64::NEG_INFINITY),
+            (f64::INFINITY, f64::INFINITY),
+            (f64::INFINITY, f64::NEG_INFINITY),
+            (f64::NEG_INFINITY, f64::INFINITY),
+            (f64::NEG_INFINITY, f64::NEG_INFINITY),
+            (f64::INFINITY, f64::NAN),
         ];
         for (y, x) in specials {
             ys.push(y);

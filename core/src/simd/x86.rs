@@ -9,6 +9,18 @@ use super::{Float4, Kernel, LANES, Lanes, SimdFloat};
 use std::arch::x86_64::*;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+/// Four f64 lanes in one AVX2 register.
+///
+/// # Safety invariant
+/// Every method executes AVX2 or FMA instructions, yet is a safe function:
+/// that is sound only because a value of this type never exists on a CPU
+/// without both. The type is private to this module (its field) and to
+/// `simd` (the module is private to the crate), and the only place that
+/// makes one is [`run_avx2_fma`], an `unsafe fn` whose caller
+/// (`simd::with_best`) calls it only after `is_x86_feature_detected!`
+/// found AVX2 and FMA. Code that makes an `Avx2` any other way (a
+/// `Kernel` run directly with `Avx2`, a constant, a `Default`) breaks
+/// this rule; none may be added.
 #[derive(Clone, Copy)]
 pub struct Avx2(__m256d);
 
