@@ -63,8 +63,8 @@ pub use error::{InputError, ModelError};
 pub use evaluator::Evaluator;
 pub use grid::{Grid, GridSpec};
 pub use model::{
-    BLACKOUT_ZONE_H_NT, CAUTION_ZONE_H_NT, DatePolicy, FieldReport, MagneticModel, ModelDefinition,
-    Warning,
+    BLACKOUT_ZONE_H_NT, CAUTION_ZONE_H_NT, DatePolicy, FieldReport, MAX_DEGREE, MagneticModel,
+    ModelDefinition, Warning,
 };
 pub use notation::{chart_line, format_degrees_minutes, format_signed_minutes};
 pub use position::{

@@ -18,6 +18,16 @@ pub const BLACKOUT_ZONE_H_NT: f64 = 2000.0;
 /// "caution zone"), nT.
 pub const CAUTION_ZONE_H_NT: f64 = 6000.0;
 
+/// The highest degree a model may have. Near the poles the Legendre
+/// functions are the product of sinᵐθ, which underflows f64 for large m,
+/// and a factor that overflows it; past about degree 1500 the two meet as
+/// 0·∞ = NaN within ±70° of latitude (found on a scan of latitudes every
+/// 0.05°, and every 0.001° within 0.1° of the poles: finite at degree
+/// 1450, NaN at 1600). Published magnetic models stop well below (WMMHR
+/// 133, EMM2017 790); `properties.rs` holds a degree-1400 model finite at
+/// the poles and where sinᵐθ underflows.
+pub const MAX_DEGREE: usize = 1400;
+
 /// One stretch of time on which the coefficients are linear in time.
 #[derive(Debug, Clone)]
 struct Segment {
@@ -151,6 +161,13 @@ pub struct FieldReport {
     pub warnings: Vec<Warning>,
 }
 
+/// Why a degree above [`MAX_DEGREE`] is refused.
+pub(crate) fn degree_above_limit(degree: usize) -> String {
+    format!(
+        "degree {degree} is above {MAX_DEGREE}, the highest magvar evaluates (beyond it the field overflows near the poles)"
+    )
+}
+
 impl FieldReport {
     /// A report with no model and every value zero, to be written over by
     /// [`MagneticModel::report_into`].
@@ -211,6 +228,9 @@ impl MagneticModel {
             .chain([final_secular_variation.degree()])
             .max()
             .unwrap_or(0);
+        if degree > MAX_DEGREE {
+            return Err(invalid(degree_above_limit(degree)));
+        }
         let mut segments = Vec::with_capacity(epochs.len());
         for (i, (year, main)) in epochs.iter().enumerate() {
             let secular_variation = match epochs.get(i + 1) {

@@ -379,3 +379,81 @@ fn model_definitions_with_bad_epochs_are_rejected() {
     assert!(error.contains("increasing order"), "{error}");
     assert!(MagneticModel::new(good).is_ok());
 }
+
+/// A model above [`MAX_DEGREE`] is refused with the limit named, from a
+/// file (with its line) and from a definition built in code; a model at
+/// the limit gives finite values next to both poles, on every path.
+#[test]
+fn degrees_above_the_limit_are_refused_and_the_limit_is_finite_everywhere() {
+    use magvar_core::formats::parse_definition;
+    use magvar_core::{GaussCoefficients, GridSpec, MAX_DEGREE, ModelDefinition, Quantity};
+    let file = format!(
+        "    2025.0            TEST        11/13/2024\n  1  0  -29351.8       0.0       12.0        0.0\n{:>3} {:>2}       1.0       0.0        0.0        0.0\n",
+        MAX_DEGREE + 1,
+        0
+    );
+    let error = parse_definition(&file, "big.COF", "big")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("big.COF")
+            && error.contains(&format!("degree {} is above {MAX_DEGREE}", MAX_DEGREE + 1)),
+        "{error}"
+    );
+    let definition = |degree: usize| {
+        let mut main = GaussCoefficients::zeros(degree);
+        let mut secular = GaussCoefficients::zeros(degree);
+        for n in 1..=degree {
+            for m in 0..=n {
+                // A spectrum that falls off as a real field's does.
+                main.set_g(n, m, 3e4 / (n * n) as f64);
+                secular.set_g(n, m, 1e-3);
+                if m > 0 {
+                    main.set_h(n, m, 1e4 / (n * n) as f64);
+                }
+            }
+        }
+        ModelDefinition {
+            name: format!("degree {degree}"),
+            source: "test".into(),
+            reference_radius_km: 6371.2,
+            epochs: vec![(2020.0, main)],
+            final_secular_variation: secular,
+            valid_years: (2020.0, 2025.0),
+            altitude_range_km: None,
+        }
+    };
+    let error = MagneticModel::new(definition(MAX_DEGREE + 1))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains(&format!("above {MAX_DEGREE}")), "{error}");
+    let model = MagneticModel::new(definition(MAX_DEGREE)).unwrap();
+    let finite = |e: &MagneticElements| {
+        Quantity::ALL
+            .iter()
+            .all(|q| q.get(e).is_none_or(f64::is_finite))
+    };
+    let mut evaluator = Evaluator::new(&model);
+    // Where the sinᵐθ factor underflows (within about 70° of the
+    // equator at this degree) and at the poles; below the ellipsoid too.
+    for (lat, alt) in [
+        (90.0, 0.0),
+        (89.99, -10.0),
+        (75.0, -10.0),
+        (70.0, 0.0),
+        (-72.5, 0.0),
+    ] {
+        let position = Position::geodetic(lat, 10.0, alt).unwrap();
+        let reference = evaluator.elements_reference(&position, 2021.0);
+        let lanes = evaluator.elements(&position, 2021.0);
+        assert!(
+            finite(&reference) && finite(&lanes),
+            "{lat}° {reference:?} {lanes:?}"
+        );
+    }
+    let spec = GridSpec::new(0.0, 70.0, 1.0, 90.0, 10.0).unwrap();
+    let grid = model.grid(&spec, -10.0, 2021.0);
+    for row in 0..grid.latitudes_deg.len() {
+        assert!(finite(&grid.at(row, 0)), "grid row {row}");
+    }
+}

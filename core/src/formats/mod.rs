@@ -8,6 +8,7 @@ mod iaga;
 mod shc;
 
 use crate::error::ModelError;
+use crate::model::MAX_DEGREE;
 use crate::model::{MagneticModel, ModelDefinition};
 use std::path::Path;
 
@@ -108,21 +109,23 @@ pub(crate) fn number(
         .ok_or_else(|| parse_error(source, line, format!("{what} {token:?} is not a number")))
 }
 
-/// Parses a degree or order token, checking 0 ≤ m ≤ n ≤ `max_degree`.
+/// Parses a degree or order token, checking 0 ≤ m ≤ n ≤ [`MAX_DEGREE`].
 pub(crate) fn degree_order(
     n: Option<&str>,
     m: Option<&str>,
     source: &str,
     line: usize,
 ) -> Result<(usize, i64), ModelError> {
-    const MAX_DEGREE: usize = 2190;
     let n_value = number(n, "degree n", source, line)?;
     let m_value = number(m, "order m", source, line)?;
-    if n_value.fract() != 0.0
-        || m_value.fract() != 0.0
-        || n_value < 1.0
-        || n_value > MAX_DEGREE as f64
-    {
+    if n_value.fract() == 0.0 && n_value > MAX_DEGREE as f64 {
+        return Err(parse_error(
+            source,
+            line,
+            crate::model::degree_above_limit(n_value as usize),
+        ));
+    }
+    if n_value.fract() != 0.0 || m_value.fract() != 0.0 || n_value < 1.0 {
         return Err(parse_error(
             source,
             line,

@@ -7,7 +7,8 @@ use crate::synthesis::SynthesisWorkspace;
 
 /// Past degree 1000 the plain product of the recurrence's α would
 /// overflow; the packed expansion must still equal the reference
-/// synthesis (models of up to degree 2190 load).
+/// synthesis (the kernel's scaling holds to degree 2190; models load up
+/// to `MAX_DEGREE`).
 #[test]
 fn a_very_high_degree_expansion_equals_the_reference_synthesis() {
     let degree = 1100;
