@@ -142,24 +142,21 @@ fn drain_and_write(stream: &mut TcpStream, bytes: &[u8]) -> std::io::Result<()> 
     stream.flush()
 }
 
-/// A small deterministic generator (xorshift64*), so logs are the same on
-/// every run without a dependency.
-pub struct Rng(u64);
+/// The tests' one seeded random-number source (ChaCha8 from a fixed
+/// seed), so logs are the same on every run and machine.
+pub struct Rng(rand_chacha::ChaCha8Rng);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
+        Rng(rand::SeedableRng::seed_from_u64(seed))
     }
 
     pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        rand::RngCore::next_u64(&mut self.0)
     }
 
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        rand::Rng::random_range(&mut self.0, 0..n)
     }
 }
 

@@ -66,16 +66,12 @@ pub fn measure(items: usize, min_time: Duration, mut work: impl FnMut()) -> f64 
     items as f64 / best
 }
 
-/// Pseudo-random numbers in [0, 1) from a fixed seed (a 64-bit LCG), so
-/// that every run measures the same inputs.
+/// Pseudo-random numbers in [0, 1) from a fixed seed (ChaCha8, the
+/// tests' source too), so that every run measures the same inputs.
 pub fn unit_numbers(seed: u64) -> impl FnMut() -> f64 {
-    let mut state = seed;
-    move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    move || rng.random::<f64>()
 }
 
 /// A named suite: `cargo xtask bench NAME` runs it.
