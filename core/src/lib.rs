@@ -42,6 +42,7 @@ mod error;
 mod evaluator;
 pub mod formats;
 pub mod geodesy;
+pub mod geoid;
 pub mod geomag_format;
 mod grid;
 pub mod lanes;
@@ -52,6 +53,7 @@ mod position;
 pub mod quantity;
 mod simd;
 pub mod synthesis;
+pub mod uncertainty;
 
 pub use builtin::{BuiltinModel, ModelChoice};
 pub use coefficients::GaussCoefficients;
@@ -68,7 +70,8 @@ pub use model::{
 };
 pub use notation::{chart_line, format_degrees_minutes, format_signed_minutes};
 pub use position::{
-    AltitudeUnit, Coordinates, Position, parse_altitude_km, parse_altitude_with_default,
-    parse_latitude, parse_longitude, parse_position, trim_text,
+    AltitudeUnit, Coordinates, HeightReference, MslHeight, Position, parse_altitude_km,
+    parse_altitude_with_default, parse_latitude, parse_longitude, parse_position, trim_text,
 };
-pub use quantity::{Quantity, Unit};
+pub use quantity::{Kind, Quantity, Unit};
+pub use uncertainty::{ErrorModel, Uncertainty};

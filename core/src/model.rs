@@ -6,8 +6,10 @@ use crate::elements::MagneticElements;
 use crate::error::ModelError;
 use crate::evaluator::Evaluator;
 use crate::geodesy::{SphericalPoint, WGS84_A_KM, WGS84_F};
-use crate::position::{Coordinates, Position};
+use crate::position::{Coordinates, HeightReference, Position};
+use crate::quantity::Quantity;
 use crate::synthesis::FieldCoefficients;
+use crate::uncertainty::{ErrorModel, Uncertainty};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -51,6 +53,8 @@ pub struct MagneticModel {
     valid_until_year: f64,
     altitude_range_km: Option<(f64, f64)>,
     degree: usize,
+    /// The published one-sigma error model, if the model has one.
+    error_model: Option<ErrorModel>,
 }
 
 /// What a model file or built-in table gives to build a model from.
@@ -145,20 +149,87 @@ pub enum DatePolicy {
 }
 
 /// Everything `magvar at` reports about one point: the serialised form has
-/// exactly the documented JSON keys.
-#[derive(Debug, Clone, Serialize)]
+/// exactly the documented JSON keys ([`FieldReport::KEYS_BEFORE_QUANTITIES`],
+/// then every [`Quantity`], then `warnings`).
+#[derive(Debug, Clone)]
 pub struct FieldReport {
     pub model: String,
     /// Decimal year.
     pub date: f64,
     pub latitude_deg: f64,
     pub longitude_deg: f64,
-    /// Height above the ellipsoid (geodetic) or radius (geocentric), km.
+    /// The altitude as given, km: above the ellipsoid or mean sea level
+    /// (`height_reference`), or the radius (geocentric).
     pub altitude_km: f64,
+    /// What a geodetic altitude is measured from.
+    pub height_reference: HeightReference,
+    /// The EGM96 geoid's height above the ellipsoid, m, for an altitude
+    /// above mean sea level.
+    pub geoid_height_m: Option<f64>,
     pub coordinates: Coordinates,
-    #[serde(flatten)]
     pub elements: MagneticElements,
+    /// The model's one-sigma uncertainties here; `None` for a model that
+    /// publishes no error model (IGRF, files loaded at run time).
+    pub uncertainty: Option<Uncertainty>,
     pub warnings: Vec<Warning>,
+}
+
+impl FieldReport {
+    /// The JSON keys before the quantities', in order.
+    pub const KEYS_BEFORE_QUANTITIES: [&'static str; 8] = [
+        "model",
+        "date",
+        "latitude_deg",
+        "longitude_deg",
+        "altitude_km",
+        "height_reference",
+        "geoid_height_m",
+        "coordinates",
+    ];
+
+    /// Every JSON key, in order.
+    pub fn keys() -> impl Iterator<Item = &'static str> {
+        Self::KEYS_BEFORE_QUANTITIES
+            .into_iter()
+            .chain(Quantity::ALL.iter().map(|q| q.key()))
+            .chain(["warnings"])
+    }
+
+    /// The value of `quantity` here (`None` where undefined: grid
+    /// variation equatorward of 55°, uncertainties without an error model).
+    pub fn get(&self, quantity: Quantity) -> Option<f64> {
+        quantity.read(&self.elements, self.uncertainty.as_ref())
+    }
+}
+
+impl Serialize for FieldReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        let [
+            model,
+            date,
+            latitude,
+            longitude,
+            altitude,
+            reference,
+            geoid,
+            coordinates,
+        ] = Self::KEYS_BEFORE_QUANTITIES;
+        map.serialize_entry(model, &self.model)?;
+        map.serialize_entry(date, &self.date)?;
+        map.serialize_entry(latitude, &self.latitude_deg)?;
+        map.serialize_entry(longitude, &self.longitude_deg)?;
+        map.serialize_entry(altitude, &self.altitude_km)?;
+        map.serialize_entry(reference, &self.height_reference)?;
+        map.serialize_entry(geoid, &self.geoid_height_m)?;
+        map.serialize_entry(coordinates, &self.coordinates)?;
+        for quantity in Quantity::ALL {
+            map.serialize_entry(quantity.key(), &self.get(quantity))?;
+        }
+        map.serialize_entry("warnings", &self.warnings)?;
+        map.end()
+    }
 }
 
 /// Why a degree above [`MAX_DEGREE`] is refused.
@@ -178,8 +249,11 @@ impl FieldReport {
             latitude_deg: 0.0,
             longitude_deg: 0.0,
             altitude_km: 0.0,
+            height_reference: HeightReference::Ellipsoid,
+            geoid_height_m: None,
             coordinates: Coordinates::Geodetic,
             elements: MagneticElements::ZERO,
+            uncertainty: None,
             // Most points have no warning: no allocation for them.
             warnings: Vec::new(),
         }
@@ -252,11 +326,30 @@ impl MagneticModel {
             valid_until_year: valid_years.1,
             altitude_range_km,
             degree,
+            error_model: None,
         })
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The model with its published one-sigma error model (the built-in
+    /// WMMs'), which reports then carry as uncertainties.
+    pub fn with_error_model(mut self, error_model: ErrorModel) -> Self {
+        self.error_model = Some(error_model);
+        self
+    }
+
+    /// The published error model, if the model has one.
+    pub fn error_model(&self) -> Option<&ErrorModel> {
+        self.error_model.as_ref()
+    }
+
+    /// The one-sigma uncertainties of `elements` by the error model;
+    /// `None` for a model without one.
+    pub fn uncertainty_at(&self, elements: &MagneticElements) -> Option<Uncertainty> {
+        self.error_model.map(|m| m.at(elements.horizontal_nt))
     }
 
     /// Where the coefficients came from.
@@ -397,9 +490,12 @@ impl MagneticModel {
         report.date = year;
         report.latitude_deg = position.latitude_deg;
         report.longitude_deg = position.longitude_deg;
-        report.altitude_km = position.altitude_km;
+        report.altitude_km = position.msl.map_or(position.altitude_km, |m| m.altitude_km);
+        report.height_reference = position.height_reference();
+        report.geoid_height_m = position.msl.map(|m| m.geoid_height_m);
         report.coordinates = position.coordinates;
         report.elements = elements;
+        report.uncertainty = self.uncertainty_at(&elements);
         report.warnings.clear();
         report.warnings.extend(date_warning.cloned());
         self.add_point_warnings(position, &report.elements, &mut report.warnings);

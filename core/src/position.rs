@@ -25,6 +25,40 @@ pub struct Position {
     /// Height above the WGS-84 ellipsoid (geodetic) or radius (geocentric), km.
     pub altitude_km: f64,
     pub coordinates: Coordinates,
+    /// For a height given above mean sea level ([`Position::geodetic_msl`]):
+    /// that height and the geoid's there; `altitude_km` is their sum.
+    pub msl: Option<MslHeight>,
+}
+
+/// A height given above mean sea level, and the geoid's height (EGM96)
+/// that turned it into the height above the ellipsoid.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MslHeight {
+    /// The height above mean sea level given, km.
+    pub altitude_km: f64,
+    /// The geoid's height above the WGS-84 ellipsoid there, m.
+    pub geoid_height_m: f64,
+}
+
+/// What a geodetic altitude is measured from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeightReference {
+    /// The WGS-84 ellipsoid, as GPS receivers give heights.
+    #[default]
+    Ellipsoid,
+    /// Mean sea level (the EGM96 geoid), as maps and altimeters give them.
+    Msl,
+}
+
+impl HeightReference {
+    /// `ellipsoid` or `msl`, as the JSON key `height_reference` says.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeightReference::Ellipsoid => "ellipsoid",
+            HeightReference::Msl => "msl",
+        }
+    }
 }
 
 impl Position {
@@ -41,6 +75,48 @@ impl Position {
             height_km,
             Coordinates::Geodetic,
         )
+    }
+
+    /// A geodetic position from a height above mean sea level (km): the
+    /// EGM96 geoid's height there, as NOAA's WMM software interpolates it
+    /// ([`crate::geoid`]), makes it a height above the ellipsoid.
+    pub fn geodetic_msl(
+        latitude_deg: f64,
+        longitude_deg: f64,
+        altitude_msl_km: f64,
+    ) -> Result<Self, InputError> {
+        // The position is checked before the geoid is looked up there.
+        let mut position = Self::geodetic(latitude_deg, longitude_deg, altitude_msl_km)?;
+        let geoid_height_m =
+            crate::geoid::geoid_height_m(position.latitude_deg, position.longitude_deg);
+        position.altitude_km = altitude_msl_km + geoid_height_m / 1000.0;
+        position.msl = Some(MslHeight {
+            altitude_km: altitude_msl_km,
+            geoid_height_m,
+        });
+        Ok(position)
+    }
+
+    /// A geodetic position with its altitude above `reference`.
+    pub fn geodetic_above(
+        latitude_deg: f64,
+        longitude_deg: f64,
+        altitude_km: f64,
+        reference: HeightReference,
+    ) -> Result<Self, InputError> {
+        match reference {
+            HeightReference::Ellipsoid => Self::geodetic(latitude_deg, longitude_deg, altitude_km),
+            HeightReference::Msl => Self::geodetic_msl(latitude_deg, longitude_deg, altitude_km),
+        }
+    }
+
+    /// What the altitude was given above (geocentric positions: the
+    /// ellipsoid, their radius being no height).
+    pub fn height_reference(&self) -> HeightReference {
+        match self.msl {
+            Some(_) => HeightReference::Msl,
+            None => HeightReference::Ellipsoid,
+        }
     }
 
     /// A geocentric position: latitude and longitude in degrees, radius
@@ -91,6 +167,7 @@ impl Position {
             longitude_deg,
             altitude_km,
             coordinates,
+            msl: None,
         })
     }
 }

@@ -14,8 +14,9 @@
 //!     .model()
 //!     .field(&Position::geodetic(36.85, -76.29, 0.0)?, 2026.9, DatePolicy::Strict)?;
 //! for quantity in Quantity::ALL {
-//!     // Grid variation alone is undefined (None) equatorward of 55°.
-//!     if let Some(value) = quantity.get(&report.elements) {
+//!     // Grid variation is undefined (None) equatorward of 55°, and the
+//!     // uncertainties for models without a published error model.
+//!     if let Some(value) = report.get(quantity) {
 //!         println!("{} = {value} {}", quantity.key(), quantity.unit().symbol());
 //!     }
 //! }
@@ -23,6 +24,7 @@
 //! ```
 
 use crate::elements::{Element, MagneticElements};
+use crate::uncertainty::Uncertainty;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// The unit of a quantity's values.
@@ -49,6 +51,17 @@ impl Unit {
     pub fn is_angle(self) -> bool {
         matches!(self, Unit::Degrees | Unit::DegreesPerYear)
     }
+}
+
+/// What a quantity is of its element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The element's value.
+    Value,
+    /// Its rate of change, per year.
+    Rate,
+    /// Its one-sigma uncertainty.
+    Uncertainty,
 }
 
 /// How a quantity's value is held in [`MagneticElements`]: always a
@@ -90,66 +103,123 @@ macro_rules! field_zero {
     };
 }
 
-/// The table. Each entry: the variant, its `MagneticElements` field (and
-/// whether it is always defined), the key, unit, label, the element it
-/// belongs to, whether it is that element's rate, and a one-line
-/// description.
+/// The table. Each field entry: the variant, its `MagneticElements` field
+/// (and whether it is always defined), the key, unit, label, the element
+/// it belongs to, whether it is that element's value or rate, and a
+/// one-line description. Each uncertainty entry: the variant, its
+/// [`Uncertainty`] field, key, unit, label, element and description.
 macro_rules! quantities {
-    ($(
-        $variant:ident: $field:ident ($presence:ident), $key:literal, $unit:ident,
-            $label:literal, $element:ident, $kind:ident, $description:literal;
-    )*) => {
-        /// One quantity the field reports: an element or its rate of change.
-        /// The variants are in the order of the JSON keys and a grid's bands.
+    (
+        field {$(
+            $variant:ident: $field:ident ($presence:ident), $key:literal, $unit:ident,
+                $label:literal, $element:ident, $kind:ident, $description:literal;
+        )*}
+        uncertainty {$(
+            $u_variant:ident: $u_field:ident, $u_key:literal, $u_unit:ident,
+                $u_label:literal, $u_element:ident, $u_description:literal;
+        )*}
+    ) => {
+        /// One quantity a report gives: an element, its rate of change, or
+        /// its uncertainty. The variants are in the order of the JSON keys;
+        /// the field's come first, in the order of a grid's bands.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Quantity {
             $(#[doc = $description] $variant,)*
+            $(#[doc = $u_description] $u_variant,)*
         }
 
         impl Quantity {
-            /// Every quantity, in output order (the JSON keys' and a grid's bands').
-            pub const ALL: [Quantity; [$(Quantity::$variant),*].len()] = [$(Quantity::$variant),*];
+            /// Every quantity, in output order (the JSON keys').
+            pub const ALL: [Quantity; [$(Quantity::$variant,)* $(Quantity::$u_variant,)*].len()] =
+                [$(Quantity::$variant,)* $(Quantity::$u_variant,)*];
 
             /// How many quantities there are.
             pub const COUNT: usize = Self::ALL.len();
 
+            /// The field's quantities (elements and rates): those of
+            /// [`MagneticElements`], and a grid's bands, in this order.
+            pub const FIELD: [Quantity; [$(Quantity::$variant,)*].len()] = [$(Quantity::$variant,)*];
+
+            /// How many field quantities there are.
+            pub const FIELD_COUNT: usize = Self::FIELD.len();
+
+            /// The uncertainties of the elements (the model's error model).
+            pub const UNCERTAINTY: [Quantity; [$(Quantity::$u_variant,)*].len()] =
+                [$(Quantity::$u_variant,)*];
+
             /// The JSON/CSV key, unit included: `declination_deg`, `north_nt_per_year`, …
             pub const fn key(self) -> &'static str {
-                match self { $(Quantity::$variant => $key,)* }
+                match self {
+                    $(Quantity::$variant => $key,)*
+                    $(Quantity::$u_variant => $u_key,)*
+                }
             }
 
             /// The unit of its values.
             pub const fn unit(self) -> Unit {
-                match self { $(Quantity::$variant => Unit::$unit,)* }
+                match self {
+                    $(Quantity::$variant => Unit::$unit,)*
+                    $(Quantity::$u_variant => Unit::$u_unit,)*
+                }
             }
 
             /// A label for people, with the element's symbol: `Declination D`,
-            /// `Horizontal intensity H`, …; a rate's label is its element's
-            /// with `rate`.
+            /// `Horizontal intensity H`, …; a rate's or an uncertainty's label
+            /// is its element's with `rate` or `uncertainty`.
             pub const fn label(self) -> &'static str {
-                match self { $(Quantity::$variant => $label,)* }
+                match self {
+                    $(Quantity::$variant => $label,)*
+                    $(Quantity::$u_variant => $u_label,)*
+                }
             }
 
             /// A one-line description.
             pub const fn description(self) -> &'static str {
-                match self { $(Quantity::$variant => $description,)* }
+                match self {
+                    $(Quantity::$variant => $description,)*
+                    $(Quantity::$u_variant => $u_description,)*
+                }
             }
 
-            /// The element this is the value or the rate of.
+            /// The element this is the value, rate or uncertainty of.
             pub const fn element(self) -> Element {
-                match self { $(Quantity::$variant => Element::$element,)* }
+                match self {
+                    $(Quantity::$variant => Element::$element,)*
+                    $(Quantity::$u_variant => Element::$u_element,)*
+                }
             }
 
-            /// Whether this is a rate of change (per year).
-            pub const fn is_rate(self) -> bool {
-                match self { $(Quantity::$variant => quantities!(@is_rate $kind),)* }
+            /// Value, rate of change or uncertainty.
+            pub const fn kind(self) -> Kind {
+                match self {
+                    $(Quantity::$variant => quantities!(@kind $kind),)*
+                    $(Quantity::$u_variant => Kind::Uncertainty,)*
+                }
             }
 
-            /// Its value in `elements`; `None` only where it is undefined
-            /// (grid variation equatorward of 55°).
+            /// Its value in `elements`; `None` where it is undefined (grid
+            /// variation equatorward of 55°) and for an uncertainty, which
+            /// elements do not hold (see [`Quantity::read`]).
             #[inline(always)]
             pub fn get(self, elements: &MagneticElements) -> Option<f64> {
-                match self { $(Quantity::$variant => read_field!($presence, elements, $field),)* }
+                match self {
+                    $(Quantity::$variant => read_field!($presence, elements, $field),)*
+                    $(Quantity::$u_variant => None,)*
+                }
+            }
+
+            /// Its value in `elements` or, for an uncertainty, in
+            /// `uncertainty` (`None` for a model without an error model).
+            #[inline(always)]
+            pub fn read(
+                self,
+                elements: &MagneticElements,
+                uncertainty: Option<&Uncertainty>,
+            ) -> Option<f64> {
+                match self {
+                    $(Quantity::$variant => read_field!($presence, elements, $field),)*
+                    $(Quantity::$u_variant => uncertainty.map(|u| u.$u_field),)*
+                }
             }
         }
 
@@ -160,10 +230,11 @@ macro_rules! quantities {
                 $($field: field_zero!($presence),)*
             };
 
-            /// Elements from each quantity's value: `value(q)` for every
-            /// quantity q, NaN meaning undefined where a quantity may be
-            /// (grid variation). Every field is named here, so a field of
-            /// `MagneticElements` missing from the table does not compile.
+            /// Elements from each field quantity's value: `value(q)` for
+            /// every q of [`Quantity::FIELD`], NaN meaning undefined where a
+            /// quantity may be (grid variation). Every field is named here,
+            /// so a field of `MagneticElements` missing from the table does
+            /// not compile.
             #[inline(always)]
             pub fn from_quantities(mut value: impl FnMut(Quantity) -> f64) -> MagneticElements {
                 MagneticElements {
@@ -172,18 +243,31 @@ macro_rules! quantities {
             }
         }
 
-        /// The struct's own fields, so the table's types are checked against
+        impl Uncertainty {
+            /// Uncertainties from each uncertainty quantity's value. Every
+            /// field is named here, so a field missing from the table does
+            /// not compile.
+            pub fn from_quantities(mut value: impl FnMut(Quantity) -> f64) -> Uncertainty {
+                Uncertainty {
+                    $($u_field: value(Quantity::$u_variant),)*
+                }
+            }
+        }
+
+        /// The structs' own fields, so the table's types are checked against
         /// them: `field_type!` of each entry must be the field's type.
         #[allow(dead_code)]
-        fn field_types_match(elements: &MagneticElements) {
+        fn field_types_match(elements: &MagneticElements, uncertainty: &Uncertainty) {
             $(let _: field_type!($presence) = elements.$field;)*
+            $(let _: f64 = uncertainty.$u_field;)*
         }
     };
-    (@is_rate value) => { false };
-    (@is_rate rate) => { true };
+    (@kind value) => { Kind::Value };
+    (@kind rate) => { Kind::Rate };
 }
 
 quantities! {
+    field {
     Declination: declination_deg (always), "declination_deg", Degrees,
         "Declination D", Declination, value,
         "Declination D: the angle from true north to the horizontal field, positive east (the variation).";
@@ -229,20 +313,44 @@ quantities! {
     TotalRate: total_nt_per_year (always), "total_nt_per_year", NanoteslaPerYear,
         "Total intensity F rate", Total, rate,
         "Annual change of total intensity, nT per year.";
+    }
+    uncertainty {
+    DeclinationUncertainty: declination_deg, "declination_uncertainty_deg", Degrees,
+        "Declination D uncertainty", Declination,
+        "One-sigma uncertainty of declination from the model's error model: it grows as H falls, to 180° at the dip poles.";
+    InclinationUncertainty: inclination_deg, "inclination_uncertainty_deg", Degrees,
+        "Inclination I uncertainty", Inclination,
+        "One-sigma uncertainty of inclination from the model's error model.";
+    NorthUncertainty: north_nt, "north_uncertainty_nt", Nanotesla,
+        "North component X uncertainty", North,
+        "One-sigma uncertainty of the north component from the model's error model.";
+    EastUncertainty: east_nt, "east_uncertainty_nt", Nanotesla,
+        "East component Y uncertainty", East,
+        "One-sigma uncertainty of the east component from the model's error model.";
+    DownUncertainty: down_nt, "down_uncertainty_nt", Nanotesla,
+        "Down component Z uncertainty", Down,
+        "One-sigma uncertainty of the down component from the model's error model.";
+    HorizontalUncertainty: horizontal_nt, "horizontal_uncertainty_nt", Nanotesla,
+        "Horizontal intensity H uncertainty", Horizontal,
+        "One-sigma uncertainty of horizontal intensity from the model's error model.";
+    TotalUncertainty: total_nt, "total_uncertainty_nt", Nanotesla,
+        "Total intensity F uncertainty", Total,
+        "One-sigma uncertainty of total intensity from the model's error model.";
+    }
 }
 
-/// Each element's value quantity and rate quantity, by `Element as usize`,
-/// worked out from the table when compiling.
-const BY_ELEMENT: [(Quantity, Option<Quantity>); Element::ALL.len()] = {
-    let mut table = [(Quantity::Declination, None); Element::ALL.len()];
+/// Each element's value, rate and uncertainty quantities, by `Element as
+/// usize`, worked out from the table when compiling.
+const BY_ELEMENT: [(Quantity, Option<Quantity>, Option<Quantity>); Element::ALL.len()] = {
+    let mut table = [(Quantity::Declination, None, None); Element::ALL.len()];
     let mut i = 0;
     while i < Quantity::COUNT {
         let quantity = Quantity::ALL[i];
         let slot = &mut table[quantity.element() as usize];
-        if quantity.is_rate() {
-            slot.1 = Some(quantity);
-        } else {
-            slot.0 = quantity;
+        match quantity.kind() {
+            Kind::Value => slot.0 = quantity,
+            Kind::Rate => slot.1 = Some(quantity),
+            Kind::Uncertainty => slot.2 = Some(quantity),
         }
         i += 1;
     }
@@ -262,10 +370,37 @@ impl Quantity {
         BY_ELEMENT[element as usize].1
     }
 
-    /// This value's rate of change (for a rate, `None`). Grid variation
-    /// changes as declination does, so its rate is [`Quantity::DeclinationRate`].
+    /// The quantity holding `element`'s uncertainty; `None` for grid
+    /// variation, which the error models leave out.
+    pub const fn uncertainty_of(element: Element) -> Option<Quantity> {
+        BY_ELEMENT[element as usize].2
+    }
+
+    /// Whether this is a rate of change (per year).
+    pub const fn is_rate(self) -> bool {
+        matches!(self.kind(), Kind::Rate)
+    }
+
+    /// Whether this is an element's value (not its rate or uncertainty).
+    pub const fn is_value(self) -> bool {
+        matches!(self.kind(), Kind::Value)
+    }
+
+    /// This value's uncertainty quantity (`None` for rates, uncertainties
+    /// and grid variation).
+    pub const fn uncertainty(self) -> Option<Quantity> {
+        if self.is_value() {
+            Self::uncertainty_of(self.element())
+        } else {
+            None
+        }
+    }
+
+    /// This value's rate of change (`None` for a rate or an uncertainty).
+    /// Grid variation changes as declination does, so its rate is
+    /// [`Quantity::DeclinationRate`].
     pub fn rate(self) -> Option<Quantity> {
-        if self.is_rate() {
+        if !self.is_value() {
             None
         } else if self == Quantity::GridVariation {
             Some(Quantity::DeclinationRate)
@@ -280,12 +415,12 @@ impl Quantity {
     }
 }
 
-/// The JSON of elements is the table: each quantity's key and value, in
-/// table order (undefined values as `null`).
+/// The JSON of elements is the table: each field quantity's key and
+/// value, in table order (undefined values as `null`).
 impl Serialize for MagneticElements {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(Quantity::COUNT))?;
-        for quantity in Quantity::ALL {
+        let mut map = serializer.serialize_map(Some(Quantity::FIELD_COUNT))?;
+        for quantity in Quantity::FIELD {
             map.serialize_entry(quantity.key(), &quantity.get(self))?;
         }
         map.end()
@@ -312,8 +447,28 @@ mod tests {
             };
             assert!(a.key().ends_with(suffix), "{}", a.key());
             assert_eq!(a.is_rate(), a.key().ends_with("_per_year"));
+            assert_eq!(
+                a.kind() == Kind::Uncertainty,
+                a.key().contains("_uncertainty_")
+            );
             assert_eq!(Quantity::from_key(a.key()), Some(*a));
         }
+        // The field's quantities come first: a grid's bands are `q as usize`.
+        assert_eq!(Quantity::FIELD[..], Quantity::ALL[..Quantity::FIELD_COUNT]);
+        assert!(
+            Quantity::FIELD
+                .iter()
+                .all(|q| q.kind() != Kind::Uncertainty)
+        );
+        assert!(
+            Quantity::UNCERTAINTY
+                .iter()
+                .all(|q| q.kind() == Kind::Uncertainty)
+        );
+        assert_eq!(
+            Quantity::FIELD_COUNT + Quantity::UNCERTAINTY.len(),
+            Quantity::COUNT
+        );
     }
 
     #[test]
@@ -331,6 +486,15 @@ mod tests {
                 }
                 None => assert_eq!(element, Element::GridVariation),
             }
+            match Quantity::uncertainty_of(element) {
+                Some(uncertainty) => {
+                    assert_eq!(uncertainty.element(), element);
+                    assert_eq!(uncertainty.kind(), Kind::Uncertainty);
+                    assert_eq!(value.uncertainty(), Some(uncertainty));
+                    assert_eq!(uncertainty.unit(), value.unit());
+                }
+                None => assert_eq!(element, Element::GridVariation),
+            }
         }
     }
 
@@ -339,8 +503,17 @@ mod tests {
     #[test]
     fn from_quantities_and_get_agree() {
         let elements = MagneticElements::from_quantities(|q| 100.0 + q as usize as f64);
+        let uncertainty = Uncertainty::from_quantities(|q| 100.0 + q as usize as f64);
         for q in Quantity::ALL {
-            assert_eq!(q.get(&elements), Some(100.0 + q as usize as f64), "{q:?}");
+            let expected = Some(100.0 + q as usize as f64);
+            assert_eq!(q.read(&elements, Some(&uncertainty)), expected, "{q:?}");
+            match q.kind() {
+                Kind::Uncertainty => {
+                    assert_eq!(q.get(&elements), None);
+                    assert_eq!(q.read(&elements, None), None);
+                }
+                _ => assert_eq!(q.get(&elements), expected, "{q:?}"),
+            }
         }
         let undefined = MagneticElements::from_quantities(|_| f64::NAN);
         assert_eq!(Quantity::GridVariation.get(&undefined), None);
@@ -356,7 +529,7 @@ mod tests {
             .keys()
             .map(String::as_str)
             .collect();
-        let table: Vec<&str> = Quantity::ALL.iter().map(|q| q.key()).collect();
+        let table: Vec<&str> = Quantity::FIELD.iter().map(|q| q.key()).collect();
         assert_eq!(keys, table);
     }
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask coeffs [--check]`: the built-in coefficient tables in
 //! `core/src/builtin/` as Rust source, generated from the published files
-//! in `data/` through magvar-core's own parsers.
+//! in `data/` through magvar-core's own parsers; and the EGM96 geoid grid
+//! ([`crate::geoid`]).
 
 use magvar_core::ModelDefinition;
 use magvar_core::formats::parse_definition;
@@ -42,7 +43,13 @@ const BUILTINS: &[BuiltinSource] = &[
 /// Regenerates the tables, or with `check` reports those that differ.
 /// Returns whether everything is (now) current.
 pub fn run(root: &Path, check: bool) -> Result<bool, String> {
-    let mut current = true;
+    let mut current = update(
+        root,
+        crate::geoid::OUTPUT,
+        crate::geoid::DATA_FILE,
+        &crate::geoid::render(root)?,
+        check,
+    )?;
     for builtin in BUILTINS {
         let data_path = root.join(builtin.data_file);
         let text = std::fs::read_to_string(&data_path)
@@ -50,24 +57,38 @@ pub fn run(root: &Path, check: bool) -> Result<bool, String> {
         let definition =
             parse_definition(&text, builtin.data_file, builtin.name).map_err(|e| e.to_string())?;
         let source = render(builtin, &definition);
-        let output = root.join(builtin.output);
-        let committed = std::fs::read_to_string(&output).unwrap_or_default();
-        if committed == source {
-            continue;
-        }
-        if check {
-            eprintln!(
-                "{} is not what {} gives: run `cargo xtask coeffs`",
-                builtin.output, builtin.data_file
-            );
-            current = false;
-        } else {
-            std::fs::write(&output, source)
-                .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-            eprintln!("wrote {}", builtin.output);
-        }
+        current &= update(
+            root,
+            builtin.output,
+            builtin.data_file,
+            source.as_bytes(),
+            check,
+        )?;
     }
     Ok(current)
+}
+
+/// Writes `generated` to `output` unless it is there already; with
+/// `check`, only says whether it is. Returns whether it is current.
+fn update(
+    root: &Path,
+    output: &str,
+    data_file: &str,
+    generated: &[u8],
+    check: bool,
+) -> Result<bool, String> {
+    let path = root.join(output);
+    if std::fs::read(&path).is_ok_and(|committed| committed == generated) {
+        return Ok(true);
+    }
+    if check {
+        eprintln!("{output} is not what {data_file} gives: run `cargo xtask coeffs`");
+        return Ok(false);
+    }
+    std::fs::write(&path, generated)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {output}");
+    Ok(true)
 }
 
 /// The table as Rust source: one `Term` per (n, m), values per epoch.

@@ -1,12 +1,13 @@
 //! Project automation, in Rust (matklad's xtask pattern).
 //!
 //! * `cargo xtask coeffs [--check]` — regenerate (or check) the built-in
-//!   coefficient tables from `data/`.
+//!   coefficient tables and the EGM96 geoid grid from `data/`.
 //! * `cargo xtask bench [SUITE…] [--json]` — the benchmarks of the whole
 //!   workspace, each measured against a peer in the same run.
 
 mod bench;
 mod coeffs;
+mod geoid;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -14,6 +14,7 @@ use crate::coefficients::GaussCoefficients;
 use crate::error::ModelError;
 use crate::formats::load_model_file;
 use crate::model::{MagneticModel, ModelDefinition};
+use crate::uncertainty::ErrorModel;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -118,9 +119,23 @@ impl BuiltinModel {
         static MODELS: [OnceLock<MagneticModel>; 3] =
             [OnceLock::new(), OnceLock::new(), OnceLock::new()];
         MODELS[self as usize].get_or_init(|| {
-            MagneticModel::new(self.table().definition())
-                .expect("built-in tables are checked by tests")
+            let model = MagneticModel::new(self.table().definition())
+                .expect("built-in tables are checked by tests");
+            match self.error_model() {
+                Some(error_model) => model.with_error_model(error_model),
+                None => model,
+            }
         })
+    }
+
+    /// The model's published one-sigma error model: the WMMs' technical
+    /// reports give one; IGRF publishes none per point.
+    pub fn error_model(self) -> Option<ErrorModel> {
+        match self {
+            BuiltinModel::Igrf14 => None,
+            BuiltinModel::Wmm2025 => Some(ErrorModel::WMM2025),
+            BuiltinModel::Wmmhr2025 => Some(ErrorModel::WMMHR2025),
+        }
     }
 
     pub fn from_id(id: &str) -> Option<Self> {

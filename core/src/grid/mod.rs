@@ -134,7 +134,7 @@ impl Default for Grid {
             },
             latitudes_deg: Vec::new(),
             longitudes_deg: Vec::new(),
-            bands: vec![Vec::new(); Quantity::COUNT],
+            bands: vec![Vec::new(); Quantity::FIELD_COUNT],
         }
     }
 }
@@ -206,7 +206,7 @@ impl MagneticModel {
     /// computed again and again (an animation, a server), which then cost
     /// no allocation or page faults.
     pub fn grid_into(&self, grid: &mut Grid, spec: &GridSpec, altitude_km: f64, year: f64) {
-        self.fill_grid(grid, spec, altitude_km, year, [true; Quantity::COUNT]);
+        self.fill_grid(grid, spec, altitude_km, year, [true; Quantity::FIELD_COUNT]);
     }
 
     /// A grid of only `elements` (no rates): the same values as
@@ -220,7 +220,7 @@ impl MagneticModel {
         year: f64,
         elements: &[Element],
     ) -> Grid {
-        let mut wanted = [false; Quantity::COUNT];
+        let mut wanted = [false; Quantity::FIELD_COUNT];
         for &element in elements {
             wanted[Quantity::value_of(element) as usize] = true;
         }
@@ -235,14 +235,14 @@ impl MagneticModel {
         spec: &GridSpec,
         altitude_km: f64,
         year: f64,
-        wanted: [bool; Quantity::COUNT],
+        wanted: [bool; Quantity::FIELD_COUNT],
     ) {
         grid.spec = *spec;
         grid.latitudes_deg = spec.latitudes();
         grid.longitudes_deg = spec.longitudes();
         let columns = grid.longitudes_deg.len();
         let nodes = grid.latitudes_deg.len() * columns;
-        grid.bands.resize(Quantity::COUNT, Vec::new());
+        grid.bands.resize(Quantity::FIELD_COUNT, Vec::new());
         for (band, &wanted) in grid.bands.iter_mut().zip(&wanted) {
             band.resize(if wanted { nodes } else { 0 }, 0.0);
         }
@@ -260,7 +260,7 @@ impl MagneticModel {
             .map(|band| band.chunks_mut(columns))
             .collect();
         // A band left out has no chunks: its rows get `None`.
-        let rows: Vec<[Option<&mut [f64]>; Quantity::COUNT]> = (0..grid.latitudes_deg.len())
+        let rows: Vec<[Option<&mut [f64]>; Quantity::FIELD_COUNT]> = (0..grid.latitudes_deg.len())
             .map(|_| std::array::from_fn(|b| band_rows[b].next()))
             .collect();
         rows.into_par_iter()

@@ -43,6 +43,9 @@ pub trait SimdFloat:
     fn mul_add(self, b: Self, c: Self) -> Self;
     fn sqrt(self) -> Self;
     fn abs(self) -> Self;
+    /// The smaller of the two lanes; `other` where either is NaN (as the
+    /// x86 instruction gives it).
+    fn min(self, other: Self) -> Self;
     fn round_ties_even(self) -> Self;
     fn floor(self) -> Self;
     fn gt(self, other: Self) -> Self::Mask;
@@ -202,16 +205,12 @@ pub fn atan2_degrees<V: SimdFloat>(y: V, x: V) -> V {
     let steep = ay.gt(ax);
     let small = V::select(steep, ax, ay);
     let large = V::select(steep, ay, ax);
-    // An infinite side: the ratio is 0 (one infinite) or 1 (both), as
-    // std's atan2 takes it; inf/inf and 0·inf below would give NaN.
-    let (zero, one, infinity) = (V::splat(0.0), V::splat(1.0), V::splat(f64::INFINITY));
-    let large_infinite = large.eq(infinity);
-    let small = V::select(
-        large_infinite,
-        V::select(small.eq(infinity), one, zero),
-        small,
-    );
-    let large = V::select(large_infinite, one, large);
+    // An infinite side, clamped to the largest finite f64, gives the ratio
+    // 0 (one infinite) or 1 (both) that std's atan2 takes, where inf/inf
+    // and 0·inf below would give NaN. Two operations, not a select per
+    // case: the grid computes two atan2 a point.
+    let largest = V::splat(f64::MAX);
+    let (small, large) = (small.min(largest), large.min(largest));
     let beyond_first = small.gt(large * V::splat(TAN_PI_16));
     let beyond_second = small.gt(large * V::splat(TAN_3PI_16));
     let tan_node = V::select(

@@ -56,6 +56,10 @@ impl<V: SimdFloat> SimdFloat for Pair<V> {
         Pair(self.0.abs(), self.1.abs())
     }
     #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        Pair(self.0.min(other.0), self.1.min(other.1))
+    }
+    #[inline(always)]
     fn round_ties_even(self) -> Self {
         Pair(self.0.round_ties_even(), self.1.round_ties_even())
     }

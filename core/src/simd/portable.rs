@@ -61,6 +61,16 @@ impl SimdFloat for Portable {
         map(self.0, f64::abs)
     }
     #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        let mut lanes = other.0;
+        for (lane, &a) in lanes.iter_mut().zip(&self.0) {
+            if a < *lane {
+                *lane = a;
+            }
+        }
+        Portable(lanes)
+    }
+    #[inline(always)]
     fn round_ties_even(self) -> Self {
         map(self.0, f64::round_ties_even)
     }

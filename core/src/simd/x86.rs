@@ -85,6 +85,11 @@ impl SimdFloat for Avx2 {
         Avx2(unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), self.0) })
     }
     #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        // SAFETY: see the module doc.
+        Avx2(unsafe { _mm256_min_pd(self.0, other.0) })
+    }
+    #[inline(always)]
     fn round_ties_even(self) -> Self {
         // SAFETY: see the module doc.
         Avx2(unsafe {
