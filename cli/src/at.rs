@@ -7,8 +7,8 @@ use crate::options::ModelOptions;
 use clap::Args;
 use magvar_core::elements::GRID_VARIATION_MIN_LATITUDE_DEG;
 use magvar_core::{
-    FieldReport, Position, Quantity, Unit, chart_line, format_degrees_minutes, parse_date,
-    parse_latitude, parse_longitude,
+    FieldReport, Position, Quantity, Unit, chart_line, format_degrees_minutes,
+    format_plus_minus_degrees_minutes, parse_date, parse_latitude, parse_longitude,
 };
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -23,7 +23,7 @@ pub struct AtArgs {
     pub latitude: String,
     /// Longitude, degrees east (-76.29, 76.29W, 283.71, 76°17'24"W, …).
     pub longitude: String,
-    /// Date: decimal year (2026.9), ISO date (2026-11-25) or today.
+    /// Date: decimal year (2026.9), ISO date (2026-11-25), date-time with zone (2026-11-25T14:30Z, 2026-11-25T09:30-05:00), Unix time (@1795617000) or today.
     #[arg(long, default_value = "today")]
     pub date: String,
     #[command(flatten)]
@@ -42,10 +42,16 @@ pub fn run(args: AtArgs, config: &Config) -> CliResult {
     let longitude = parse_longitude(&args.longitude).map_err(usage)?;
     let year = parse_date(&args.date).map_err(usage)?;
     let altitude_km = args.options.altitude_km(config)?;
+    let reference = args.options.height.reference(config);
     let position = if args.geocentric {
+        if args.options.height.msl {
+            return Err(CliError::Usage(
+                "--msl and --geocentric: a geocentric altitude is a radius, not a height above sea level".into(),
+            ));
+        }
         Position::geocentric(latitude, longitude, altitude_km)
     } else {
-        Position::geodetic(latitude, longitude, altitude_km)
+        Position::geodetic_above(latitude, longitude, altitude_km, reference)
     }
     .map_err(usage)?;
     let choice = args.options.choice(config)?;
@@ -78,13 +84,17 @@ pub fn render_text(report: &FieldReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", chart_line(e, report.date));
     let _ = writeln!(out);
-    let altitude = match report.coordinates {
-        magvar_core::Coordinates::Geodetic => {
-            format!("{} km above the WGS-84 ellipsoid", report.altitude_km)
-        }
-        magvar_core::Coordinates::Geocentric => {
+    let altitude = match (report.coordinates, report.geoid_height_m) {
+        (magvar_core::Coordinates::Geocentric, _) => {
             format!("{} km from Earth's centre (geocentric)", report.altitude_km)
         }
+        (_, Some(geoid)) => format!(
+            "{} km above mean sea level (EGM96; the geoid is {:.2} m {} the WGS-84 ellipsoid here)",
+            report.altitude_km,
+            geoid.abs(),
+            if geoid < 0.0 { "below" } else { "above" }
+        ),
+        (_, None) => format!("{} km above the WGS-84 ellipsoid", report.altitude_km),
     };
     let _ = writeln!(
         out,
@@ -97,13 +107,21 @@ pub fn render_text(report: &FieldReport) -> String {
     let _ = writeln!(out, "Date         {:.4}", report.date);
     let _ = writeln!(out, "Model        {}", report.model);
     let _ = writeln!(out);
+    let uncertain = report.uncertainty.is_some();
     let _ = writeln!(
         out,
-        "{:<22} {:>14}   {:>16}",
-        "Element", "Value", "Annual change"
+        "{:<22} {:>14}{}   {:>16}",
+        "Element",
+        "Value",
+        if uncertain {
+            format!("  {:<11}", "± 1σ")
+        } else {
+            String::new()
+        },
+        "Annual change"
     );
-    for quantity in Quantity::ALL.into_iter().filter(|q| !q.is_rate()) {
-        let Some(value) = quantity.get(e) else {
+    for quantity in Quantity::FIELD.into_iter().filter(|q| q.is_value()) {
+        let Some(value) = report.get(quantity) else {
             // Only grid variation is ever undefined: equatorward of 55°.
             let _ = writeln!(
                 out,
@@ -115,19 +133,35 @@ pub fn render_text(report: &FieldReport) -> String {
         };
         let rate = quantity
             .rate()
-            .and_then(|rate| rate.get(e).map(|v| with_unit(v, rate.unit())))
+            .and_then(|rate| report.get(rate).map(|v| with_unit(v, rate.unit())))
             .unwrap_or_default();
+        let plus_minus = match quantity.uncertainty().and_then(|u| report.get(u)) {
+            Some(sigma) => format!("  ± {:<9}", uncertainty_text(sigma, quantity.unit())),
+            None if uncertain => " ".repeat(13),
+            None => String::new(),
+        };
         let _ = write!(
             out,
-            "{:<22} {:>14}   {:>16}",
+            "{:<22} {:>14}{plus_minus}   {:>16}",
             quantity.label(),
             with_unit(value, quantity.unit()),
             rate
         );
         if quantity == Quantity::Declination {
-            let _ = write!(out, "   ({})", format_degrees_minutes(value, 'E', 'W'));
+            let _ = write!(out, "   ({}", format_degrees_minutes(value, 'E', 'W'));
+            if let Some(sigma) = report.get(Quantity::DeclinationUncertainty) {
+                let _ = write!(out, " {}", format_plus_minus_degrees_minutes(sigma));
+            }
+            let _ = write!(out, ")");
         }
         let _ = writeln!(out);
+    }
+    if !uncertain {
+        let _ = writeln!(
+            out,
+            "Uncertainty            none: {} publishes no per-point error model (the WMMs do)",
+            report.model
+        );
     }
     if !report.warnings.is_empty() {
         let _ = writeln!(out);
@@ -146,5 +180,14 @@ fn with_unit(value: f64, unit: Unit) -> String {
         Unit::DegreesPerYear => format!("{value:+.4}°/yr"),
         Unit::Nanotesla => format!("{value:.1} nT"),
         Unit::NanoteslaPerYear => format!("{value:+.1} nT/yr"),
+    }
+}
+
+/// A one-sigma uncertainty as the text table prints it: degrees to
+/// 0.01°, intensities to the nanotesla (the error models' own precision).
+fn uncertainty_text(sigma: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Degrees | Unit::DegreesPerYear => format!("{sigma:.2}°"),
+        Unit::Nanotesla | Unit::NanoteslaPerYear => format!("{sigma:.0} nT"),
     }
 }

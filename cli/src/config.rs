@@ -1,7 +1,7 @@
 //! `~/.config/magvar/config.toml` (or `--config FILE`): the user's defaults.
 
 use crate::error::CliError;
-use magvar_core::AltitudeUnit;
+use magvar_core::{AltitudeUnit, HeightReference};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,8 @@ pub struct Config {
     /// Default `--format` of `magvar at` (text|json) and `magvar batch`
     /// (csv|jsonl|geomag); a value a command does not know is ignored by it.
     pub format: Option<String>,
+    /// What altitudes are above: ellipsoid (default) or msl.
+    pub height_reference: Option<HeightReference>,
 }
 
 impl Config {
@@ -43,7 +45,7 @@ impl Config {
         };
         toml::from_str(&text).map_err(|e| {
             CliError::Usage(format!(
-                "config file {}: {e}expected keys: model, altitude_unit (m|km|ft), format",
+                "config file {}: {e}expected keys: model, altitude_unit (m|km|ft), format, height_reference (ellipsoid|msl)",
                 path.display()
             ))
         })

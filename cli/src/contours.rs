@@ -24,7 +24,7 @@ pub struct ContoursArgs {
     /// Bounding box W,S,E,N in degrees (default: the whole globe).
     #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
     pub bbox: Option<String>,
-    /// Date: decimal year, ISO date or today.
+    /// Date: decimal year, ISO date, date-time with zone (2026-11-25T14:30Z), @unix-seconds or today.
     #[arg(long, default_value = "today")]
     pub date: String,
     #[command(flatten)]

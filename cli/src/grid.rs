@@ -31,7 +31,7 @@ pub struct GridArgs {
     /// Grid spacing, degrees.
     #[arg(long, default_value = "1")]
     pub step: f64,
-    /// Date: decimal year, ISO date or today.
+    /// Date: decimal year, ISO date, date-time with zone (2026-11-25T14:30Z), @unix-seconds or today.
     #[arg(long, default_value = "today")]
     pub date: String,
     #[command(flatten)]
@@ -90,11 +90,11 @@ pub fn compute(
     {
         eprintln!("magvar: warning: {warning}");
     }
-    Ok((
-        model.grid_of(&spec, altitude_km, year, &[element]),
-        model.name().to_string(),
-        year,
-    ))
+    let reference = options.height.reference(config);
+    let grid = model
+        .grid_of_above(&spec, altitude_km, reference, year, &[element])
+        .map_err(usage)?;
+    Ok((grid, model.name().to_string(), year))
 }
 
 pub fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>, CliError> {

@@ -36,7 +36,8 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// Settings file (default: ~/.config/magvar/config.toml); it may set
-    /// `model`, `altitude_unit` (m|km|ft) and `format`.
+    /// `model`, `altitude_unit` (m|km|ft), `format` and `height_reference`
+    /// (ellipsoid|msl).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]

@@ -4,15 +4,15 @@ use crate::config::Config;
 use crate::error::CliError;
 use crate::model_error;
 use clap::Args;
-use magvar_core::{DatePolicy, ModelChoice, parse_altitude_with_default};
+use magvar_core::{DatePolicy, HeightReference, ModelChoice, parse_altitude_with_default};
 
 /// Altitude, model and date policy: the same flags, meaning and errors in
 /// `at`, `grid`, `contours` and `series`.
 #[derive(Debug, Args)]
 pub struct ModelOptions {
-    /// Altitude above the WGS-84 ellipsoid, with optional unit m|km|ft (bare
-    /// numbers: km, or the config's altitude_unit). With --geocentric: the
-    /// radius from Earth's centre.
+    /// Altitude above the WGS-84 ellipsoid (or mean sea level with --msl),
+    /// with optional unit m|km|ft (bare numbers: km, or the config's
+    /// altitude_unit). With --geocentric: the radius from Earth's centre.
     #[arg(long, default_value = "0", allow_hyphen_values = true)]
     pub alt: String,
     /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
@@ -21,6 +21,34 @@ pub struct ModelOptions {
     /// Compute outside the model's validity, with a warning, instead of failing.
     #[arg(long)]
     pub extrapolate: bool,
+    #[command(flatten)]
+    pub height: HeightOptions,
+}
+
+/// What altitudes are measured from: the same two flags wherever an
+/// altitude is given.
+#[derive(Debug, Args)]
+pub struct HeightOptions {
+    /// The altitude is above mean sea level: the EGM96 geoid's height is
+    /// added to it, as NOAA's WMM software does (config: height_reference = "msl").
+    #[arg(long, conflicts_with = "ellipsoid")]
+    pub msl: bool,
+    /// The altitude is above the WGS-84 ellipsoid, as GPS gives it (the
+    /// default; overrides height_reference = "msl" in the config).
+    #[arg(long)]
+    pub ellipsoid: bool,
+}
+
+impl HeightOptions {
+    pub fn reference(&self, config: &Config) -> HeightReference {
+        if self.msl {
+            HeightReference::Msl
+        } else if self.ellipsoid {
+            HeightReference::Ellipsoid
+        } else {
+            config.height_reference.unwrap_or_default()
+        }
+    }
 }
 
 impl ModelOptions {

@@ -11,9 +11,10 @@ use magvar_core::{
 };
 use std::process::ExitCode;
 
-/// The columns of `--format csv` after date and model: the elements, and
-/// the rates a chart prints (`--format json` has every quantity).
-const CSV_QUANTITIES: [Quantity; 9] = [
+/// The columns of `--format csv` after date and model: the elements, the
+/// rates a chart prints, and the uncertainties (empty for models without
+/// an error model); `--format json` has every quantity.
+const CSV_QUANTITIES: [Quantity; 16] = [
     Quantity::Declination,
     Quantity::Inclination,
     Quantity::Horizontal,
@@ -23,6 +24,13 @@ const CSV_QUANTITIES: [Quantity; 9] = [
     Quantity::Total,
     Quantity::DeclinationRate,
     Quantity::TotalRate,
+    Quantity::DeclinationUncertainty,
+    Quantity::InclinationUncertainty,
+    Quantity::HorizontalUncertainty,
+    Quantity::NorthUncertainty,
+    Quantity::EastUncertainty,
+    Quantity::DownUncertainty,
+    Quantity::TotalUncertainty,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,7 +70,9 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
     let latitude = parse_latitude(&args.latitude).map_err(usage)?;
     let longitude = parse_longitude(&args.longitude).map_err(usage)?;
     let altitude_km = args.options.altitude_km(config)?;
-    let position = Position::geodetic(latitude, longitude, altitude_km).map_err(usage)?;
+    let reference = args.options.height.reference(config);
+    let position =
+        Position::geodetic_above(latitude, longitude, altitude_km, reference).map_err(usage)?;
     let choice = args.options.choice(config)?;
     let from = match &args.from {
         Some(text) => parse_date(text).map_err(usage)?,
@@ -123,7 +133,7 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
                 let mut line = format!("{:.4},{}", r.date, r.model);
                 for quantity in CSV_QUANTITIES {
                     line.push(',');
-                    if let Some(value) = quantity.get(&r.elements) {
+                    if let Some(value) = r.get(quantity) {
                         // Angles to 1e-6°, intensities to 0.01 nT.
                         let decimals = if quantity.unit().is_angle() { 6 } else { 2 };
                         line.push_str(&format!("{value:.decimals$}"));
@@ -134,17 +144,22 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
         }
         SeriesFormat::Text => {
             println!(
-                "{:>10}  {:<10} {:>10} {:>11} {:>9} {:>10} {:>12}",
-                "date", "model", "D", "D", "I", "H nT", "F nT"
+                "{:>10}  {:<10} {:>10} {:>11} {:>7} {:>9} {:>10} {:>12}",
+                "date", "model", "D", "D", "± D", "I", "H nT", "F nT"
             );
             for r in &reports {
                 let e = &r.elements;
+                // Models without an error model (IGRF) leave ± D empty.
+                let sigma = r
+                    .get(Quantity::DeclinationUncertainty)
+                    .map_or(String::new(), |s| format!("{s:.2}°"));
                 println!(
-                    "{:>10.4}  {:<10} {:>9.4}° {:>11} {:>8.4}° {:>10.1} {:>12.1}",
+                    "{:>10.4}  {:<10} {:>9.4}° {:>11} {:>7} {:>8.4}° {:>10.1} {:>12.1}",
                     r.date,
                     r.model,
                     e.declination_deg,
                     format_degrees_minutes(e.declination_deg, 'E', 'W'),
+                    sigma,
                     e.inclination_deg,
                     e.horizontal_nt,
                     e.total_nt

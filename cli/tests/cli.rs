@@ -79,6 +79,8 @@ fn at_json_has_exactly_the_documented_keys() {
             "latitude_deg",
             "longitude_deg",
             "altitude_km",
+            "height_reference",
+            "geoid_height_m",
             "coordinates",
             "declination_deg",
             "inclination_deg",
@@ -95,6 +97,13 @@ fn at_json_has_exactly_the_documented_keys() {
             "east_nt_per_year",
             "down_nt_per_year",
             "total_nt_per_year",
+            "declination_uncertainty_deg",
+            "inclination_uncertainty_deg",
+            "north_uncertainty_nt",
+            "east_uncertainty_nt",
+            "down_uncertainty_nt",
+            "horizontal_uncertainty_nt",
+            "total_uncertainty_nt",
             "warnings"
         ]
     );

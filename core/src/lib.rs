@@ -68,7 +68,9 @@ pub use model::{
     BLACKOUT_ZONE_H_NT, CAUTION_ZONE_H_NT, DatePolicy, FieldReport, MAX_DEGREE, MagneticModel,
     ModelDefinition, Warning,
 };
-pub use notation::{chart_line, format_degrees_minutes, format_signed_minutes};
+pub use notation::{
+    chart_line, format_degrees_minutes, format_plus_minus_degrees_minutes, format_signed_minutes,
+};
 pub use position::{
     AltitudeUnit, Coordinates, HeightReference, MslHeight, Position, parse_altitude_km,
     parse_altitude_with_default, parse_latitude, parse_longitude, parse_position, trim_text,

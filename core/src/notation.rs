@@ -22,6 +22,13 @@ fn whole_degrees_minutes(angle_deg: f64) -> (u64, u64) {
     (total_minutes / 60, total_minutes % 60)
 }
 
+/// A one-sigma angle as degrees and minutes, rounded to the minute:
+/// `±0°22'`, `±180°00'`.
+pub fn format_plus_minus_degrees_minutes(sigma_deg: f64) -> String {
+    let (degrees, minutes) = whole_degrees_minutes(sigma_deg);
+    format!("±{degrees}°{minutes:02}'")
+}
+
 /// A signed angle in minutes, rounded: `+2'`, `-13'`.
 pub fn format_signed_minutes(angle_deg: f64) -> String {
     let minutes = (angle_deg * 60.0).round() as i64;

@@ -41,7 +41,7 @@ pub struct MslHeight {
 }
 
 /// What a geodetic altitude is measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum HeightReference {
     /// The WGS-84 ellipsoid, as GPS receivers give heights.

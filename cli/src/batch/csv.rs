@@ -308,7 +308,8 @@ fn parse_csv_point<'a>(
         _ => (settings.default_year, None),
     };
     let position =
-        Position::geodetic(latitude, longitude, altitude_km).map_err(|e| e.to_string())?;
+        Position::geodetic_above(latitude, longitude, altitude_km, settings.height_reference)
+            .map_err(|e| e.to_string())?;
     // Longitudes past 180° are folded into (−180°, 0°): a sign change
     // (360° itself is no shortest decimal).
     let unfolded = longitude_text.starts_with('-') == (longitude < 0.0);

@@ -1,7 +1,7 @@
 //! What both input paths of a batch share: the settings every row needs,
 //! the progress counter, and how a run ended.
 
-use magvar_core::{AltitudeUnit, DatePolicy, ModelChoice};
+use magvar_core::{AltitudeUnit, DatePolicy, HeightReference, ModelChoice};
 use std::io::IsTerminal;
 
 /// What every row needs besides its own fields.
@@ -11,6 +11,8 @@ pub(crate) struct Settings {
     pub default_year: f64,
     pub default_altitude_km: f64,
     pub altitude_unit: AltitudeUnit,
+    /// What CSV rows' altitudes are above (geomag lines give their own).
+    pub height_reference: HeightReference,
     /// Only geomag output needs the 1-year-later evaluation.
     pub geomag_output: bool,
 }

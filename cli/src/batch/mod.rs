@@ -52,7 +52,7 @@ pub struct BatchArgs {
     /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
     #[arg(long)]
     model: Option<String>,
-    /// Date for rows that give none: decimal year, ISO date or today.
+    /// Date for rows that give none: decimal year, ISO date, date-time with zone (2026-11-25T14:30Z), @unix-seconds or today; the date column takes the same forms.
     #[arg(long, default_value = "today")]
     date: String,
     /// Altitude for rows that give none (m|km|ft; bare numbers km).
@@ -61,6 +61,8 @@ pub struct BatchArgs {
     /// Compute outside the model's validity, with a warning, instead of failing the row.
     #[arg(long)]
     extrapolate: bool,
+    #[command(flatten)]
+    height: crate::options::HeightOptions,
     /// Write here instead of standard output.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
@@ -79,6 +81,7 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
         default_altitude_km: parse_altitude_with_default(&args.alt, config.altitude_unit())
             .map_err(usage)?,
         altitude_unit: config.altitude_unit(),
+        height_reference: args.height.reference(config),
         geomag_output: false,
     };
     let input_name = if args.input == "-" {
@@ -105,6 +108,11 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
         .format
         .as_deref()
         .and_then(|f| OutputFormat::from_str(f, true).ok());
+    if input_format == InputFormat::Geomag && args.height.msl {
+        return Err(CliError::Usage(format!(
+            "{input_name}: --msl applies to CSV input; geomag 7.0 lines give their own altitude (K, M or F above the ellipsoid, or C for a radius)"
+        )));
+    }
     let output_format = args.format.or(config_format).unwrap_or(match input_format {
         InputFormat::Csv => OutputFormat::Csv,
         InputFormat::Geomag => OutputFormat::Geomag,

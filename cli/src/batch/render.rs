@@ -17,25 +17,10 @@ pub enum OutputFormat {
 }
 
 /// The keys each output record carries after the input fields: a report's
-/// JSON keys (those of `magvar at --format json`, the field's quantities
-/// from core's table among them), then `error`.
-pub(crate) static OUTPUT_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut keys: Vec<&'static str> = REPORT_KEYS_BEFORE_QUANTITIES.to_vec();
-    keys.extend(Quantity::ALL.iter().map(|q| q.key()));
-    keys.extend(["warnings", "error"]);
-    keys
-});
-
-/// A report's JSON keys before the quantities, in [`FieldReport`]'s order
-/// (a test holds [`OUTPUT_KEYS`] to the report's JSON).
-const REPORT_KEYS_BEFORE_QUANTITIES: [&str; 6] = [
-    "model",
-    "date",
-    "latitude_deg",
-    "longitude_deg",
-    "altitude_km",
-    "coordinates",
-];
+/// JSON keys (those of `magvar at --format json`, the quantities of core's
+/// table among them), then `error`.
+pub(crate) static OUTPUT_KEYS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| FieldReport::keys().chain(["error"]).collect());
 
 /// The column names geomag 7.0 input gives its five tokens.
 const GEOMAG_INPUT_NAMES: [&str; 5] = ["date", "coord", "altitude", "latitude", "longitude"];
@@ -157,12 +142,15 @@ fn write_output_values(
                     None => number(out, Some(value)),
                 }
             }
+            out.push(b',');
+            out.extend_from_slice(report.height_reference.name().as_bytes());
+            number(out, report.geoid_height_m);
             out.extend_from_slice(match report.coordinates {
                 Coordinates::Geodetic => b",geodetic",
                 Coordinates::Geocentric => b",geocentric",
             });
             for quantity in Quantity::ALL {
-                number(out, quantity.get(&report.elements));
+                number(out, report.get(quantity));
             }
             if report.warnings.is_empty() {
                 out.push(b',');

@@ -14,7 +14,7 @@ use crate::error::InputError;
 use crate::geodesy::SphericalPoint;
 use crate::lanes::PackedExpansion;
 use crate::model::MagneticModel;
-use crate::position::Position;
+use crate::position::{HeightReference, Position};
 use crate::quantity::Quantity;
 use crate::synthesis::SynthesisWorkspace;
 use rayon::prelude::*;
@@ -227,6 +227,71 @@ impl MagneticModel {
         let mut grid = Grid::default();
         self.fill_grid(&mut grid, spec, altitude_km, year, wanted);
         grid
+    }
+
+    /// A grid of `elements` whose altitude is above `reference`: for
+    /// mean sea level each node's height above the ellipsoid is the
+    /// altitude plus the geoid's there (EGM96, [`crate::geoid`]), so the
+    /// nodes go through the point kernel, rows in parallel (about a
+    /// quarter of the row path's speed), not the circle sums of one height.
+    pub fn grid_of_above(
+        &self,
+        spec: &GridSpec,
+        altitude_km: f64,
+        reference: HeightReference,
+        year: f64,
+        elements: &[Element],
+    ) -> Result<Grid, InputError> {
+        if reference == HeightReference::Ellipsoid {
+            return Ok(self.grid_of(spec, altitude_km, year, elements));
+        }
+        let mut grid = Grid {
+            spec: *spec,
+            latitudes_deg: spec.latitudes(),
+            longitudes_deg: spec.longitudes(),
+            bands: vec![Vec::new(); Quantity::FIELD_COUNT],
+        };
+        let columns = grid.longitudes_deg.len();
+        let nodes = grid.len();
+        let wanted: Vec<Quantity> = elements.iter().map(|&e| Quantity::value_of(e)).collect();
+        for &quantity in &wanted {
+            grid.bands[quantity as usize] = vec![0.0; nodes];
+        }
+        let expansion = PackedExpansion::new(&self.coefficients_at(year));
+        let longitudes = &grid.longitudes_deg;
+        // Row by row, each row's values band after band.
+        let values: Vec<Vec<f64>> = grid
+            .latitudes_deg
+            .par_iter()
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(positions, row_elements), &latitude| {
+                    positions.clear();
+                    for &longitude in longitudes {
+                        positions.push(Position::geodetic_msl(latitude, longitude, altitude_km)?);
+                    }
+                    row_elements.clear();
+                    row_elements.resize(positions.len(), MagneticElements::ZERO);
+                    expansion.elements_into(positions, row_elements);
+                    let mut values = Vec::with_capacity(columns * wanted.len());
+                    for &quantity in &wanted {
+                        values.extend(
+                            row_elements
+                                .iter()
+                                .map(|e| quantity.get(e).unwrap_or(f64::NAN)),
+                        );
+                    }
+                    Ok(values)
+                },
+            )
+            .collect::<Result<_, InputError>>()?;
+        for (row, values) in values.iter().enumerate() {
+            for (k, &quantity) in wanted.iter().enumerate() {
+                grid.bands[quantity as usize][row * columns..(row + 1) * columns]
+                    .copy_from_slice(&values[k * columns..(k + 1) * columns]);
+            }
+        }
+        Ok(grid)
     }
 
     fn fill_grid(
