@@ -48,7 +48,7 @@ pub enum InputError {
     )]
     Longitude { input: String, reason: String },
     #[error(
-        "date {input:?}: {reason}; expected a decimal year (2026.9), an ISO date (2026-11-25) or \"today\""
+        "date {input:?}: {reason}; expected a decimal year (2026.9), an ISO date (2026-11-25), a date-time with its zone (2026-11-25T14:30Z, 2026-11-25T09:30-05:00), a Unix time (@1795617000) or \"today\""
     )]
     Date { input: String, reason: String },
     #[error(
@@ -61,4 +61,10 @@ pub enum InputError {
     Position { input: String, reason: String },
     #[error("grid: {reason}")]
     Grid { reason: String },
+    #[error(
+        "bearing {input:?}: {reason}; expected degrees with T (true), M (magnetic) or G (grid), e.g. 045T, 56.5M, 312G, 045°30'T"
+    )]
+    Bearing { input: String, reason: String },
+    #[error("map grid: {reason}")]
+    MapGrid { reason: String },
 }

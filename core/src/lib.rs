@@ -31,6 +31,7 @@
 //! library and GeographicLib do (geomag 7.0 prints NaN there), so every
 //! result is finite.
 
+pub mod bearing;
 pub mod builtin;
 pub mod coefficients;
 pub mod contours;
@@ -45,6 +46,7 @@ pub mod geodesy;
 pub mod geoid;
 pub mod geomag_format;
 mod grid;
+pub mod grid_north;
 pub mod lanes;
 pub mod legendre;
 mod model;
