@@ -9,6 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod at;
 mod batch;
+mod bearing;
 mod config;
 mod contours;
 mod error;
@@ -17,6 +18,7 @@ mod grid;
 mod interrupt;
 mod models;
 mod options;
+mod poles;
 mod series;
 mod whois;
 
@@ -56,6 +58,10 @@ enum Command {
     Contours(contours::ContoursArgs),
     /// The field at one place across the years, saying which model gave each row.
     Series(series::SeriesArgs),
+    /// A bearing as true, magnetic and grid (UTM/UPS), with the variation and convergence.
+    Bearing(bearing::BearingArgs),
+    /// The north and south dip and geomagnetic poles at a date, or their wandering over years.
+    Poles(poles::PolesArgs),
     /// List the built-in models with their validity, degree and source.
     Models(models::ModelsArgs),
     /// Filled-in PDF forms as data: every field, positioned page text, form recognition.
@@ -107,6 +113,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Grid(args) => grid::run(args, &config),
         Command::Contours(args) => contours::run(args, &config),
         Command::Series(args) => series::run(args, &config),
+        Command::Bearing(args) => bearing::run(args, &config),
+        Command::Poles(args) => poles::run(args, &config),
         Command::Models(args) => models::run(args),
         Command::Form(cmd) => form::run(cmd),
         Command::Whois(args) => whois::run(args),

@@ -51,6 +51,7 @@ pub mod lanes;
 pub mod legendre;
 mod model;
 mod notation;
+pub mod poles;
 mod position;
 pub mod quantity;
 mod simd;

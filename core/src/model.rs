@@ -357,6 +357,11 @@ impl MagneticModel {
         &self.source
     }
 
+    /// The reference radius a of the expansion, km.
+    pub fn reference_radius_km(&self) -> f64 {
+        self.reference_radius_km
+    }
+
     /// Maximum spherical-harmonic degree.
     pub fn degree(&self) -> usize {
         self.degree
