@@ -29,7 +29,7 @@ pub fn report_rows(report: &FieldReport) -> Vec<(&'static str, String)> {
             format!("{:.5}°, {:.5}°", report.latitude_deg, report.longitude_deg),
         ),
     ];
-    for quantity in Quantity::ALL.into_iter().filter(|q| !q.is_rate()) {
+    for quantity in Quantity::FIELD.into_iter().filter(|q| q.is_value()) {
         let rate = quantity.rate().and_then(|rate| rate.get(e));
         let text = match (quantity, quantity.get(e)) {
             // Only grid variation is ever undefined.

@@ -8,9 +8,11 @@
 use super::csv_blocks::Blocks;
 use super::csv_records::{BlockRecords, csv_reader};
 use super::job::{Progress, Settings, Summary};
-use super::render::{OutputFormat, RowView, Sink, render_row};
+use super::render::{BearingValues, OutputFormat, RowView, Sink, bearing_keys, render_row};
 use crate::error::CliError;
+use magvar_core::bearing::{Bearing, BearingConversion, North};
 use magvar_core::geomag_format;
+use magvar_core::grid_north::{GridChoice, grid_north};
 use magvar_core::{
     DatedBatch, FieldReport, Position, parse_altitude_with_default, parse_date, parse_latitude,
     parse_longitude,
@@ -55,7 +57,10 @@ pub(crate) fn run(
     let columns = CsvColumns::from_header(&header, input_name)?;
     let input_header: Vec<String> = header.iter().map(str::to_string).collect();
     let output_columns = sink
-        .begin(&input_header)
+        .begin(
+            &input_header,
+            columns.bearing.map(|(_, north)| bearing_keys(north)),
+        )
         .map_err(|e| CliError::Failed(format!("cannot write output: {e}")))?;
     // Written output buffers go back to the workers: a chunk's text is a
     // few megabytes, and fresh ones would cost a page fault every 4 KiB.
@@ -188,14 +193,19 @@ impl ChunkContext {
         // copy itself a dozen times over a block.
         rendered.bytes.reserve(parsed.len() * 384);
         let mut evaluated = 0;
+        let bearing_keys = self.roles.bearing.map(|(_, north)| bearing_keys(north));
         for (record, point) in records.iter().zip(&parsed) {
             let report;
+            let mut bearing = None;
             let (outcome, exact): (Result<&FieldReport, &str>, _) = match point {
                 Ok(point) => {
                     report = batch.report(evaluated).map_err(|e| e.to_string());
                     evaluated += 1;
                     match &report {
-                        Ok(report) => (Ok(*report), point.exact_inputs),
+                        Ok(report) => {
+                            bearing = point.bearing.map(|b| bearings(b, report));
+                            (Ok(*report), point.exact_inputs)
+                        }
                         Err(message) => (Err(message.as_str()), [None; 4]),
                     }
                 }
@@ -217,6 +227,8 @@ impl ChunkContext {
                 exact_inputs: exact,
                 outcome,
                 geomag: geomag.as_ref(),
+                bearing_keys,
+                bearing: bearing.as_ref(),
             };
             render_row(
                 self.format,
@@ -229,12 +241,39 @@ impl ChunkContext {
     }
 }
 
+/// A heading's other north and grid bearing at the row's report.
+fn bearings(bearing: Bearing, report: &FieldReport) -> BearingValues {
+    // Every latitude has a grid with `auto` (UTM or UPS).
+    let grid = grid_north(report.latitude_deg, report.longitude_deg, GridChoice::Auto).ok();
+    let declination = report.elements.declination_deg;
+    match BearingConversion::new(bearing, declination, grid) {
+        Ok(all) => BearingValues {
+            other_deg: if bearing.north == North::True {
+                all.magnetic_deg
+            } else {
+                all.true_deg
+            },
+            grid_deg: all.grid_deg,
+            grid: grid.map(|g| g.system.to_string()),
+        },
+        // Only a grid bearing without a grid fails, and a log's bearings
+        // are true or magnetic.
+        Err(_) => BearingValues {
+            other_deg: f64::NAN,
+            grid_deg: None,
+            grid: None,
+        },
+    }
+}
+
 /// Column roles found in a CSV header.
 struct CsvColumns {
     latitude: usize,
     longitude: usize,
     altitude: Option<(usize, bool)>,
     date: Option<usize>,
+    /// A heading log: `true_bearing_deg` or `magnetic_bearing_deg`.
+    bearing: Option<(usize, North)>,
 }
 
 impl CsvColumns {
@@ -257,6 +296,16 @@ impl CsvColumns {
                 .map(|i| (i, true))
                 .or_else(|| find(&["alt", "altitude"]).map(|i| (i, false))),
             date: find(&["date"]),
+            bearing: match (find(&["true_bearing_deg"]), find(&["magnetic_bearing_deg"])) {
+                (Some(_), Some(_)) => {
+                    return Err(CliError::Usage(format!(
+                        "{input_name}: the CSV header has both true_bearing_deg and magnetic_bearing_deg; give one, and the other is written"
+                    )));
+                }
+                (Some(i), None) => Some((i, North::True)),
+                (None, Some(i)) => Some((i, North::Magnetic)),
+                (None, None) => None,
+            },
         })
     }
 }
@@ -265,6 +314,9 @@ impl CsvColumns {
 struct CsvPoint<'a> {
     position: Position,
     year: f64,
+    /// The row's heading, if the input has a bearing column and the cell
+    /// is not empty.
+    bearing: Option<Bearing>,
     /// The text of date, latitude, longitude and altitude where it is
     /// exactly what the output would print for the parsed value (see
     /// [`is_shortest_decimal`]): echoed rather than formatted again.
@@ -310,12 +362,37 @@ fn parse_csv_point<'a>(
     let position =
         Position::geodetic_above(latitude, longitude, altitude_km, settings.height_reference)
             .map_err(|e| e.to_string())?;
+    let bearing = match columns.bearing {
+        Some((i, north)) => match field(i) {
+            "" => None,
+            text => {
+                let degrees = text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|d| (0.0..=360.0).contains(d))
+                    .ok_or_else(|| {
+                        let key = if north == North::True {
+                            "true_bearing_deg"
+                        } else {
+                            "magnetic_bearing_deg"
+                        };
+                        format!("{key} {text:?}: expected degrees 0..360")
+                    })?;
+                Some(Bearing {
+                    degrees: magvar_core::bearing::bearing_range(degrees),
+                    north,
+                })
+            }
+        },
+        None => None,
+    };
     // Longitudes past 180° are folded into (−180°, 0°): a sign change
     // (360° itself is no shortest decimal).
     let unfolded = longitude_text.starts_with('-') == (longitude < 0.0);
     Ok(CsvPoint {
         position,
         year,
+        bearing,
         exact_inputs: [
             date_exact,
             exact(latitude_text, true),

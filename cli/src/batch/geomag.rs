@@ -111,6 +111,8 @@ fn write_rows(sink: &mut Sink, rows: &[RowResult], input_name: &str) -> Result<u
                 exact_inputs: [None; 4],
                 outcome: row.outcome.as_ref().map_err(String::as_str),
                 geomag: row.geomag.as_ref(),
+                bearing_keys: None,
+                bearing: None,
             };
             let mut text = Vec::with_capacity(320);
             render_row(format, columns.as_deref(), &view, &mut text);

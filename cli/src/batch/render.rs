@@ -3,6 +3,7 @@
 //! geomag 7.0's format, and the [`Sink`] that writes them in order.
 
 use clap::ValueEnum;
+use magvar_core::bearing::North;
 use magvar_core::geomag_format::GEOMAG_HEADER;
 use magvar_core::{Coordinates, FieldReport, Quantity};
 use std::io::{BufWriter, Write};
@@ -28,16 +29,35 @@ const GEOMAG_INPUT_NAMES: [&str; 5] = ["date", "coord", "altitude", "latitude", 
 /// The input's column names as written in the output: a name that an
 /// output key (or an earlier column) already has gets `input_` before it,
 /// so no two columns share a name (CSV readers rename or drop one).
-pub(crate) fn input_column_names(names: &[String]) -> Vec<String> {
+pub(crate) fn input_column_names(names: &[String], extra_keys: &[&str]) -> Vec<String> {
     let mut taken: Vec<String> = Vec::with_capacity(names.len());
     for name in names {
         let mut name = name.clone();
-        while OUTPUT_KEYS.contains(&name.as_str()) || taken.contains(&name) {
+        while OUTPUT_KEYS.contains(&name.as_str())
+            || extra_keys.contains(&name.as_str())
+            || taken.contains(&name)
+        {
             name.insert_str(0, "input_");
         }
         taken.push(name);
     }
     taken
+}
+
+/// The keys a heading log adds before `error`: the other north's bearing,
+/// the grid bearing and the grid (UTM zone or UPS).
+pub(crate) fn bearing_keys(input: North) -> [&'static str; 3] {
+    match input {
+        North::Magnetic => ["true_bearing_deg", "grid_bearing_deg", "grid"],
+        _ => ["magnetic_bearing_deg", "grid_bearing_deg", "grid"],
+    }
+}
+
+/// A row's bearings: the one not given, the grid's, and which grid.
+pub(crate) struct BearingValues {
+    pub other_deg: f64,
+    pub grid_deg: Option<f64>,
+    pub grid: Option<String>,
 }
 
 /// What one output record is made of, borrowed: the hot CSV path renders
@@ -54,6 +74,10 @@ pub(crate) struct RowView<'a> {
     pub outcome: Result<&'a FieldReport, &'a str>,
     /// geomag output: the line, or why there is none.
     pub geomag: Option<&'a Result<String, String>>,
+    /// The bearing keys, when the input has a bearing column; the row's
+    /// values (none where its cell is empty or the row failed).
+    pub bearing_keys: Option<[&'static str; 3]>,
+    pub bearing: Option<&'a BearingValues>,
 }
 
 /// One output record as text, newline included, appended to `out`.
@@ -93,7 +117,7 @@ pub(crate) fn render_row(
                     write_csv_field(out, field, i == 0);
                 }
             }
-            write_output_values(out, row.outcome, row.exact_inputs, width == 0);
+            write_output_values(out, row, width == 0);
             out.push(b'\n');
             Ok(())
         }
@@ -102,13 +126,9 @@ pub(crate) fn render_row(
 }
 
 /// The output keys' values as CSV fields (empty where undefined or
-/// failed), in [`OUTPUT_KEYS`] order.
-fn write_output_values(
-    out: &mut Vec<u8>,
-    outcome: Result<&FieldReport, &str>,
-    exact_inputs: [Option<&str>; 4],
-    first: bool,
-) {
+/// failed), in [`OUTPUT_KEYS`] order, the bearing keys before `error`.
+fn write_output_values(out: &mut Vec<u8>, row: &RowView, first: bool) {
+    let (outcome, exact_inputs) = (row.outcome, row.exact_inputs);
     let mut numbers = zmij::Buffer::new();
     let mut number = |out: &mut Vec<u8>, value: Option<f64>| {
         out.push(b',');
@@ -118,7 +138,8 @@ fn write_output_values(
     };
     match outcome {
         Err(message) => {
-            for i in 0..OUTPUT_KEYS.len() - 1 {
+            let bearing_columns = row.bearing_keys.map_or(0, |keys| keys.len());
+            for i in 0..OUTPUT_KEYS.len() - 1 + bearing_columns {
                 if i > 0 || !first {
                     out.push(b',');
                 }
@@ -165,6 +186,12 @@ fn write_output_values(
                 }
                 write_csv_field(out, &warnings, false);
             }
+            if row.bearing_keys.is_some() {
+                number(out, row.bearing.map(|b| b.other_deg));
+                number(out, row.bearing.and_then(|b| b.grid_deg));
+                let grid = row.bearing.and_then(|b| b.grid.as_deref()).unwrap_or("");
+                write_csv_field(out, grid, false);
+            }
             out.push(b',');
         }
     }
@@ -195,30 +222,42 @@ fn json_record(columns: Option<&[String]>, row: &RowView) -> serde_json::Value {
     let names: &[String] = match columns {
         Some(columns) => columns,
         None => {
-            geomag_columns = input_column_names(&GEOMAG_INPUT_NAMES.map(String::from));
+            geomag_columns = input_column_names(&GEOMAG_INPUT_NAMES.map(String::from), &[]);
             &geomag_columns
         }
     };
     for (name, value) in names.iter().zip(row.input_fields) {
         object.insert(name.clone(), serde_json::Value::String(value.to_string()));
     }
-    match row.outcome {
+    let error = match row.outcome {
         Ok(report) => {
             if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(report) {
                 object.extend(fields);
             }
-            object.insert("error".into(), serde_json::Value::Null);
+            serde_json::Value::Null
         }
         Err(message) => {
             for key in &OUTPUT_KEYS[..OUTPUT_KEYS.len() - 1] {
                 object.insert(key.to_string(), serde_json::Value::Null);
             }
-            object.insert(
-                "error".into(),
-                serde_json::Value::String(message.to_string()),
-            );
+            serde_json::Value::String(message.to_string())
         }
+    };
+    if let Some([other, grid_bearing, grid]) = row.bearing_keys {
+        let number = |v: Option<f64>| v.map_or(serde_json::Value::Null, serde_json::Value::from);
+        object.insert(other.into(), number(row.bearing.map(|b| b.other_deg)));
+        object.insert(
+            grid_bearing.into(),
+            number(row.bearing.and_then(|b| b.grid_deg)),
+        );
+        object.insert(
+            grid.into(),
+            row.bearing
+                .and_then(|b| b.grid.clone())
+                .map_or(serde_json::Value::Null, serde_json::Value::String),
+        );
     }
+    object.insert("error".into(), error);
     serde_json::Value::Object(object)
 }
 
@@ -228,6 +267,8 @@ pub(crate) struct Sink {
     format: OutputFormat,
     /// The input's column names as the output writes them (CSV input).
     columns: Option<Vec<String>>,
+    /// The keys a heading log column adds.
+    bearing_keys: Option<[&'static str; 3]>,
     started: bool,
 }
 
@@ -237,15 +278,21 @@ impl Sink {
             writer,
             format,
             columns: None,
+            bearing_keys: None,
             started: false,
         }
     }
 
     /// Records the input's column names (CSV input) and writes the header.
     /// Returns the names as written ([`input_column_names`]).
-    pub(crate) fn begin(&mut self, input_header: &[String]) -> std::io::Result<Vec<String>> {
-        let columns = input_column_names(input_header);
+    pub(crate) fn begin(
+        &mut self,
+        input_header: &[String],
+        bearing_keys: Option<[&'static str; 3]>,
+    ) -> std::io::Result<Vec<String>> {
+        let columns = input_column_names(input_header, &bearing_keys.unwrap_or_default());
         self.columns = Some(columns.clone());
+        self.bearing_keys = bearing_keys;
         self.write_header()?;
         Ok(columns)
     }
@@ -258,11 +305,16 @@ impl Sink {
         match self.format {
             OutputFormat::Geomag => writeln!(self.writer, "{GEOMAG_HEADER}"),
             OutputFormat::Csv => {
-                let mut fields: Vec<String> = self
-                    .columns
-                    .clone()
-                    .unwrap_or_else(|| input_column_names(&GEOMAG_INPUT_NAMES.map(String::from)));
-                fields.extend(OUTPUT_KEYS.iter().map(|k| k.to_string()));
+                let mut fields: Vec<String> = self.columns.clone().unwrap_or_else(|| {
+                    input_column_names(&GEOMAG_INPUT_NAMES.map(String::from), &[])
+                });
+                fields.extend(
+                    OUTPUT_KEYS[..OUTPUT_KEYS.len() - 1]
+                        .iter()
+                        .map(|k| k.to_string()),
+                );
+                fields.extend(self.bearing_keys.into_iter().flatten().map(String::from));
+                fields.push("error".into());
                 let mut line = Vec::new();
                 for (i, field) in fields.iter().enumerate() {
                     write_csv_field(&mut line, field, i == 0);
@@ -324,6 +376,8 @@ mod tests {
             exact_inputs: [None; 4],
             outcome: Ok(&report),
             geomag: None,
+            bearing_keys: None,
+            bearing: None,
         };
         let columns = vec!["name".to_string()];
         let mut csv = Vec::new();
@@ -378,7 +432,7 @@ mod tests {
     fn input_columns_named_like_output_keys_are_renamed() {
         let names = ["date", "lat", "lon", "input_date", "error", "lat"].map(String::from);
         assert_eq!(
-            input_column_names(&names),
+            input_column_names(&names, &[]),
             [
                 "input_date",
                 "lat",
