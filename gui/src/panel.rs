@@ -6,7 +6,8 @@ use crate::app::{MagvarApp, Selection};
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Line, Plot, VLine};
 use magvar_core::{
-    FieldReport, Quantity, Unit, chart_line, format_degrees_minutes, format_signed_minutes,
+    FieldReport, Quantity, Unit, chart_line, format_degrees_minutes,
+    format_plus_minus_degrees_minutes, format_signed_minutes,
 };
 
 /// The panel's table rows, label and value, in display order;
@@ -31,31 +32,62 @@ pub fn report_rows(report: &FieldReport) -> Vec<(&'static str, String)> {
     ];
     for quantity in Quantity::FIELD.into_iter().filter(|q| q.is_value()) {
         let rate = quantity.rate().and_then(|rate| rate.get(e));
+        // The model's one-sigma uncertainty, where it publishes one.
+        let sigma = quantity.uncertainty().and_then(|u| report.get(u));
         let text = match (quantity, quantity.get(e)) {
             // Only grid variation is ever undefined.
             (_, None) => "only poleward of 55°".to_string(),
             // The variation and grid variation as a navigator reads them.
             (Quantity::Declination | Quantity::GridVariation, Some(value)) => {
                 let mut text = format_degrees_minutes(value, 'E', 'W');
+                if let Some(sigma) = sigma {
+                    text.push_str(&format!(" {}", format_plus_minus_degrees_minutes(sigma)));
+                }
                 if let Some(rate) = rate {
                     text.push_str(&format!("  ({}/yr)", format_signed_minutes(rate)));
                 }
                 text
             }
-            (_, Some(value)) => match (quantity.unit(), rate) {
-                (Unit::Degrees, Some(rate)) => format!("{value:.4}°  ({rate:+.4}°/yr)"),
-                (_, Some(rate)) => format!("{value:.1} nT  ({rate:+.1} nT/yr)"),
-                (Unit::Degrees, None) => format!("{value:.4}°"),
-                (_, None) => format!("{value:.1} nT"),
-            },
+            (_, Some(value)) => {
+                let degrees = quantity.unit() == Unit::Degrees;
+                let mut text = if degrees {
+                    format!("{value:.4}°")
+                } else {
+                    format!("{value:.1} nT")
+                };
+                match (sigma, degrees) {
+                    (Some(sigma), true) => text.push_str(&format!(" ±{sigma:.2}°")),
+                    (Some(sigma), false) => text.push_str(&format!(" ±{sigma:.0}")),
+                    (None, _) => {}
+                }
+                match (rate, degrees) {
+                    (Some(rate), true) => text.push_str(&format!("  ({rate:+.4}°/yr)")),
+                    (Some(rate), false) => text.push_str(&format!("  ({rate:+.1} nT/yr)")),
+                    (None, _) => {}
+                }
+                text
+            }
         };
         rows.push((quantity.label(), text));
     }
+    let height = match report.geoid_height_m {
+        Some(geoid) => (
+            "Height (MSL)",
+            format!("{} km (geoid {geoid:+.1} m)", report.altitude_km),
+        ),
+        None => ("Height (WGS-84)", format!("{} km", report.altitude_km)),
+    };
     rows.extend([
         ("Model", report.model.clone()),
         ("Decimal year", format!("{:.4}", report.date)),
-        ("Height (WGS-84)", format!("{} km", report.altitude_km)),
+        height,
     ]);
+    if report.uncertainty.is_none() {
+        rows.push((
+            "Uncertainty",
+            format!("none published for {}", report.model),
+        ));
+    }
     rows
 }
 
