@@ -97,10 +97,10 @@ pub fn parse_bearing(input: &str) -> Result<Bearing, InputError> {
             .ok_or_else(|| error(&format!("{part:?} is not a non-negative number")))?;
         values.push(value);
     }
-    if let Some(&minutes) = values.get(1) {
-        if !(0.0..60.0).contains(&minutes) || values[0].fract() != 0.0 {
-            return Err(error("minutes must be 0..60 after whole degrees"));
-        }
+    if let Some(&minutes) = values.get(1)
+        && (!(0.0..60.0).contains(&minutes) || values[0].fract() != 0.0)
+    {
+        return Err(error("minutes must be 0..60 after whole degrees"));
     }
     let degrees = values[0] + values.get(1).copied().unwrap_or(0.0) / 60.0;
     if degrees > 360.0 {
