@@ -60,15 +60,7 @@ pub fn run(args: AtArgs, config: &Config) -> CliResult {
         .model_for(year)
         .field(&position, year, policy)
         .map_err(model_error)?;
-    let format = args
-        .format
-        .as_deref()
-        .or(config
-            .format
-            .as_deref()
-            .filter(|f| matches!(*f, "text" | "json")))
-        .unwrap_or("text");
-    if format == "json" {
+    if crate::options::text_or_json(args.format.as_deref(), config) == "json" {
         let json =
             serde_json::to_string_pretty(&report).map_err(|e| CliError::Failed(e.to_string()))?;
         println!("{json}");

@@ -69,3 +69,35 @@ impl ModelOptions {
         }
     }
 }
+
+/// `--format` of the commands that print text or JSON (`at`, `bearing`):
+/// the flag, else the config's `format` when it is one of the two, else text.
+pub fn text_or_json<'a>(flag: Option<&'a str>, config: &'a Config) -> &'a str {
+    flag.or(config
+        .format
+        .as_deref()
+        .filter(|f| matches!(*f, "text" | "json")))
+        .unwrap_or("text")
+}
+
+/// The decimal years from `from` to `to` (included) every `step` years,
+/// at most `most` of them: `series` and `poles` ranges.
+pub fn date_range(from: f64, to: f64, step: f64, most: usize) -> Result<Vec<f64>, CliError> {
+    if !(step > 0.0 && step.is_finite()) {
+        return Err(CliError::Usage(format!(
+            "--step {step}: expected a positive number of years"
+        )));
+    }
+    if to < from {
+        return Err(CliError::Usage(format!(
+            "--to {to:.4} is before --from {from:.4}"
+        )));
+    }
+    let count = ((to - from) / step + 1e-9).floor() as usize + 1;
+    if count > most {
+        return Err(CliError::Usage(format!(
+            "{count} dates: use a larger --step"
+        )));
+    }
+    Ok((0..count).map(|i| from + i as f64 * step).collect())
+}

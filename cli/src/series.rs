@@ -79,30 +79,13 @@ pub fn run(args: SeriesArgs, config: &Config) -> CliResult {
         None => choice.valid_years().0,
     };
     let to = parse_date(&args.to).map_err(usage)?;
-    if !(args.step > 0.0 && args.step.is_finite()) {
-        return Err(CliError::Usage(format!(
-            "--step {}: expected a positive number of years",
-            args.step
-        )));
-    }
-    if to < from {
-        return Err(CliError::Usage(format!(
-            "--to {to:.4} is before --from {from:.4}"
-        )));
-    }
-    let count = ((to - from) / args.step + 1e-9).floor() as usize + 1;
-    if count > 1_000_000 {
-        return Err(CliError::Usage(format!(
-            "{count} rows: use a larger --step"
-        )));
-    }
+    let years = crate::options::date_range(from, to, args.step, 1_000_000)?;
     let policy = args.options.policy();
-    let mut reports = Vec::with_capacity(count);
+    let mut reports = Vec::with_capacity(years.len());
     // One evaluator per model (`auto` has two): each keeps the expansion
     // of the date's model segment, so a new date costs no new layout.
     let mut evaluators: Vec<Evaluator> = Vec::new();
-    for i in 0..count {
-        let year = from + i as f64 * args.step;
+    for &year in &years {
         let model = choice.model_for(year);
         let k = match evaluators
             .iter()

@@ -1,45 +1,10 @@
 //! The `magvar` binary end to end: outputs as snapshots, every bad input
 //! with its message and exit status 2, batch behaviour on good and bad rows.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn magvar(args: &[&str]) -> Output {
-    magvar_with_stdin(args, None)
-}
-
-fn magvar_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
-    // An empty config directory, so a developer's own settings cannot leak in.
-    let config_home = std::env::temp_dir().join("magvar-cli-tests-empty-config");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_magvar"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", &config_home)
-        .env("HOME", &config_home)
-        .env("COLUMNS", "100")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("magvar runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+use common::{magvar, magvar_with_stdin, stderr, stdout};
+use std::process::{Command, Stdio};
 
 fn data(path: &str) -> String {
     format!("{}/../data/{path}", env!("CARGO_MANIFEST_DIR"))

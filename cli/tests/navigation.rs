@@ -2,40 +2,13 @@
 //! above mean sea level, dates with a time of day, bearings in three
 //! references, and the magnetic poles.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn magvar(args: &[&str]) -> Output {
-    magvar_with_stdin(args, "")
-}
+use common::{magvar, stderr, stdout};
+use std::process::Output;
 
 fn magvar_with_stdin(args: &[&str], stdin: &str) -> Output {
-    let config_home = std::env::temp_dir().join("magvar-navigation-tests-empty-config");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_magvar"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", &config_home)
-        .env("HOME", &config_home)
-        .env("COLUMNS", "100")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("magvar runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
+    common::magvar_with_stdin(args, Some(stdin))
 }
 
 fn json(output: &Output) -> serde_json::Value {
