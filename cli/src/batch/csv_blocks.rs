@@ -204,11 +204,11 @@ impl<R: Read> Iterator for Blocks<R> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    /// Reads one byte at a time, so every cut point gets exercised.
-    struct Trickle<'a>(&'a [u8]);
+    /// Reads a few bytes at a time, so every cut point gets exercised.
+    pub(in crate::batch) struct Trickle<'a>(pub &'a [u8]);
 
     impl Read for Trickle<'_> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -308,30 +308,6 @@ mod tests {
         assert_eq!(line_ends(b"a\r", None), 1);
         assert_eq!(line_ends(b"", None), 0);
         assert_eq!(line_ends(b"\n\n", Some(b'\r')), 2);
-    }
-
-    /// Rows of an old Mac file (lone `\r` line ends) get their own line
-    /// numbers across blocks, read in pieces of every size.
-    #[test]
-    fn old_mac_rows_keep_their_line_numbers_across_blocks() {
-        let mut input = String::from("lat,lon\r");
-        for i in 0..60_000 {
-            if i % 1000 == 500 {
-                input.push_str("\"quoted\",x\r");
-            } else {
-                input.push_str(&format!("{},{}\r", i % 90, i % 180));
-            }
-        }
-        let mut lines = Vec::new();
-        let mut blocks = 0;
-        for (index, block) in Blocks::new(Trickle(input.as_bytes())).enumerate() {
-            let records = super::super::csv_records::BlockRecords::read(block.unwrap(), index == 0);
-            lines.extend(records.records().iter().map(|r| r.line));
-            blocks += 1;
-        }
-        let expected: Vec<u64> = (2..60_002).collect();
-        assert_eq!(lines, expected);
-        assert!(blocks > 1);
     }
 
     /// Input without quotes takes the scan's fast path on every read:

@@ -253,6 +253,32 @@ fn is_plain(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::csv_blocks::Blocks;
+    use crate::batch::csv_blocks::tests::Trickle;
+
+    /// Rows of an old Mac file (lone `\r` line ends) get their own line
+    /// numbers across blocks, read in pieces of every size.
+    #[test]
+    fn old_mac_rows_keep_their_line_numbers_across_blocks() {
+        let mut input = String::from("lat,lon\r");
+        for i in 0..60_000 {
+            if i % 1000 == 500 {
+                input.push_str("\"quoted\",x\r");
+            } else {
+                input.push_str(&format!("{},{}\r", i % 90, i % 180));
+            }
+        }
+        let mut lines = Vec::new();
+        let mut blocks = 0;
+        for (index, block) in Blocks::new(Trickle(input.as_bytes())).enumerate() {
+            let records = BlockRecords::read(block.unwrap(), index == 0);
+            lines.extend(records.records().iter().map(|r| r.line));
+            blocks += 1;
+        }
+        let expected: Vec<u64> = (2..60_002).collect();
+        assert_eq!(lines, expected);
+        assert!(blocks > 1);
+    }
 
     fn plain_and_csv(input: &str, header: bool) -> (Vec<(u64, Vec<String>)>, bool) {
         let block = |bytes: &[u8]| Block {
