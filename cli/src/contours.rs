@@ -6,7 +6,7 @@ use crate::grid::{compute, open_output};
 use crate::options::ModelOptions;
 use clap::Args;
 use magvar_core::Element;
-use magvar_core::contours::{contour_lines, levels};
+use magvar_core::contours::contour_collection;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,40 +56,7 @@ pub fn run(args: ContoursArgs, config: &Config) -> CliResult {
         &args.options,
         config,
     )?;
-    let (lo, hi) = grid
-        .values(args.element)
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
-    let lines = contour_lines(&grid, args.element, &levels(lo, hi, step));
-    let features: Vec<serde_json::Value> = lines
-        .iter()
-        .map(|line| {
-            let coordinates: Vec<[f64; 2]> = line
-                .points
-                .iter()
-                .map(|&(lon, lat)| [(lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6])
-                .collect();
-            serde_json::json!({
-                "type": "Feature",
-                "geometry": { "type": "LineString", "coordinates": coordinates },
-                "properties": {
-                    "value": line.value,
-                    "element": args.element.name(),
-                    "unit": args.element.unit(),
-                    "agonic": args.element == Element::Declination && line.value == 0.0,
-                },
-            })
-        })
-        .collect();
-    let collection = serde_json::json!({
-        "type": "FeatureCollection",
-        "properties": { "model": model, "date": year, "element": args.element.name(), "step": step },
-        "features": features,
-    });
+    let collection = contour_collection(&grid, args.element, step, &model, year);
     let mut out = open_output(args.output.as_ref())?;
     serde_json::to_writer(&mut out, &collection)
         .map_err(std::io::Error::from)

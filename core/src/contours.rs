@@ -182,3 +182,102 @@ fn vertex(grid: &Grid, values: &[f64], columns: usize, edge: Edge, level: f64) -
     let lat = grid.latitudes_deg[r0] + t * (grid.latitudes_deg[r1] - grid.latitudes_deg[r0]);
     (lon, lat)
 }
+
+/// The isolines of one element on a grid as a GeoJSON FeatureCollection,
+/// the form `magvar contours` writes and the Python package returns:
+/// serialise it with any serde format (JSON gives RFC 7946 GeoJSON).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ContourCollection {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub properties: CollectionProperties,
+    pub features: Vec<ContourFeature>,
+}
+
+/// What the whole collection shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CollectionProperties {
+    pub model: String,
+    /// Decimal year.
+    pub date: f64,
+    pub element: &'static str,
+    /// Interval between lines, in the element's unit.
+    pub step: f64,
+}
+
+/// One isoline as a GeoJSON Feature.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ContourFeature {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub geometry: LineGeometry,
+    pub properties: LineProperties,
+}
+
+/// A LineString, coordinates as [longitude, latitude] to 1e-6°.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LineGeometry {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub coordinates: Vec<[f64; 2]>,
+}
+
+/// A line's value, element, unit, and whether it is the agonic line.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LineProperties {
+    pub value: f64,
+    pub element: &'static str,
+    pub unit: &'static str,
+    /// The 0° isogonic line.
+    pub agonic: bool,
+}
+
+/// The lines every `step` (in the element's unit) of `element` on `grid`,
+/// made by `model` on `date`, as a FeatureCollection.
+pub fn contour_collection(
+    grid: &Grid,
+    element: Element,
+    step: f64,
+    model: &str,
+    date: f64,
+) -> ContourCollection {
+    let (lo, hi) = grid
+        .values(element)
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let to_micro_degrees = |v: f64| (v * 1e6).round() / 1e6;
+    let features = contour_lines(grid, element, &levels(lo, hi, step))
+        .into_iter()
+        .map(|line| ContourFeature {
+            kind: "Feature",
+            geometry: LineGeometry {
+                kind: "LineString",
+                coordinates: line
+                    .points
+                    .iter()
+                    .map(|&(lon, lat)| [to_micro_degrees(lon), to_micro_degrees(lat)])
+                    .collect(),
+            },
+            properties: LineProperties {
+                value: line.value,
+                element: element.name(),
+                unit: element.unit(),
+                agonic: element == Element::Declination && line.value == 0.0,
+            },
+        })
+        .collect();
+    ContourCollection {
+        kind: "FeatureCollection",
+        properties: CollectionProperties {
+            model: model.to_string(),
+            date,
+            element: element.name(),
+            step,
+        },
+        features,
+    }
+}
