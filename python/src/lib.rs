@@ -1,0 +1,521 @@
+//! `magvar._magvar`: the Rust half of the Python package `magvar`, a thin
+//! front-end over magvar-core. It takes flat numpy arrays (the Python half,
+//! `magvar/__init__.py`, broadcasts, converts dates and shapes the result)
+//! and runs core's batch path with the GIL released, on every core for
+//! large inputs.
+
+use magvar_core::contours::contour_collection;
+use magvar_core::{
+    BuiltinModel, DatePolicy, DatedBatch, Element, FieldReport, GridSpec, HeightReference,
+    InputError, MagneticModel, ModelChoice, Position, Quantity,
+};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A coefficient file loaded at run time: usable wherever `model=` is.
+#[pyclass(frozen, module = "magvar")]
+struct Model {
+    model: Arc<MagneticModel>,
+}
+
+#[pymethods]
+impl Model {
+    /// Loads a NOAA `.COF`, IAGA `igrfNNcoeffs.txt` or `.shc` file.
+    #[new]
+    fn new(path: PathBuf) -> PyResult<Self> {
+        let model = magvar_core::formats::load_model_file(&path)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(Model {
+            model: Arc::new(model),
+        })
+    }
+
+    #[getter]
+    fn name(&self) -> &str {
+        self.model.name()
+    }
+
+    #[getter]
+    fn source(&self) -> &str {
+        self.model.source()
+    }
+
+    #[getter]
+    fn degree(&self) -> usize {
+        self.model.degree()
+    }
+
+    /// (first, last) valid decimal years.
+    #[getter]
+    fn valid_years(&self) -> (f64, f64) {
+        (self.model.valid_from_year(), self.model.valid_until_year())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "magvar.Model({:?}: {}, degree {}, {:.1}–{:.1})",
+            self.model.source(),
+            self.model.name(),
+            self.model.degree(),
+            self.model.valid_from_year(),
+            self.model.valid_until_year()
+        )
+    }
+}
+
+/// `model=`: a name (`auto`, `igrf14`, `wmm2025`, `wmmhr2025`), a path,
+/// or a [`Model`].
+fn choice_of(model: &Bound<'_, PyAny>) -> PyResult<ModelChoice> {
+    if let Ok(loaded) = model.cast::<Model>() {
+        return Ok(ModelChoice::Loaded(Arc::clone(&loaded.get().model)));
+    }
+    if let Ok(name) = model.extract::<PathBuf>() {
+        let text = name.to_string_lossy();
+        return ModelChoice::parse(&text).map_err(|e| PyValueError::new_err(format!("model: {e}")));
+    }
+    Err(PyTypeError::new_err(
+        "model: expected \"auto\", \"igrf14\", \"wmm2025\", \"wmmhr2025\", a coefficient file's path or a magvar.Model",
+    ))
+}
+
+fn policy(extrapolate: bool) -> DatePolicy {
+    if extrapolate {
+        DatePolicy::Extrapolate
+    } else {
+        DatePolicy::Strict
+    }
+}
+
+/// A point that cannot be computed: the argument, the flat index of the
+/// element and why. The Python side turns it into a `ValueError` with the
+/// index in the caller's own argument.
+#[derive(Debug)]
+struct PointError {
+    argument: &'static str,
+    index: usize,
+    message: String,
+}
+
+/// The argument an input error is about.
+fn argument_of(error: &InputError) -> &'static str {
+    match error {
+        InputError::Latitude { .. } => "lat",
+        InputError::Longitude { .. } => "lon",
+        InputError::Altitude { .. } => "alt",
+        InputError::Date { .. } => "date",
+        _ => "lat",
+    }
+}
+
+/// Every number a report holds, by key, for n points; the model of each
+/// point by index into `models`; the warnings as (point, text).
+struct Columns {
+    numbers: Vec<(&'static str, Vec<f64>)>,
+    model_index: Vec<u8>,
+    models: Vec<String>,
+    warnings: Vec<(usize, String)>,
+}
+
+/// The keys whose values are numbers, in the report's order.
+fn number_keys() -> Vec<&'static str> {
+    [
+        "date",
+        "latitude_deg",
+        "longitude_deg",
+        "altitude_km",
+        "geoid_height_m",
+    ]
+    .into_iter()
+    .chain(Quantity::ALL.iter().map(|q| q.key()))
+    .collect()
+}
+
+/// Points per task: large enough to amortise a batch's set-up, small
+/// enough to share the work between the cores.
+const CHUNK: usize = 16_384;
+
+#[allow(clippy::too_many_arguments)]
+fn compute(
+    choice: &ModelChoice,
+    latitudes: &[f64],
+    longitudes: &[f64],
+    altitudes_km: &[f64],
+    years: &[f64],
+    geocentric: bool,
+    msl: bool,
+    policy: DatePolicy,
+) -> Result<Columns, PointError> {
+    let n = latitudes.len();
+    let keys = number_keys();
+    let reference = if msl {
+        HeightReference::Msl
+    } else {
+        HeightReference::Ellipsoid
+    };
+    struct Part {
+        numbers: Vec<Vec<f64>>,
+        models: Vec<usize>,
+        names: Vec<String>,
+        warnings: Vec<(usize, String)>,
+    }
+    let parts: Vec<Result<Part, PointError>> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+            let mut positions = Vec::with_capacity(range.len());
+            for i in range.clone() {
+                let position = if geocentric {
+                    Position::geocentric(latitudes[i], longitudes[i], altitudes_km[i])
+                } else {
+                    Position::geodetic_above(
+                        latitudes[i],
+                        longitudes[i],
+                        altitudes_km[i],
+                        reference,
+                    )
+                };
+                positions.push(position.map_err(|e| PointError {
+                    argument: argument_of(&e),
+                    index: i,
+                    message: e.to_string(),
+                })?);
+            }
+            let mut batch = DatedBatch::new(choice, policy);
+            batch.evaluate(&positions, &years[range.clone()]);
+            let mut part = Part {
+                numbers: vec![Vec::with_capacity(range.len()); keys.len()],
+                models: Vec::with_capacity(range.len()),
+                names: Vec::new(),
+                warnings: Vec::new(),
+            };
+            for (k, i) in range.enumerate() {
+                let report = batch.report(k).map_err(|e| PointError {
+                    argument: "date",
+                    index: i,
+                    message: e.to_string(),
+                })?;
+                write_numbers(report, &mut part.numbers);
+                let model = match part.names.iter().position(|m| *m == report.model) {
+                    Some(m) => m,
+                    None => {
+                        part.names.push(report.model.clone());
+                        part.names.len() - 1
+                    }
+                };
+                part.models.push(model);
+                part.warnings
+                    .extend(report.warnings.iter().map(|w| (i, w.to_string())));
+            }
+            Ok(part)
+        })
+        .collect();
+    let mut columns = Columns {
+        numbers: keys.iter().map(|&k| (k, Vec::with_capacity(n))).collect(),
+        model_index: Vec::with_capacity(n),
+        models: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for part in parts {
+        let part = part?;
+        for (column, values) in columns.numbers.iter_mut().zip(part.numbers) {
+            column.1.extend(values);
+        }
+        // The parts' model names into the whole's.
+        let mut mapping = Vec::with_capacity(part.names.len());
+        for name in part.names {
+            let m = match columns.models.iter().position(|m| *m == name) {
+                Some(m) => m,
+                None => {
+                    columns.models.push(name);
+                    columns.models.len() - 1
+                }
+            };
+            mapping.push(m as u8);
+        }
+        columns
+            .model_index
+            .extend(part.models.iter().map(|&m| mapping[m]));
+        columns.warnings.extend(part.warnings);
+    }
+    Ok(columns)
+}
+
+/// A report's numbers in [`number_keys`] order, NaN where undefined.
+fn write_numbers(report: &FieldReport, numbers: &mut [Vec<f64>]) {
+    let fixed = [
+        report.date,
+        report.latitude_deg,
+        report.longitude_deg,
+        report.altitude_km,
+        report.geoid_height_m.unwrap_or(f64::NAN),
+    ];
+    let quantities = Quantity::ALL
+        .iter()
+        .map(|&q| report.get(q).unwrap_or(f64::NAN));
+    for (column, value) in numbers.iter_mut().zip(fixed.into_iter().chain(quantities)) {
+        column.push(value);
+    }
+}
+
+/// The field at n points (flat float64 arrays of equal length; altitudes
+/// in km, years decimal). Returns a dict: each number key's array,
+/// `model_index` and `models`, `warnings` as (point, text) pairs, and the
+/// point's `coordinates` and `height_reference`. A point that cannot be
+/// computed raises `ValueError(argument, flat index, message)`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (latitudes, longitudes, altitudes_km, years, model, geocentric, msl, extrapolate))]
+fn field<'py>(
+    py: Python<'py>,
+    latitudes: PyReadonlyArray1<'py, f64>,
+    longitudes: PyReadonlyArray1<'py, f64>,
+    altitudes_km: PyReadonlyArray1<'py, f64>,
+    years: PyReadonlyArray1<'py, f64>,
+    model: &Bound<'py, PyAny>,
+    geocentric: bool,
+    msl: bool,
+    extrapolate: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let choice = choice_of(model)?;
+    let slices = [&latitudes, &longitudes, &altitudes_km, &years].map(|a| {
+        a.as_slice()
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    });
+    let [latitudes, longitudes, altitudes, years] = slices;
+    let (latitudes, longitudes, altitudes, years) = (latitudes?, longitudes?, altitudes?, years?);
+    let n = latitudes.len();
+    if [longitudes.len(), altitudes.len(), years.len()] != [n; 3] {
+        return Err(PyValueError::new_err("the arrays differ in length"));
+    }
+    let policy = policy(extrapolate);
+    let result = py.detach(|| {
+        compute(
+            &choice, latitudes, longitudes, altitudes, years, geocentric, msl, policy,
+        )
+    });
+    let columns = match result {
+        Ok(columns) => columns,
+        Err(error) => {
+            return Err(PyValueError::new_err((
+                error.argument,
+                error.index,
+                error.message,
+            )));
+        }
+    };
+    let out = PyDict::new(py);
+    for (key, values) in columns.numbers {
+        out.set_item(key, PyArray1::from_vec(py, values))?;
+    }
+    out.set_item("model_index", PyArray1::from_vec(py, columns.model_index))?;
+    out.set_item("models", PyList::new(py, columns.models)?)?;
+    out.set_item("warnings", PyList::new(py, columns.warnings)?)?;
+    out.set_item(
+        "coordinates",
+        if geocentric { "geocentric" } else { "geodetic" },
+    )?;
+    out.set_item(
+        "height_reference",
+        if msl && !geocentric {
+            "msl"
+        } else {
+            "ellipsoid"
+        },
+    )?;
+    Ok(out)
+}
+
+/// Decimal years of date texts (every form `magvar` takes), or
+/// `ValueError("date", index, message)`.
+#[pyfunction]
+fn parse_dates(py: Python<'_>, texts: Vec<String>) -> PyResult<Bound<'_, PyArray1<f64>>> {
+    let mut years = Vec::with_capacity(texts.len());
+    for (i, text) in texts.iter().enumerate() {
+        match magvar_core::parse_date(text) {
+            Ok(year) => years.push(year),
+            Err(e) => return Err(PyValueError::new_err(("date", i, e.to_string()))),
+        }
+    }
+    Ok(PyArray1::from_vec(py, years))
+}
+
+/// Decimal years of instants given as seconds since 1970-01-01T00:00Z.
+#[pyfunction]
+fn years_of_unix_seconds<'py>(
+    py: Python<'py>,
+    seconds: PyReadonlyArray1<'py, f64>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let seconds = seconds
+        .as_slice()
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let mut years = Vec::with_capacity(seconds.len());
+    for (i, &s) in seconds.iter().enumerate() {
+        match magvar_core::decimal_year_of_unix_seconds(s) {
+            Ok(year) => years.push(year),
+            Err(e) => {
+                return Err(PyValueError::new_err((
+                    "date",
+                    i,
+                    format!("{s} s after 1970-01-01: {e}"),
+                )));
+            }
+        }
+    }
+    Ok(PyArray1::from_vec(py, years))
+}
+
+/// One element over a grid: (values as rows north to south × columns west
+/// to east, latitudes, longitudes, model name, warning or None).
+#[pyfunction]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+#[pyo3(signature = (west, south, east, north, step, year, element, model, altitude_km, msl, extrapolate))]
+fn grid<'py>(
+    py: Python<'py>,
+    west: f64,
+    south: f64,
+    east: f64,
+    north: f64,
+    step: f64,
+    year: f64,
+    element: &str,
+    model: &Bound<'py, PyAny>,
+    altitude_km: f64,
+    msl: bool,
+    extrapolate: bool,
+) -> PyResult<(
+    Bound<'py, PyArray2<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    String,
+    Option<String>,
+)> {
+    let element: Element = element
+        .parse()
+        .map_err(|e: String| PyValueError::new_err(format!("element: {e}")))?;
+    let spec = GridSpec::new(west, south, east, north, step)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let choice = choice_of(model)?;
+    let model = choice.model_for(year);
+    let warning = model
+        .check_date(year, policy(extrapolate))
+        .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?
+        .map(|w| w.to_string());
+    let reference = if msl {
+        HeightReference::Msl
+    } else {
+        HeightReference::Ellipsoid
+    };
+    let grid = py
+        .detach(|| model.grid_of_above(&spec, altitude_km, reference, year, &[element]))
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let (rows, columns) = (grid.latitudes_deg.len(), grid.longitudes_deg.len());
+    let values = PyArray1::from_slice(py, grid.values(element)).reshape([rows, columns])?;
+    Ok((
+        values,
+        PyArray1::from_slice(py, &grid.latitudes_deg),
+        PyArray1::from_slice(py, &grid.longitudes_deg),
+        model.name().to_string(),
+        warning,
+    ))
+}
+
+/// The isolines as `magvar contours` writes them, a GeoJSON text.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (west, south, east, north, resolution, step, year, element, model, altitude_km, msl, extrapolate))]
+fn contours(
+    py: Python<'_>,
+    west: f64,
+    south: f64,
+    east: f64,
+    north: f64,
+    resolution: f64,
+    step: Option<f64>,
+    year: f64,
+    element: &str,
+    model: &Bound<'_, PyAny>,
+    altitude_km: f64,
+    msl: bool,
+    extrapolate: bool,
+) -> PyResult<(String, Option<String>)> {
+    let element: Element = element
+        .parse()
+        .map_err(|e: String| PyValueError::new_err(format!("element: {e}")))?;
+    let step = step.unwrap_or(if element.unit() == "deg" {
+        10.0
+    } else {
+        2000.0
+    });
+    if !(step > 0.0 && step.is_finite()) {
+        return Err(PyValueError::new_err(format!(
+            "step {step}: expected a positive interval in the element's unit"
+        )));
+    }
+    let spec = GridSpec::new(west, south, east, north, resolution)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let choice = choice_of(model)?;
+    let model = choice.model_for(year);
+    let warning = model
+        .check_date(year, policy(extrapolate))
+        .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?
+        .map(|w| w.to_string());
+    let reference = if msl {
+        HeightReference::Msl
+    } else {
+        HeightReference::Ellipsoid
+    };
+    let text = py.detach(|| {
+        model
+            .grid_of_above(&spec, altitude_km, reference, year, &[element])
+            .map(|grid| {
+                let collection = contour_collection(&grid, element, step, model.name(), year);
+                serde_json::to_string(&collection).unwrap_or_default()
+            })
+    });
+    let text = text.map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((text, warning))
+}
+
+/// The built-in models: id, name, degree, validity, altitude range, source.
+#[pyfunction]
+fn models(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+    let list = PyList::empty(py);
+    for builtin in BuiltinModel::ALL {
+        let model = builtin.model();
+        let entry = PyDict::new(py);
+        entry.set_item("id", builtin.id())?;
+        entry.set_item("name", model.name())?;
+        entry.set_item("degree", model.degree())?;
+        entry.set_item("valid_from", model.valid_from_year())?;
+        entry.set_item("valid_until", model.valid_until_year())?;
+        entry.set_item("altitude_range_km", model.altitude_range_km())?;
+        entry.set_item("source", model.source())?;
+        entry.set_item("error_model", builtin.error_model().is_some())?;
+        list.append(entry)?;
+    }
+    Ok(list)
+}
+
+/// The report keys in order (the CLI's JSON keys).
+#[pyfunction]
+fn report_keys() -> Vec<&'static str> {
+    FieldReport::keys().collect()
+}
+
+#[pymodule]
+fn _magvar(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<Model>()?;
+    module.add_function(wrap_pyfunction!(field, module)?)?;
+    module.add_function(wrap_pyfunction!(parse_dates, module)?)?;
+    module.add_function(wrap_pyfunction!(years_of_unix_seconds, module)?)?;
+    module.add_function(wrap_pyfunction!(grid, module)?)?;
+    module.add_function(wrap_pyfunction!(contours, module)?)?;
+    module.add_function(wrap_pyfunction!(models, module)?)?;
+    module.add_function(wrap_pyfunction!(report_keys, module)?)?;
+    Ok(())
+}

@@ -1,0 +1,37 @@
+"""The Python API gives the same numbers as `magvar at --format json`,
+every key, on random points (the CLI takes the scalar synthesis, Python
+the lane kernel: equal to 1e-9)."""
+
+import json
+import math
+import random
+import subprocess
+
+import magvar
+
+
+def test_the_same_numbers_as_magvar_at_every_key(magvar_bin):
+    rng = random.Random(17)
+    for i in range(40):
+        lat, lon = rng.uniform(-89.9, 89.9), rng.uniform(-180, 180)
+        alt = rng.uniform(0, 20)
+        date = rng.uniform(1950, 2029.9)
+        model = ["auto", "igrf14", "wmm2025", "wmmhr2025"][i % 4]
+        if model in ("wmm2025", "wmmhr2025"):
+            date = rng.uniform(2025, 2029.9)
+        msl = i % 3 == 0
+        args = [magvar_bin, "at", repr(lat), repr(lon), "--alt", repr(alt), "--date", repr(date),
+                "--model", model, "--format", "json"] + (["--msl"] if msl else [])
+        cli = json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
+        ours = magvar.field(lat, lon, alt, date, model=model, msl=msl)
+        assert list(ours) == list(cli), "the same keys in the same order"
+        for key, theirs in cli.items():
+            value = ours[key]
+            if key == "warnings":
+                assert list(value) == theirs, key
+            elif isinstance(theirs, str):
+                assert value == theirs, key
+            elif theirs is None:
+                assert math.isnan(value), (key, value)
+            else:
+                assert abs(value - theirs) <= 1e-9 * max(1.0, abs(theirs)), (i, key, value, theirs)
