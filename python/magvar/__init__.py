@@ -235,6 +235,10 @@ def field(
     """
     if alt_unit not in _ALTITUDE_UNITS:
         raise ValueError(f"alt_unit: {alt_unit!r}: expected 'km', 'm' or 'ft'")
+    if _is_number(lat) and _is_number(lon) and _is_number(alt) and (
+        date is None or _is_number(date) or isinstance(date, str)
+    ):
+        return _point(lat, lon, alt * _ALTITUDE_UNITS[alt_unit], date, model, geocentric, msl, extrapolate)
     arguments = {
         "lat": _float_array(lat, "lat"),
         "lon": _float_array(lon, "lon"),
@@ -259,7 +263,8 @@ def field(
         raise _value_error(e, arguments, shape) from None
     scalar = shape == ()
     values: dict[str, Any] = {}
-    names = _np.array(raw["models"] or [""], dtype=object)
+    names = _np.array(raw["models"], dtype=object)
+    rows = dict(zip(raw["number_keys"], raw["numbers"]))
     model_of_point = names[raw["model_index"]].reshape(shape)
     warnings_of_point = _np.empty(int(_np.prod(shape)), dtype=object)
     warnings_of_point.fill(())
@@ -274,13 +279,36 @@ def field(
         elif key in ("coordinates", "height_reference"):
             values[key] = raw[key]
         else:
-            array = raw[key].reshape(shape)
+            array = rows[key].reshape(shape)
             values[key] = float(array) if scalar else array
     if raw["warnings"]:
         first = raw["warnings"][0][1]
         count = len(raw["warnings"])
         more = f" (and {count - 1} more; see .warnings)" if count > 1 else ""
         _warnings.warn(f"{first}{more}", MagvarWarning, stacklevel=2)
+    return Field(values)
+
+
+_NUMBER_TYPES = (float, int, _np.floating, _np.integer)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, _NUMBER_TYPES) and not isinstance(value, bool)
+
+
+def _point(lat, lon, alt_km, date, model, geocentric, msl, extrapolate) -> Field:
+    """One point from Python numbers: the scalar path, without numpy's
+    broadcasting, for loops that call once a point."""
+    try:
+        values = _magvar.point(
+            float(lat), float(lon), float(alt_km),
+            date if isinstance(date, str) or date is None else float(date),
+            _model_argument(model), geocentric, msl, extrapolate,
+        )
+    except ValueError as e:
+        raise _value_error(e, {}, ()) from None
+    if values["warnings"]:
+        _warnings.warn("; ".join(values["warnings"]), MagvarWarning, stacklevel=3)
     return Field(values)
 
 

@@ -112,15 +112,6 @@ fn argument_of(error: &InputError) -> &'static str {
     }
 }
 
-/// Every number a report holds, by key, for n points; the model of each
-/// point by index into `models`; the warnings as (point, text).
-struct Columns {
-    numbers: Vec<(&'static str, Vec<f64>)>,
-    model_index: Vec<u8>,
-    models: Vec<String>,
-    warnings: Vec<(usize, String)>,
-}
-
 /// The keys whose values are numbers, in the report's order.
 fn number_keys() -> Vec<&'static str> {
     [
@@ -139,6 +130,16 @@ fn number_keys() -> Vec<&'static str> {
 /// enough to share the work between the cores.
 const CHUNK: usize = 16_384;
 
+/// What the points' reports hold beside the numbers: each point's model
+/// (an index into `ModelChoice::models`) and the warnings as (point, text).
+struct Extras {
+    model_index: Vec<u8>,
+    warnings: Vec<(usize, String)>,
+}
+
+/// The reports of n points, their numbers written into `numbers`: one
+/// column of n per [`number_keys`] key, one after the other. Chunks of
+/// points run in parallel, each writing its own rows of every column.
 #[allow(clippy::too_many_arguments)]
 fn compute(
     choice: &ModelChoice,
@@ -149,24 +150,34 @@ fn compute(
     geocentric: bool,
     msl: bool,
     policy: DatePolicy,
-) -> Result<Columns, PointError> {
+    numbers: &mut [f64],
+) -> Result<Extras, PointError> {
     let n = latitudes.len();
-    let keys = number_keys();
     let reference = if msl {
         HeightReference::Msl
     } else {
         HeightReference::Ellipsoid
     };
-    struct Part {
-        numbers: Vec<Vec<f64>>,
-        models: Vec<usize>,
-        names: Vec<String>,
-        warnings: Vec<(usize, String)>,
-    }
-    let parts: Vec<Result<Part, PointError>> = (0..n.div_ceil(CHUNK))
+    let models: Vec<&str> = choice.models().iter().map(|m| m.name()).collect();
+    let mut model_index = vec![0u8; n];
+    // Each chunk's rows of every column (as the grid hands out its rows).
+    let mut columns: Vec<_> = numbers
+        .chunks_mut(n.max(1))
+        .map(|c| c.chunks_mut(CHUNK))
+        .collect();
+    let chunks: Vec<(Vec<&mut [f64]>, &mut [u8])> = model_index
+        .chunks_mut(CHUNK)
+        .map(|models| {
+            let rows = columns.iter_mut().filter_map(Iterator::next).collect();
+            (rows, models)
+        })
+        .collect();
+    let warnings: Vec<Result<Vec<(usize, String)>, PointError>> = chunks
         .into_par_iter()
-        .map(|c| {
-            let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+        .enumerate()
+        .map(|(c, (mut rows, model_of))| {
+            let start = c * CHUNK;
+            let range = start..start + model_of.len();
             let mut positions = Vec::with_capacity(range.len());
             for i in range.clone() {
                 let position = if geocentric {
@@ -187,66 +198,33 @@ fn compute(
             }
             let mut batch = DatedBatch::new(choice, policy);
             batch.evaluate(&positions, &years[range.clone()]);
-            let mut part = Part {
-                numbers: vec![Vec::with_capacity(range.len()); keys.len()],
-                models: Vec::with_capacity(range.len()),
-                names: Vec::new(),
-                warnings: Vec::new(),
-            };
+            let mut warnings = Vec::new();
             for (k, i) in range.enumerate() {
                 let report = batch.report(k).map_err(|e| PointError {
                     argument: "date",
                     index: i,
                     message: e.to_string(),
                 })?;
-                write_numbers(report, &mut part.numbers);
-                let model = match part.names.iter().position(|m| *m == report.model) {
-                    Some(m) => m,
-                    None => {
-                        part.names.push(report.model.clone());
-                        part.names.len() - 1
-                    }
-                };
-                part.models.push(model);
-                part.warnings
-                    .extend(report.warnings.iter().map(|w| (i, w.to_string())));
+                write_numbers(report, &mut rows, k);
+                model_of[k] = models.iter().position(|m| *m == report.model).unwrap_or(0) as u8;
+                warnings.extend(report.warnings.iter().map(|w| (i, w.to_string())));
             }
-            Ok(part)
+            Ok(warnings)
         })
         .collect();
-    let mut columns = Columns {
-        numbers: keys.iter().map(|&k| (k, Vec::with_capacity(n))).collect(),
-        model_index: Vec::with_capacity(n),
-        models: Vec::new(),
-        warnings: Vec::new(),
-    };
-    for part in parts {
-        let part = part?;
-        for (column, values) in columns.numbers.iter_mut().zip(part.numbers) {
-            column.1.extend(values);
-        }
-        // The parts' model names into the whole's.
-        let mut mapping = Vec::with_capacity(part.names.len());
-        for name in part.names {
-            let m = match columns.models.iter().position(|m| *m == name) {
-                Some(m) => m,
-                None => {
-                    columns.models.push(name);
-                    columns.models.len() - 1
-                }
-            };
-            mapping.push(m as u8);
-        }
-        columns
-            .model_index
-            .extend(part.models.iter().map(|&m| mapping[m]));
-        columns.warnings.extend(part.warnings);
+    let mut all_warnings = Vec::new();
+    for part in warnings {
+        all_warnings.extend(part?);
     }
-    Ok(columns)
+    Ok(Extras {
+        model_index,
+        warnings: all_warnings,
+    })
 }
 
-/// A report's numbers in [`number_keys`] order, NaN where undefined.
-fn write_numbers(report: &FieldReport, numbers: &mut [Vec<f64>]) {
+/// A report's numbers into row `k` of each column ([`number_keys`] order),
+/// NaN where undefined.
+fn write_numbers(report: &FieldReport, rows: &mut [&mut [f64]], k: usize) {
     let fixed = [
         report.date,
         report.latitude_deg,
@@ -257,8 +235,8 @@ fn write_numbers(report: &FieldReport, numbers: &mut [Vec<f64>]) {
     let quantities = Quantity::ALL
         .iter()
         .map(|&q| report.get(q).unwrap_or(f64::NAN));
-    for (column, value) in numbers.iter_mut().zip(fixed.into_iter().chain(quantities)) {
-        column.push(value);
+    for (row, value) in rows.iter_mut().zip(fixed.into_iter().chain(quantities)) {
+        row[k] = value;
     }
 }
 
@@ -293,13 +271,23 @@ fn field<'py>(
         return Err(PyValueError::new_err("the arrays differ in length"));
     }
     let policy = policy(extrapolate);
+    let keys = number_keys();
+    let mut numbers = vec![0.0; keys.len() * n];
     let result = py.detach(|| {
         compute(
-            &choice, latitudes, longitudes, altitudes, years, geocentric, msl, policy,
+            &choice,
+            latitudes,
+            longitudes,
+            altitudes,
+            years,
+            geocentric,
+            msl,
+            policy,
+            &mut numbers,
         )
     });
-    let columns = match result {
-        Ok(columns) => columns,
+    let extras = match result {
+        Ok(extras) => extras,
         Err(error) => {
             return Err(PyValueError::new_err((
                 error.argument,
@@ -309,12 +297,16 @@ fn field<'py>(
         }
     };
     let out = PyDict::new(py);
-    for (key, values) in columns.numbers {
-        out.set_item(key, PyArray1::from_vec(py, values))?;
-    }
-    out.set_item("model_index", PyArray1::from_vec(py, columns.model_index))?;
-    out.set_item("models", PyList::new(py, columns.models)?)?;
-    out.set_item("warnings", PyList::new(py, columns.warnings)?)?;
+    // One block, a row per key: Python takes each row as a view.
+    out.set_item("number_keys", PyList::new(py, keys.iter().copied())?)?;
+    out.set_item(
+        "numbers",
+        PyArray1::from_vec(py, numbers).reshape([keys.len(), n])?,
+    )?;
+    out.set_item("model_index", PyArray1::from_vec(py, extras.model_index))?;
+    let models: Vec<&str> = choice.models().iter().map(|m| m.name()).collect();
+    out.set_item("models", PyList::new(py, models)?)?;
+    out.set_item("warnings", PyList::new(py, extras.warnings)?)?;
     out.set_item(
         "coordinates",
         if geocentric { "geocentric" } else { "geodetic" },
@@ -327,6 +319,66 @@ fn field<'py>(
             "ellipsoid"
         },
     )?;
+    Ok(out)
+}
+
+/// The field at one point, as a dict in the report's key order (NaN where
+/// undefined): the scalar path, for one call a point.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (latitude, longitude, altitude_km, date, model, geocentric, msl, extrapolate))]
+fn point<'py>(
+    py: Python<'py>,
+    latitude: f64,
+    longitude: f64,
+    altitude_km: f64,
+    date: &Bound<'py, PyAny>,
+    model: &Bound<'py, PyAny>,
+    geocentric: bool,
+    msl: bool,
+    extrapolate: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let year = if date.is_none() {
+        magvar_core::parse_date("today")
+    } else if let Ok(year) = date.extract::<f64>() {
+        Ok(year)
+    } else {
+        magvar_core::parse_date(&date.extract::<String>()?)
+    }
+    .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?;
+    let position = if geocentric {
+        Position::geocentric(latitude, longitude, altitude_km)
+    } else {
+        let reference = if msl {
+            HeightReference::Msl
+        } else {
+            HeightReference::Ellipsoid
+        };
+        Position::geodetic_above(latitude, longitude, altitude_km, reference)
+    }
+    .map_err(|e| PyValueError::new_err((argument_of(&e), 0usize, e.to_string())))?;
+    let choice = choice_of(model)?;
+    let report = choice
+        .model_for(year)
+        .field(&position, year, policy(extrapolate))
+        .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?;
+    let out = PyDict::new(py);
+    out.set_item("model", &report.model)?;
+    out.set_item("date", report.date)?;
+    out.set_item("latitude_deg", report.latitude_deg)?;
+    out.set_item("longitude_deg", report.longitude_deg)?;
+    out.set_item("altitude_km", report.altitude_km)?;
+    out.set_item("height_reference", report.height_reference.name())?;
+    out.set_item("geoid_height_m", report.geoid_height_m.unwrap_or(f64::NAN))?;
+    out.set_item(
+        "coordinates",
+        if geocentric { "geocentric" } else { "geodetic" },
+    )?;
+    for quantity in Quantity::ALL {
+        out.set_item(quantity.key(), report.get(quantity).unwrap_or(f64::NAN))?;
+    }
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    out.set_item("warnings", pyo3::types::PyTuple::new(py, warnings)?)?;
     Ok(out)
 }
 
@@ -511,6 +563,7 @@ fn report_keys() -> Vec<&'static str> {
 fn _magvar(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Model>()?;
     module.add_function(wrap_pyfunction!(field, module)?)?;
+    module.add_function(wrap_pyfunction!(point, module)?)?;
     module.add_function(wrap_pyfunction!(parse_dates, module)?)?;
     module.add_function(wrap_pyfunction!(years_of_unix_seconds, module)?)?;
     module.add_function(wrap_pyfunction!(grid, module)?)?;

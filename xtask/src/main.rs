@@ -58,7 +58,7 @@ fn usage() -> ExitCode {
 }
 
 /// The workspace root: xtask's manifest lives one level below it.
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }

@@ -188,6 +188,16 @@ impl ModelChoice {
         }
     }
 
+    /// Every model this choice may answer with, in date order (two with
+    /// `auto`, one otherwise).
+    pub fn models(&self) -> Vec<&MagneticModel> {
+        match self {
+            ModelChoice::Auto => vec![BuiltinModel::Igrf14.model(), BuiltinModel::Wmm2025.model()],
+            ModelChoice::Builtin(b) => vec![b.model()],
+            ModelChoice::Loaded(model) => vec![model],
+        }
+    }
+
     /// The earliest and latest dates any model of this choice covers.
     pub fn valid_years(&self) -> (f64, f64) {
         match self {

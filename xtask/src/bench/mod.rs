@@ -10,6 +10,7 @@ pub mod machine;
 pub mod model;
 pub mod pdf;
 pub mod pipeline;
+pub mod python;
 
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -98,6 +99,10 @@ pub const SUITES: &[Suite] = &[
     Suite {
         name: "pipeline",
         run: pipeline::run,
+    },
+    Suite {
+        name: "python",
+        run: python::run,
     },
     Suite {
         name: "machine",
