@@ -4,6 +4,8 @@
 //! and runs core's batch path with the GIL released, on every core for
 //! large inputs.
 
+#![forbid(unsafe_code)]
+
 use magvar_core::contours::contour_collection;
 use magvar_core::{
     BuiltinModel, DatePolicy, DatedBatch, Element, FieldReport, GridSpec, HeightReference,
