@@ -53,6 +53,13 @@ _NUMBER_KEYS = tuple(
 _ALTITUDE_UNITS = {"km": 1.0, "m": 1e-3, "ft": 0.0003048}
 
 
+def _kilometres_per(alt_unit: str) -> float:
+    """The factor that turns `alt_unit` into km, or a ValueError."""
+    if alt_unit not in _ALTITUDE_UNITS:
+        raise ValueError(f"alt_unit: {alt_unit!r}: expected 'km', 'm' or 'ft'")
+    return _ALTITUDE_UNITS[alt_unit]
+
+
 class MagvarWarning(UserWarning):
     """A result computed but worth caution: an extrapolated date, a
     position in the blackout or caution zone, an altitude outside the
@@ -233,16 +240,15 @@ def field(
     Returns a :class:`Field`. Bad input raises ``ValueError`` naming the
     argument, the index of the first bad element and what is accepted.
     """
-    if alt_unit not in _ALTITUDE_UNITS:
-        raise ValueError(f"alt_unit: {alt_unit!r}: expected 'km', 'm' or 'ft'")
+    km = _kilometres_per(alt_unit)
     if _is_number(lat) and _is_number(lon) and _is_number(alt) and (
         date is None or _is_number(date) or isinstance(date, str)
     ):
-        return _point(lat, lon, alt * _ALTITUDE_UNITS[alt_unit], date, model, geocentric, msl, extrapolate)
+        return _point(lat, lon, alt * km, date, model, geocentric, msl, extrapolate)
     arguments = {
         "lat": _float_array(lat, "lat"),
         "lon": _float_array(lon, "lon"),
-        "alt": _float_array(alt, "alt") * _ALTITUDE_UNITS[alt_unit],
+        "alt": _float_array(alt, "alt") * km,
     }
     try:
         arguments["date"] = _years(date)
@@ -345,14 +351,12 @@ def grid(
     regular grid from ``west``/``south`` to ``east``/``north`` every
     ``step`` degrees, both ends included: a :class:`Grid` of the 2-D values
     (rows north to south) with its latitudes and longitudes."""
-    if alt_unit not in _ALTITUDE_UNITS:
-        raise ValueError(f"alt_unit: {alt_unit!r}: expected 'km', 'm' or 'ft'")
+    km = _kilometres_per(alt_unit)
     year = _one_year(date)
     try:
         values, latitudes, longitudes, name, warning = _magvar.grid(
             float(west), float(south), float(east), float(north), float(step), year,
-            element, _model_argument(model), float(alt) * _ALTITUDE_UNITS[alt_unit],
-            msl, extrapolate,
+            element, _model_argument(model), float(alt) * km, msl, extrapolate,
         )
     except ValueError as e:
         raise _value_error(e, {}, ()) from None
@@ -398,14 +402,13 @@ def contours(
     angles, 2000 nT for intensities) traced on a grid of ``resolution``
     degrees within ``bbox`` = (west, south, east, north); each line's
     properties are value, element, unit and agonic."""
-    if alt_unit not in _ALTITUDE_UNITS:
-        raise ValueError(f"alt_unit: {alt_unit!r}: expected 'km', 'm' or 'ft'")
+    km = _kilometres_per(alt_unit)
     west, south, east, north = (float(v) for v in bbox)
     try:
         text, warning = _magvar.contours(
             west, south, east, north, float(resolution),
             None if step is None else float(step), _one_year(date), element,
-            _model_argument(model), float(alt) * _ALTITUDE_UNITS[alt_unit], msl, extrapolate,
+            _model_argument(model), float(alt) * km, msl, extrapolate,
         )
     except ValueError as e:
         raise _value_error(e, {}, ()) from None

@@ -423,6 +423,41 @@ fn years_of_unix_seconds<'py>(
     Ok(PyArray1::from_vec(py, years))
 }
 
+/// What `grid` and `contours` share: the element, the grid, the model's
+/// date check (its warning), and the grid computed with the GIL released.
+#[allow(clippy::too_many_arguments)]
+fn element_grid(
+    py: Python<'_>,
+    element: &str,
+    spec: [f64; 5],
+    year: f64,
+    choice: &ModelChoice,
+    altitude_km: f64,
+    msl: bool,
+    extrapolate: bool,
+) -> PyResult<(Element, magvar_core::Grid, Option<String>)> {
+    let element: Element = element
+        .parse()
+        .map_err(|e: String| PyValueError::new_err(format!("element: {e}")))?;
+    let [west, south, east, north, step] = spec;
+    let spec = GridSpec::new(west, south, east, north, step)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let model = choice.model_for(year);
+    let warning = model
+        .check_date(year, policy(extrapolate))
+        .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?
+        .map(|w| w.to_string());
+    let reference = if msl {
+        HeightReference::Msl
+    } else {
+        HeightReference::Ellipsoid
+    };
+    let grid = py
+        .detach(|| model.grid_of_above(&spec, altitude_km, reference, year, &[element]))
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((element, grid, warning))
+}
+
 /// One element over a grid: (values as rows north to south × columns west
 /// to east, latitudes, longitudes, model name, warning or None).
 #[pyfunction]
@@ -448,32 +483,24 @@ fn grid<'py>(
     String,
     Option<String>,
 )> {
-    let element: Element = element
-        .parse()
-        .map_err(|e: String| PyValueError::new_err(format!("element: {e}")))?;
-    let spec = GridSpec::new(west, south, east, north, step)
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
     let choice = choice_of(model)?;
-    let model = choice.model_for(year);
-    let warning = model
-        .check_date(year, policy(extrapolate))
-        .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?
-        .map(|w| w.to_string());
-    let reference = if msl {
-        HeightReference::Msl
-    } else {
-        HeightReference::Ellipsoid
-    };
-    let grid = py
-        .detach(|| model.grid_of_above(&spec, altitude_km, reference, year, &[element]))
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let (element, grid, warning) = element_grid(
+        py,
+        element,
+        [west, south, east, north, step],
+        year,
+        &choice,
+        altitude_km,
+        msl,
+        extrapolate,
+    )?;
     let (rows, columns) = (grid.latitudes_deg.len(), grid.longitudes_deg.len());
     let values = PyArray1::from_slice(py, grid.values(element)).reshape([rows, columns])?;
     Ok((
         values,
         PyArray1::from_slice(py, &grid.latitudes_deg),
         PyArray1::from_slice(py, &grid.longitudes_deg),
-        model.name().to_string(),
+        choice.model_for(year).name().to_string(),
         warning,
     ))
 }
@@ -497,41 +524,31 @@ fn contours(
     msl: bool,
     extrapolate: bool,
 ) -> PyResult<(String, Option<String>)> {
-    let element: Element = element
-        .parse()
-        .map_err(|e: String| PyValueError::new_err(format!("element: {e}")))?;
-    let step = step.unwrap_or(if element.unit() == "deg" {
-        10.0
-    } else {
-        2000.0
-    });
+    let unit_is_angle = element
+        .parse::<Element>()
+        .map(|e| e.unit() == "deg")
+        .unwrap_or(true);
+    let step = step.unwrap_or(if unit_is_angle { 10.0 } else { 2000.0 });
     if !(step > 0.0 && step.is_finite()) {
         return Err(PyValueError::new_err(format!(
             "step {step}: expected a positive interval in the element's unit"
         )));
     }
-    let spec = GridSpec::new(west, south, east, north, resolution)
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
     let choice = choice_of(model)?;
-    let model = choice.model_for(year);
-    let warning = model
-        .check_date(year, policy(extrapolate))
-        .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?
-        .map(|w| w.to_string());
-    let reference = if msl {
-        HeightReference::Msl
-    } else {
-        HeightReference::Ellipsoid
-    };
-    let text = py.detach(|| {
-        model
-            .grid_of_above(&spec, altitude_km, reference, year, &[element])
-            .map(|grid| {
-                let collection = contour_collection(&grid, element, step, model.name(), year);
-                serde_json::to_string(&collection).unwrap_or_default()
-            })
-    });
-    let text = text.map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let (element, grid, warning) = element_grid(
+        py,
+        element,
+        [west, south, east, north, resolution],
+        year,
+        &choice,
+        altitude_km,
+        msl,
+        extrapolate,
+    )?;
+    let name = choice.model_for(year).name();
+    let text = serde_json::to_string(&contour_collection(&grid, element, step, name, year))
+        .map_err(|e| PyValueError::new_err(e.to_string()));
+    let text = text?;
     Ok((text, warning))
 }
 
