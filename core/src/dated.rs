@@ -44,6 +44,18 @@ pub struct DatedBatch<'c> {
     slots: Vec<Slot>,
 }
 
+/// One evaluated point of a [`DatedBatch`].
+#[derive(Debug, Clone, Copy)]
+pub struct DatedPoint<'b, 'm> {
+    pub model: &'m MagneticModel,
+    pub position: &'b Position,
+    /// Decimal year.
+    pub year: f64,
+    pub elements: &'b MagneticElements,
+    /// The date's warning (extrapolated), if any.
+    pub date_warning: Option<&'b Warning>,
+}
+
 /// The points of one model and their elements.
 struct ModelGroup<'m> {
     evaluator: Evaluator<'m>,
@@ -150,6 +162,29 @@ impl<'c> DatedBatch<'c> {
 
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
+    }
+
+    /// Point `i`'s model, position, date, elements and date warning (or why
+    /// its date has none): what its report is made of, without writing
+    /// one, for callers that store results column by column.
+    ///
+    /// # Panics
+    /// If `i` is not below [`len`](Self::len).
+    pub fn point(&self, i: usize) -> Result<DatedPoint<'_, 'c>, &ModelError> {
+        let slot = self.slots[i];
+        let date_warning = match &self.checks[slot.check] {
+            Ok(warning) => warning.as_ref(),
+            Err(error) => return Err(error),
+        };
+        let index = slot.index.expect("a point whose date passed is evaluated");
+        let group = &self.groups[slot.group];
+        Ok(DatedPoint {
+            model: group.evaluator.model(),
+            position: &group.positions[index],
+            year: group.years[index],
+            elements: &group.elements[index],
+            date_warning,
+        })
     }
 
     /// The report of point `i` (as [`MagneticModel::field`] gives it, on

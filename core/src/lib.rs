@@ -62,7 +62,7 @@ pub use builtin::{BuiltinModel, ModelChoice};
 pub use coefficients::GaussCoefficients;
 pub use contours::{ContourLine, contour_lines};
 pub use date::{decimal_year, decimal_year_of_unix_seconds, is_leap_year, parse_date, today_utc};
-pub use dated::DatedBatch;
+pub use dated::{DatedBatch, DatedPoint};
 pub use elements::{Element, MagneticElements, normalize_degrees};
 pub use error::{InputError, ModelError};
 pub use evaluator::Evaluator;

@@ -506,8 +506,11 @@ impl MagneticModel {
         self.add_point_warnings(position, &report.elements, &mut report.warnings);
     }
 
-    /// Warnings that depend on the position and result, not the date.
-    fn add_point_warnings(
+    /// Warnings that depend on the position and result, not the date
+    /// (altitude outside the stated range, blackout and caution zones),
+    /// appended to `warnings`: what a report adds to its date's warning,
+    /// for callers that write results without a report.
+    pub fn add_point_warnings(
         &self,
         position: &Position,
         elements: &MagneticElements,

@@ -8,8 +8,8 @@
 
 use magvar_core::contours::contour_collection;
 use magvar_core::{
-    BuiltinModel, DatePolicy, DatedBatch, Element, FieldReport, GridSpec, HeightReference,
-    InputError, MagneticModel, ModelChoice, Position, Quantity,
+    BuiltinModel, DatePolicy, DatedBatch, DatedPoint, Element, FieldReport, GridSpec,
+    HeightReference, InputError, MagneticModel, ModelChoice, Position, Quantity,
 };
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -201,15 +201,26 @@ fn compute(
             let mut batch = DatedBatch::new(choice, policy);
             batch.evaluate(&positions, &years[range.clone()]);
             let mut warnings = Vec::new();
+            let mut point_warnings = Vec::new();
             for (k, i) in range.enumerate() {
-                let report = batch.report(k).map_err(|e| PointError {
+                let point = batch.point(k).map_err(|e| PointError {
                     argument: "date",
                     index: i,
                     message: e.to_string(),
                 })?;
-                write_numbers(report, &mut rows, k);
-                model_of[k] = models.iter().position(|m| *m == report.model).unwrap_or(0) as u8;
-                warnings.extend(report.warnings.iter().map(|w| (i, w.to_string())));
+                write_numbers(&point, &mut rows, k);
+                model_of[k] = models
+                    .iter()
+                    .position(|m| *m == point.model.name())
+                    .unwrap_or(0) as u8;
+                if let Some(warning) = point.date_warning {
+                    warnings.push((i, warning.to_string()));
+                }
+                point_warnings.clear();
+                point
+                    .model
+                    .add_point_warnings(point.position, point.elements, &mut point_warnings);
+                warnings.extend(point_warnings.iter().map(|w| (i, w.to_string())));
             }
             Ok(warnings)
         })
@@ -224,19 +235,22 @@ fn compute(
     })
 }
 
-/// A report's numbers into row `k` of each column ([`number_keys`] order),
-/// NaN where undefined.
-fn write_numbers(report: &FieldReport, rows: &mut [&mut [f64]], k: usize) {
+/// A point's numbers into row `k` of each column ([`number_keys`] order),
+/// NaN where undefined: what its report would hold, written without one.
+fn write_numbers(point: &DatedPoint<'_, '_>, rows: &mut [&mut [f64]], k: usize) {
+    let position = point.position;
+    let elements = point.elements;
+    let uncertainty = point.model.uncertainty_at(elements);
     let fixed = [
-        report.date,
-        report.latitude_deg,
-        report.longitude_deg,
-        report.altitude_km,
-        report.geoid_height_m.unwrap_or(f64::NAN),
+        point.year,
+        position.latitude_deg,
+        position.longitude_deg,
+        position.msl.map_or(position.altitude_km, |m| m.altitude_km),
+        position.msl.map_or(f64::NAN, |m| m.geoid_height_m),
     ];
     let quantities = Quantity::ALL
         .iter()
-        .map(|&q| report.get(q).unwrap_or(f64::NAN));
+        .map(|&q| q.read(elements, uncertainty.as_ref()).unwrap_or(f64::NAN));
     for (row, value) in rows.iter_mut().zip(fixed.into_iter().chain(quantities)) {
         row[k] = value;
     }
