@@ -155,10 +155,19 @@ impl BearingConversion {
                 });
             }
         };
+        // The bearing given stays exactly as given, not a round trip
+        // through true north (56.5M must not come back as 56.50000000000001).
+        let given = |north: North, computed: f64| {
+            if bearing.north == north {
+                bearing.degrees
+            } else {
+                bearing_range(computed)
+            }
+        };
         Ok(BearingConversion {
-            true_deg: bearing_range(true_deg),
-            magnetic_deg: bearing_range(true_deg - declination_deg),
-            grid_deg: convergence.map(|gamma| bearing_range(true_deg - gamma)),
+            true_deg: given(North::True, true_deg),
+            magnetic_deg: given(North::Magnetic, true_deg - declination_deg),
+            grid_deg: convergence.map(|gamma| given(North::Grid, true_deg - gamma)),
             declination_deg,
             grid_convergence_deg: convergence,
             grid_magnetic_angle_deg: convergence

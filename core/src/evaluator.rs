@@ -50,16 +50,14 @@ impl<'m> Evaluator<'m> {
         self.field_by(position, year, policy, Self::elements)
     }
 
-    /// The elements alone, without validity checks or warnings: the lane
-    /// kernel with one point, on the expansion of the date's model segment
-    /// (built once per segment, so a new date costs nothing), equal to
-    /// [`elements_reference`](Self::elements_reference) to 1e-9 and about
-    /// twice as fast when the evaluator is reused.
+    /// The elements alone, without validity checks or warnings: one point
+    /// on the expansion of the date's model segment laid out orders across
+    /// lanes ([`crate::lanes::PointExpansion`], built once per segment by
+    /// the model, so a new date costs nothing), equal to
+    /// [`elements_reference`](Self::elements_reference) to 1e-9.
     pub fn elements(&mut self, position: &Position, year: f64) -> MagneticElements {
-        let segment = self.model.segment_index(year);
-        let reference_year = self.model.segment_start_year(segment);
-        self.segment_packed(segment)
-            .element_dated(position, year - reference_year)
+        // The model keeps the layouts: every evaluator of it shares them.
+        self.model.elements_at(position, year)
     }
 
     /// [`field`](Self::field) by the plain synthesis

@@ -4,14 +4,15 @@
 use crate::coefficients::GaussCoefficients;
 use crate::elements::MagneticElements;
 use crate::error::ModelError;
-use crate::evaluator::Evaluator;
 use crate::geodesy::{SphericalPoint, WGS84_A_KM, WGS84_F};
+use crate::lanes::{PackedExpansion, PointExpansion};
 use crate::position::{Coordinates, HeightReference, Position};
 use crate::quantity::Quantity;
 use crate::synthesis::FieldCoefficients;
 use crate::uncertainty::{ErrorModel, Uncertainty};
 use serde::{Serialize, Serializer};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Horizontal intensity below which a compass is unreliable (WMM "blackout
 /// zone"), nT.
@@ -55,6 +56,9 @@ pub struct MagneticModel {
     degree: usize,
     /// The published one-sigma error model, if the model has one.
     error_model: Option<ErrorModel>,
+    /// Per segment, its expansion laid out for one point a call, built on
+    /// first use: [`MagneticModel::field`] costs no layout after that.
+    point_expansions: Vec<OnceLock<PointExpansion>>,
 }
 
 /// What a model file or built-in table gives to build a model from.
@@ -317,6 +321,7 @@ impl MagneticModel {
                 secular_variation: secular_variation.extended_to(degree),
             });
         }
+        let segment_count = segments.len();
         Ok(MagneticModel {
             name,
             source,
@@ -327,6 +332,7 @@ impl MagneticModel {
             altitude_range_km,
             degree,
             error_model: None,
+            point_expansions: vec![OnceLock::new(); segment_count],
         })
     }
 
@@ -450,16 +456,36 @@ impl MagneticModel {
             .saturating_sub(1)
     }
 
-    /// The field at one position and date, by the plain synthesis: for
-    /// one point that is cheaper than laying out the expansion for the
-    /// lane kernel. For many points, reuse an [`Evaluator`] instead.
+    /// The field at one position and date: one point on the date's
+    /// segment laid out orders across lanes ([`PointExpansion`], built once
+    /// per segment and kept by the model), equal to the plain synthesis
+    /// ([`crate::Evaluator::field_reference`]) to 1e-9. For many points, use the
+    /// batch paths ([`crate::Evaluator::elements_many`], [`crate::DatedBatch`]).
     pub fn field(
         &self,
         position: &Position,
         year: f64,
         policy: DatePolicy,
     ) -> Result<FieldReport, ModelError> {
-        Evaluator::new(self).field_reference(position, year, policy)
+        let date_warning = self.check_date(year, policy)?;
+        let elements = self.elements_at(position, year);
+        Ok(self.report(position, year, elements, date_warning.as_ref()))
+    }
+
+    /// The elements at one point and date, no validity check: what
+    /// [`field`](Self::field) reports.
+    pub fn elements_at(&self, position: &Position, year: f64) -> MagneticElements {
+        let segment = self.segment_index(year);
+        self.point_expansion(segment)
+            .element_dated(position, year - self.segment_start_year(segment))
+    }
+
+    /// Segment `segment`'s one-point layout, built on first use.
+    pub(crate) fn point_expansion(&self, segment: usize) -> &PointExpansion {
+        self.point_expansions[segment].get_or_init(|| {
+            let coefficients = self.coefficients_at(self.segment_start_year(segment));
+            PointExpansion::new(&PackedExpansion::new(&coefficients))
+        })
     }
 
     /// The report of computed elements, with the date's warning (if any)

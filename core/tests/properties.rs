@@ -317,7 +317,8 @@ fn a_report_written_over_equals_a_fresh_one() {
             .field(&position, year, DatePolicy::Extrapolate)
             .unwrap();
         let date_warning = model.check_date(year, DatePolicy::Extrapolate).unwrap();
-        let elements = Evaluator::new(model).elements_reference(&position, year);
+        // The elements `field` reports (one point, orders across lanes).
+        let elements = model.elements_at(&position, year);
         model.report_into(
             &mut reused,
             &position,

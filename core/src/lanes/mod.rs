@@ -24,6 +24,7 @@
 //! The single-point path stays the reference; tests hold the two equal to
 //! 1e-9 (`core/tests/fast_paths.rs`).
 
+mod point;
 mod spherical;
 mod synthesis;
 #[cfg(test)]
@@ -36,6 +37,7 @@ use crate::position::{Coordinates, Position};
 use crate::simd::{self, Float4, Kernel};
 pub use crate::simd::{LANES, Lanes};
 use crate::synthesis::FieldCoefficients;
+pub use point::PointExpansion;
 use spherical::SphericalLanes;
 
 /// The weights of S(n, m) in the per-order sums of one expansion (main
