@@ -292,6 +292,8 @@ impl Kernel for PointKernel<'_> {
         for group in &expansion.groups {
             let m0 = group.first_order;
             let mut per_lane = [[0.0; LANES]; 5];
+            // Five arrays filled lane by lane from one running state.
+            #[allow(clippy::needless_range_loop)]
             for l in 0..LANES {
                 let (r, c, sn, p, p_before) = running;
                 per_lane[0][l] = r;
