@@ -62,23 +62,23 @@ pub fn run(args: BearingArgs, config: &Config) -> CliResult {
         .model_for(year)
         .field(&position, year, args.options.policy())
         .map_err(model_error)?;
-    let grid = match args.grid {
-        GridOption::None => None,
-        GridOption::Auto => Some(grid_north(latitude, longitude, GridChoice::Auto).map_err(usage)?),
-        GridOption::Utm => Some(grid_north(latitude, longitude, GridChoice::Utm).map_err(usage)?),
-        GridOption::Ups => Some(grid_north(latitude, longitude, GridChoice::Ups).map_err(usage)?),
+    // Core's message says what is wrong; the flag that fixes it is ours.
+    let grid_error = |e: magvar_core::InputError| {
+        CliError::Usage(format!("{e} (--grid auto picks UTM or UPS by latitude)"))
     };
-    let conversion =
-        BearingConversion::new(bearing, report.elements.declination_deg, grid).map_err(usage)?;
-    let format = args
-        .format
-        .as_deref()
-        .or(config
-            .format
-            .as_deref()
-            .filter(|f| matches!(*f, "text" | "json")))
-        .unwrap_or("text");
-    if format == "json" {
+    let choice = match args.grid {
+        GridOption::None => None,
+        GridOption::Auto => Some(GridChoice::Auto),
+        GridOption::Utm => Some(GridChoice::Utm),
+        GridOption::Ups => Some(GridChoice::Ups),
+    };
+    let grid = choice
+        .map(|choice| grid_north(latitude, longitude, choice))
+        .transpose()
+        .map_err(grid_error)?;
+    let conversion = BearingConversion::new(bearing, report.elements.declination_deg, grid)
+        .map_err(grid_error)?;
+    if crate::options::text_or_json(args.format.as_deref(), config) == "json" {
         let value = bearing_json(&conversion, grid.as_ref(), &report);
         println!(
             "{}",
@@ -96,9 +96,21 @@ fn bearing_text(c: &BearingConversion, grid: Option<&GridNorth>, report: &FieldR
     let compact = |angle: f64, positive: char, negative: char| {
         format_degrees_minutes(angle, positive, negative).replace(' ', "")
     };
-    let mut line = format!("{:05.1}°T = {:05.1}°M", c.true_deg, c.magnetic_deg);
+    // To the tenth of a degree in [0, 360): 359.96 reads 000.0, not 360.0.
+    let tenth = |degrees: f64| {
+        let rounded = (degrees * 10.0).round() / 10.0;
+        format!(
+            "{:05.1}",
+            if rounded >= 360.0 {
+                rounded - 360.0
+            } else {
+                rounded
+            }
+        )
+    };
+    let mut line = format!("{}°T = {}°M", tenth(c.true_deg), tenth(c.magnetic_deg));
     if let Some(grid_deg) = c.grid_deg {
-        line.push_str(&format!(" = {grid_deg:05.1}°G"));
+        line.push_str(&format!(" = {}°G", tenth(grid_deg)));
     }
     line.push_str(&format!("   (VAR {}", compact(c.declination_deg, 'E', 'W')));
     if let (Some(grid), Some(gamma)) = (grid, c.grid_convergence_deg) {

@@ -56,7 +56,8 @@ pub fn run(args: ContoursArgs, config: &Config) -> CliResult {
         &args.options,
         config,
     )?;
-    let collection = contour_collection(&grid, args.element, step, &model, year);
+    let collection = contour_collection(&grid, args.element, step, &model, year)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let mut out = open_output(args.output.as_ref())?;
     serde_json::to_writer(&mut out, &collection)
         .map_err(std::io::Error::from)

@@ -93,11 +93,13 @@ pub fn date_range(from: f64, to: f64, step: f64, most: usize) -> Result<Vec<f64>
             "--to {to:.4} is before --from {from:.4}"
         )));
     }
-    let count = ((to - from) / step + 1e-9).floor() as usize + 1;
-    if count > most {
+    // Counted in f64 first: a tiny step would overflow the integer count.
+    let count = ((to - from) / step + 1e-9).floor() + 1.0;
+    if count > most as f64 {
         return Err(CliError::Usage(format!(
-            "{count} dates: use a larger --step"
+            "{count:.0} dates: at most {most}; use a larger --step"
         )));
     }
+    let count = count as usize;
     Ok((0..count).map(|i| from + i as f64 * step).collect())
 }

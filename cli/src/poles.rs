@@ -34,9 +34,9 @@ pub struct PolesArgs {
     /// The last date of a range, included.
     #[arg(long, requires = "from")]
     pub to: Option<String>,
-    /// Years between the dates of a range.
-    #[arg(long, default_value = "1")]
-    pub step: f64,
+    /// Years between the dates of a range (default 1).
+    #[arg(long, requires = "from")]
+    pub step: Option<f64>,
     /// Model: auto (default), igrf14, wmm2025, wmmhr2025, or a coefficient file.
     #[arg(long)]
     pub model: Option<String>,
@@ -58,30 +58,15 @@ pub fn run(args: PolesArgs, config: &Config) -> CliResult {
     let choice = ModelChoice::parse(config.model_or(args.model.as_deref())).map_err(model_error)?;
     let altitude_km =
         parse_altitude_with_default(&args.alt, config.altitude_unit()).map_err(usage)?;
+    // An altitude no position can have is the user's mistake: say so now.
+    magvar_core::Position::geodetic(0.0, 0.0, altitude_km).map_err(usage)?;
     let dates = match (&args.from, &args.to) {
         (Some(from), Some(to)) => {
             let (from, to) = (
                 parse_date(from).map_err(usage)?,
                 parse_date(to).map_err(usage)?,
             );
-            if !(args.step > 0.0 && args.step.is_finite()) {
-                return Err(CliError::Usage(format!(
-                    "--step {}: expected a positive number of years",
-                    args.step
-                )));
-            }
-            if to < from {
-                return Err(CliError::Usage(format!(
-                    "--to {to:.4} is before --from {from:.4}"
-                )));
-            }
-            let count = ((to - from) / args.step + 1e-9).floor() as usize + 1;
-            if count > 100_000 {
-                return Err(CliError::Usage(format!(
-                    "{count} dates: use a larger --step"
-                )));
-            }
-            (0..count).map(|i| from + i as f64 * args.step).collect()
+            crate::options::date_range(from, to, args.step.unwrap_or(1.0), 100_000)?
         }
         _ => vec![parse_date(args.date.as_deref().unwrap_or("today")).map_err(usage)?],
     };
@@ -217,8 +202,9 @@ fn geojson(rows: &[Poles], range: bool) -> Value {
         let track: Vec<PolePosition> = rows.iter().map(|p| named(p)[k].1).collect();
         let mut models: Vec<&str> = rows.iter().map(|p| p.model.as_str()).collect();
         models.dedup();
-        let geometry = if range {
-            let lines: Vec<Vec<[f64; 2]>> = cut_at_antimeridian(&track);
+        // A LineString needs two positions (RFC 7946): one date is a Point.
+        let geometry = if range && track.len() > 1 {
+            let lines: Vec<Vec<[f64; 2]>> = magvar_core::poles::track_lines(&track);
             if lines.len() == 1 {
                 json!({"type": "LineString", "coordinates": lines[0]})
             } else {
@@ -241,64 +227,4 @@ fn geojson(rows: &[Poles], range: bool) -> Value {
         }));
     }
     json!({"type": "FeatureCollection", "features": features})
-}
-
-/// The track as lines, split where a step crosses ±180° (the shorter way
-/// round), with the crossing point interpolated on both sides.
-fn cut_at_antimeridian(track: &[PolePosition]) -> Vec<Vec<[f64; 2]>> {
-    let mut lines = vec![Vec::new()];
-    for (i, p) in track.iter().enumerate() {
-        if i > 0 {
-            let previous = track[i - 1];
-            let step = p.longitude_deg - previous.longitude_deg;
-            if step.abs() > 180.0 {
-                // Unwrap the step, find where it meets ±180°.
-                let sign = if step > 0.0 { -1.0 } else { 1.0 };
-                let unwrapped = p.longitude_deg + sign * 360.0;
-                let edge = sign * 180.0;
-                let t = (edge - previous.longitude_deg) / (unwrapped - previous.longitude_deg);
-                let latitude = previous.latitude_deg + t * (p.latitude_deg - previous.latitude_deg);
-                lines.last_mut().expect("a line").push([edge, latitude]);
-                lines.push(vec![[-edge, latitude]]);
-            }
-        }
-        lines
-            .last_mut()
-            .expect("a line")
-            .push([p.longitude_deg, p.latitude_deg]);
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tracks_are_cut_at_the_antimeridian() {
-        let at = |latitude_deg, longitude_deg| PolePosition {
-            latitude_deg,
-            longitude_deg,
-        };
-        let lines = cut_at_antimeridian(&[at(80.0, 170.0), at(82.0, -170.0), at(83.0, -160.0)]);
-        assert_eq!(
-            lines,
-            vec![
-                vec![[170.0, 80.0], [180.0, 81.0]],
-                vec![[-180.0, 81.0], [-170.0, 82.0], [-160.0, 83.0]]
-            ]
-        );
-        let westward = cut_at_antimeridian(&[at(0.0, -175.0), at(2.0, 175.0)]);
-        assert_eq!(
-            westward,
-            vec![
-                vec![[-175.0, 0.0], [-180.0, 1.0]],
-                vec![[180.0, 1.0], [175.0, 2.0]]
-            ]
-        );
-        assert_eq!(
-            cut_at_antimeridian(&[at(1.0, 10.0), at(2.0, 20.0)]).len(),
-            1
-        );
-    }
 }

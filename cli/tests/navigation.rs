@@ -171,6 +171,14 @@ fn bearings_in_three_references() {
         "bearing", "10M", "0", "0", "--date", "2026.5", "--grid", "none", "--format", "json",
     ]));
     assert!(plain["grid_deg"].is_null() && plain["grid"].is_null());
+    // A bearing that rounds up to 360.0 in the text is printed as 000.0.
+    let output = magvar(&["bearing", "359.97T", "0", "0", "--date", "2026.5"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("000.0°T"),
+        "{}",
+        stdout(&output)
+    );
     for (args, message) in [
         (vec!["bearing", "045", "0", "0"], "no reference letter"),
         (
@@ -179,9 +187,11 @@ fn bearings_in_three_references() {
         ),
         (
             vec!["bearing", "10G", "0", "0", "--grid", "none"],
-            "a grid bearing (G) needs a grid",
+            "a grid bearing (G) needs a map grid (UTM or UPS) (--grid auto",
         ),
         (vec!["bearing", "361T", "0", "0"], "more than 360°"),
+        (vec!["poles", "--step", "2"], "--from"),
+        (vec!["grid", "--step", "1e-20"], "more than the 200 million"),
     ] {
         let output = magvar(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -267,6 +277,13 @@ fn poles_for_a_date_and_their_wandering() {
     assert_eq!(features[0]["properties"]["pole"], "north_dip");
     assert_eq!(features[0]["geometry"]["type"], "MultiLineString");
     assert_eq!(features[1]["geometry"]["type"], "LineString");
+    // One date in GeoJSON: each pole is a Point, not a one-vertex line.
+    let points = json(&magvar(&[
+        "poles", "--date", "2025.0", "--format", "geojson",
+    ]));
+    let features = points["features"].as_array().unwrap();
+    assert_eq!(features.len(), 4);
+    assert!(features.iter().all(|f| f["geometry"]["type"] == "Point"));
     let output = magvar(&["poles", "--date", "1850"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(

@@ -65,7 +65,8 @@ pub fn parse_bearing(input: &str) -> Result<Bearing, InputError> {
     };
     // A final lower-case m after a degree mark (`45d30m`) is the minutes
     // mark, not magnetic: the reference is then missing.
-    let minutes_mark = text.ends_with('m') && text.contains(['d', 'D', '°']);
+    let minutes_mark =
+        text.ends_with('m') && text.contains(['d', 'D', '°']) && !text.contains(['\'', '′']);
     let last = text.chars().last().filter(|_| !minutes_mark);
     let first = text.chars().next();
     let (number, north) = if let Some(north) = last.and_then(letter_of) {
@@ -151,7 +152,7 @@ impl BearingConversion {
             (North::Grid, Some(gamma)) => bearing.degrees + gamma,
             (North::Grid, None) => {
                 return Err(InputError::MapGrid {
-                    reason: "a grid bearing (G) needs a grid: use --grid utm, ups or auto".into(),
+                    reason: "a grid bearing (G) needs a map grid (UTM or UPS)".into(),
                 });
             }
         };

@@ -7,6 +7,7 @@
 //! jump near the magnetic poles are skipped, so the jump draws no line.
 
 use crate::elements::Element;
+use crate::error::InputError;
 use crate::grid::Grid;
 use std::collections::HashMap;
 
@@ -232,15 +233,26 @@ pub struct LineProperties {
     pub agonic: bool,
 }
 
+/// At most this many levels a collection: a tinier interval is a mistake
+/// (and would fill the memory with empty levels).
+pub const MAX_LEVELS: f64 = 10_000.0;
+
 /// The lines every `step` (in the element's unit) of `element` on `grid`,
-/// made by `model` on `date`, as a FeatureCollection.
+/// made by `model` on `date`, as a FeatureCollection; an error for a step
+/// that is not a positive number or gives more than [`MAX_LEVELS`] levels.
 pub fn contour_collection(
     grid: &Grid,
     element: Element,
     step: f64,
     model: &str,
     date: f64,
-) -> ContourCollection {
+) -> Result<ContourCollection, InputError> {
+    let bad = |reason: String| InputError::Grid { reason };
+    if !(step > 0.0 && step.is_finite()) {
+        return Err(bad(format!(
+            "contour step {step}: expected a positive interval in the element's unit"
+        )));
+    }
     let (lo, hi) = grid
         .values(element)
         .iter()
@@ -249,6 +261,12 @@ pub fn contour_collection(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
+    if (hi - lo) / step > MAX_LEVELS {
+        return Err(bad(format!(
+            "contour step {step} gives {:.0} levels between {lo:.1} and {hi:.1}: at most {MAX_LEVELS} (use a larger step)",
+            (hi - lo) / step
+        )));
+    }
     let to_micro_degrees = |v: f64| (v * 1e6).round() / 1e6;
     let features = contour_lines(grid, element, &levels(lo, hi, step))
         .into_iter()
@@ -270,7 +288,7 @@ pub fn contour_collection(
             },
         })
         .collect();
-    ContourCollection {
+    Ok(ContourCollection {
         kind: "FeatureCollection",
         properties: CollectionProperties {
             model: model.to_string(),
@@ -279,5 +297,5 @@ pub fn contour_collection(
             step,
         },
         features,
-    }
+    })
 }

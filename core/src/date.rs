@@ -95,7 +95,8 @@ pub fn decimal_year_of_unix_seconds(seconds: f64) -> Result<f64, String> {
 /// Parses a date: a decimal year (`2026.9`), an ISO date (`2026-11-25`),
 /// an ISO 8601 date-time with its zone (`2026-11-25T14:30Z`,
 /// `2026-11-25T09:30:15.5-05:00`; a space may stand for the `T`), a Unix
-/// timestamp (`@1764081000`, seconds since 1970-01-01T00:00Z) or `today`.
+/// timestamp (`@1764081000`, seconds since 1970-01-01T00:00Z), `today`
+/// (its 00:00 UTC) or `now`.
 /// Returns the decimal year; the time of day counts, in UTC. A time
 /// without a zone is an error: its instant is unknown.
 pub fn parse_date(input: &str) -> Result<f64, InputError> {
@@ -111,9 +112,16 @@ pub fn parse_date(input: &str) -> Result<f64, InputError> {
         }
         return Ok(value);
     }
-    if text.eq_ignore_ascii_case("today") || text.eq_ignore_ascii_case("now") {
+    if text.eq_ignore_ascii_case("today") {
         let (y, m, d) = today_utc();
         return decimal_year(y, m, d).map_err(error);
+    }
+    if text.eq_ignore_ascii_case("now") {
+        // The current instant, its time of day included.
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        return decimal_year_of_unix_seconds(seconds).map_err(error);
     }
     if let Some(seconds) = text.strip_prefix('@') {
         let seconds: f64 = seconds.trim().parse().map_err(|_| {

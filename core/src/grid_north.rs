@@ -115,12 +115,12 @@ pub fn grid_north(
         }
         (GridChoice::Utm, false) => Err(InputError::MapGrid {
             reason: format!(
-                "UTM is not defined at latitude {latitude_deg}° (only from 80°S to 84°N); use UPS there (--grid ups or auto)"
+                "UTM is not defined at latitude {latitude_deg}° (only from 80°S to 84°N); UPS covers it"
             ),
         }),
         (GridChoice::Ups, true) => Err(InputError::MapGrid {
             reason: format!(
-                "UPS is used only poleward of 84°N and 80°S, not at latitude {latitude_deg}°; use UTM there (--grid utm or auto)"
+                "UPS is used only poleward of 84°N and 80°S, not at latitude {latitude_deg}°; UTM covers it"
             ),
         }),
     }

@@ -546,7 +546,9 @@ impl MagneticModel {
             let height = position.height_above_ellipsoid_km();
             if height < min_km || height > max_km {
                 warnings.push(Warning::AltitudeOutOfRange {
-                    altitude_km: position.altitude_km,
+                    // The altitude as given (above sea level with --msl);
+                    // the range is checked on the ellipsoidal height.
+                    altitude_km: position.msl.map_or(position.altitude_km, |m| m.altitude_km),
                     model: self.name.clone(),
                     min_km,
                     max_km,

@@ -118,12 +118,18 @@ fn dip_pole(
             },
         }
     };
+    // The horizontal field in the (u, v) axes, which, unlike north and
+    // east, do not turn with longitude: smooth through the geographic
+    // pole, so the Jacobian below is right even near it.
     let mut field = |u: f64, v: f64| -> Result<[f64; 2], String> {
         let p = at(u, v);
         let position = Position::geodetic(p.latitude_deg, p.longitude_deg, altitude_km)
             .map_err(|e| e.to_string())?;
         let e = evaluator.elements_reference(&position, year);
-        Ok([e.north_nt, e.east_nt])
+        let (sin_l, cos_l) = p.longitude_deg.to_radians().sin_cos();
+        // Away from the pole (+u at longitude 0) is south in the north, north in the south.
+        let (x, y) = (-hemisphere * e.north_nt, e.east_nt);
+        Ok([x * cos_l - y * sin_l, x * sin_l + y * cos_l])
     };
     // Coarse start: every 2° of colatitude to 50°, every 4° of longitude.
     let (mut u, mut v, mut best) = (0.0, 0.0, f64::INFINITY);
@@ -137,13 +143,21 @@ fn dip_pole(
             }
         }
     }
-    // Newton on (X, Y) with a numerical Jacobian. The frame of X and Y
-    // turns with longitude, but both vanish at the pole in any frame.
+    // Newton on the horizontal field with a numerical Jacobian.
     const STEP_DEG: f64 = 1e-4;
+    // Newton converges quadratically: iterating on far below the
+    // tolerance puts the pole at the model's own zero, the same whatever
+    // path led there (1e-10° or better), not wherever 0.01 nT was crossed.
+    const SETTLED_NT: f64 = DIP_POLE_TOLERANCE_NT * 1e-5;
+    let mut best_within_tolerance = None;
     for _ in 0..60 {
         let [x, y] = field(u, v)?;
-        if x.hypot(y) < DIP_POLE_TOLERANCE_NT {
+        let h = x.hypot(y);
+        if h < SETTLED_NT {
             return Ok(at(u, v));
+        }
+        if h < DIP_POLE_TOLERANCE_NT {
+            best_within_tolerance = Some(at(u, v));
         }
         let [xu, yu] = field(u + STEP_DEG, v)?;
         let [xv, yv] = field(u, v + STEP_DEG)?;
@@ -163,8 +177,69 @@ fn dip_pole(
         let scale = if length > 1.0 { 1.0 / length } else { 1.0 };
         (u, v) = (u - du * scale, v - dv * scale);
     }
+    if let Some(pole) = best_within_tolerance {
+        return Ok(pole);
+    }
     Err(format!(
         "the {} dip pole did not converge to H < {DIP_POLE_TOLERANCE_NT} nT",
         if north { "north" } else { "south" }
     ))
+}
+
+/// A pole's track as lines of [longitude, latitude], cut where a step
+/// crosses ±180° (the shorter way round), the crossing interpolated on
+/// both sides, as RFC 7946 asks of GeoJSON.
+pub fn track_lines(track: &[PolePosition]) -> Vec<Vec<[f64; 2]>> {
+    let mut lines = vec![Vec::new()];
+    for (i, p) in track.iter().enumerate() {
+        if i > 0 {
+            let previous = track[i - 1];
+            let step = p.longitude_deg - previous.longitude_deg;
+            if step.abs() > 180.0 {
+                // Unwrap the step, find where it meets ±180°.
+                let sign = if step > 0.0 { -1.0 } else { 1.0 };
+                let unwrapped = p.longitude_deg + sign * 360.0;
+                let edge = sign * 180.0;
+                let t = (edge - previous.longitude_deg) / (unwrapped - previous.longitude_deg);
+                let latitude = previous.latitude_deg + t * (p.latitude_deg - previous.latitude_deg);
+                lines.last_mut().expect("a line").push([edge, latitude]);
+                lines.push(vec![[-edge, latitude]]);
+            }
+        }
+        lines
+            .last_mut()
+            .expect("a line")
+            .push([p.longitude_deg, p.latitude_deg]);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracks_are_cut_at_the_antimeridian() {
+        let at = |latitude_deg, longitude_deg| PolePosition {
+            latitude_deg,
+            longitude_deg,
+        };
+        let lines = track_lines(&[at(80.0, 170.0), at(82.0, -170.0), at(83.0, -160.0)]);
+        assert_eq!(
+            lines,
+            vec![
+                vec![[170.0, 80.0], [180.0, 81.0]],
+                vec![[-180.0, 81.0], [-170.0, 82.0], [-160.0, 83.0]]
+            ]
+        );
+        let westward = track_lines(&[at(0.0, -175.0), at(2.0, 175.0)]);
+        assert_eq!(
+            westward,
+            vec![
+                vec![[-175.0, 0.0], [-180.0, 1.0]],
+                vec![[180.0, 1.0], [175.0, 2.0]]
+            ]
+        );
+        assert_eq!(track_lines(&[at(1.0, 10.0), at(2.0, 20.0)]).len(), 1);
+    }
 }

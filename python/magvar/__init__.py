@@ -135,7 +135,8 @@ def _value_error(error: ValueError, arguments: dict[str, _np.ndarray], shape: tu
         own = tuple(0 if n == 1 else i for i, n in zip(own, original.shape))
         where = f"{name}[{', '.join(str(int(i)) for i in own)}]"
     hint = ""
-    if name == "date" and "outside the model" in message:
+    finite = not any(word in message for word in ("NaN", "inf"))
+    if name == "date" and "outside the model" in message and finite:
         hint = " (extrapolate=True computes it with a warning)"
     return ValueError(f"{where}: {message}{hint}")
 
@@ -155,10 +156,12 @@ def _years(date: Any) -> _np.ndarray:
             flat = int(_np.flatnonzero(_np.isnat(array).ravel())[0])
             raise ValueError("date", flat, "NaT is not a date")
         # Whole seconds and their fraction apart: nanoseconds since 1970
-        # exceed float64's 53 bits.
-        nanoseconds = array.astype("datetime64[ns]").astype(_np.int64)
-        seconds = (nanoseconds // 1_000_000_000).astype(float)
-        seconds += (nanoseconds % 1_000_000_000).astype(float) / 1e9
+        # exceed float64's 53 bits, and datetime64[ns] itself only spans
+        # 1678–2262 (it would wrap silently), so the seconds come from
+        # datetime64[s] and the fraction from what is left.
+        whole = array.astype("datetime64[s]")
+        seconds = whole.astype(_np.int64).astype(float)
+        seconds += (array - whole).astype("timedelta64[ns]").astype(_np.int64).astype(float) / 1e9
         return _magvar.years_of_unix_seconds(seconds.ravel()).reshape(array.shape)
     if array.dtype.kind in "iuf":
         return array.astype(float)
@@ -241,6 +244,8 @@ def field(
     argument, the index of the first bad element and what is accepted.
     """
     km = _kilometres_per(alt_unit)
+    if msl and geocentric:
+        raise ValueError("msl and geocentric: a geocentric altitude is a radius, not a height above sea level")
     if _is_number(lat) and _is_number(lon) and _is_number(alt) and (
         date is None or _is_number(date) or isinstance(date, str)
     ):
@@ -352,8 +357,8 @@ def grid(
     ``step`` degrees, both ends included: a :class:`Grid` of the 2-D values
     (rows north to south) with its latitudes and longitudes."""
     km = _kilometres_per(alt_unit)
-    year = _one_year(date)
     try:
+        year = _one_year(date)
         values, latitudes, longitudes, name, warning = _magvar.grid(
             float(west), float(south), float(east), float(north), float(step), year,
             element, _model_argument(model), float(alt) * km, msl, extrapolate,

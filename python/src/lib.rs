@@ -192,11 +192,27 @@ fn compute(
                         reference,
                     )
                 };
-                positions.push(position.map_err(|e| PointError {
-                    argument: argument_of(&e),
-                    index: i,
-                    message: e.to_string(),
-                })?);
+                match position {
+                    Ok(position) => positions.push(position),
+                    Err(e) => {
+                        // The first bad element is reported: a bad date
+                        // before this position comes first.
+                        for (j, &year) in years.iter().enumerate().take(i).skip(range.start) {
+                            if let Err(date) = choice.model_for(year).check_date(year, policy) {
+                                return Err(PointError {
+                                    argument: "date",
+                                    index: j,
+                                    message: date.to_string(),
+                                });
+                            }
+                        }
+                        return Err(PointError {
+                            argument: argument_of(&e),
+                            index: i,
+                            message: e.to_string(),
+                        });
+                    }
+                }
             }
             let mut batch = DatedBatch::new(choice, policy);
             batch.evaluate(&positions, &years[range.clone()]);
@@ -560,8 +576,9 @@ fn contours(
         extrapolate,
     )?;
     let name = choice.model_for(year).name();
-    let text = serde_json::to_string(&contour_collection(&grid, element, step, name, year))
-        .map_err(|e| PyValueError::new_err(e.to_string()));
+    let collection = contour_collection(&grid, element, step, name, year)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let text = serde_json::to_string(&collection).map_err(|e| PyValueError::new_err(e.to_string()));
     let text = text?;
     Ok((text, warning))
 }

@@ -62,6 +62,14 @@ def test_dates_in_every_form_and_zone():
     times = np.array(["2025-01-01T00:00", "2026-07-02T12:00"], dtype="datetime64[ns]")
     years = magvar.field(0, 0, 0, times).date
     assert years[0] == 2025.0 and years[1] == pytest.approx(2026 + 182.5 / 365, abs=1e-12)
+    # Far from 1970 (datetime64[s], beyond datetime64[ns]'s span) and with
+    # sub-second parts: IGRF-14 reaches back to 1900.
+    old = np.array(["1900-01-01T00:00:00", "1950-07-02T12:00:00.5"], dtype="datetime64[ms]")
+    years = magvar.field(0, 0, 0, old, model="igrf14").date
+    assert years[0] == 1900.0
+    assert years[1] == pytest.approx(1950 + (182.5 + 0.5 / 86400) / 365, abs=1e-12)
+    with pytest.raises(ValueError, match=r"^date: .*1500"):
+        magvar.field(0, 0, 0, np.datetime64("1500-01-01"), model="igrf14")
     mixed = np.array([dt.date(2025, 1, 1), "2026-01-01", 2027.5], dtype=object)
     assert list(magvar.field(0, 0, 0, mixed).date) == [2025.0, 2026.0, 2027.5]
     assert 2026 < magvar.field(0, 0).date < 2200     # None is today

@@ -81,14 +81,19 @@ pub(crate) fn run(
     let interrupted_at = Arc::clone(&next_line);
     let mut first = first;
     let mut blocks = Some(blocks);
+    // Whether the source stopped for Ctrl-C (not at the input's end).
+    let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped_early = Arc::clone(&stopped);
     let source = std::iter::from_fn(move || {
-        if crate::interrupt::requested() {
-            return None;
-        }
+        // The first block is read already: it goes out whatever happens.
         if let Some(block) = first.take() {
             return Some(Ok(block));
         }
         let reader = blocks.as_mut()?;
+        if crate::interrupt::requested() {
+            stopped_early.store(true, Ordering::SeqCst);
+            return None;
+        }
         let block = reader.next();
         next_line.store(reader.next_line(), Ordering::SeqCst);
         if block.is_none() {
@@ -141,7 +146,7 @@ pub(crate) fn run(
     if let Some(e) = write_error {
         return Err(CliError::Failed(format!("cannot write output: {e}")));
     }
-    if crate::interrupt::requested() {
+    if stopped.load(Ordering::SeqCst) {
         summary.interrupted_at_line = Some(interrupted_at.load(Ordering::SeqCst));
     }
     Ok(summary)
@@ -467,10 +472,12 @@ fn geomag_line(settings: &Settings, outcome: Result<&FieldReport, &str>) -> Resu
         format!("{}", report.latitude_deg),
         format!("{}", report.longitude_deg),
     ];
-    let position = Position::geodetic(
+    // The same position as the row's (its altitude may be above sea level).
+    let position = Position::geodetic_above(
         report.latitude_deg,
         report.longitude_deg,
         report.altitude_km,
+        report.height_reference,
     )
     .map_err(|e| e.to_string())?;
     let model = settings.choice.model_for(report.date);

@@ -66,20 +66,21 @@ impl GridSpec {
                 "longitudes {west_deg}..{east_deg} must lie in -180..360 with west <= east, at most 360° apart"
             )));
         }
-        let spec = GridSpec {
-            west_deg,
-            south_deg,
-            east_deg,
-            north_deg,
-            step_deg,
-        };
-        let points = spec.longitude_count() as f64 * spec.latitude_count() as f64;
+        // Counted in f64 first: a tiny step would overflow the integer count.
+        let nodes = |from: f64, to: f64| ((to - from) / step_deg + 1e-9).floor() + 1.0;
+        let points = nodes(west_deg, east_deg) * nodes(south_deg, north_deg);
         if points > 2e8 {
             return Err(bad(format!(
                 "{points:.0} points is more than the 200 million a grid may have"
             )));
         }
-        Ok(spec)
+        Ok(GridSpec {
+            west_deg,
+            south_deg,
+            east_deg,
+            north_deg,
+            step_deg,
+        })
     }
 
     fn count(from: f64, to: f64, step: f64) -> usize {
