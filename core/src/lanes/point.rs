@@ -12,6 +12,7 @@
 //! past its end, and lanes past the model's degree start from zero.
 
 use super::spherical::SphericalLanes;
+use super::synthesis::{ComponentSums, OrderFactors, SumLanes};
 use super::{PackedExpansion, SumWeights, Term};
 use crate::derived::ElementLanes;
 use crate::elements::MagneticElements;
@@ -158,89 +159,22 @@ struct PointKernel<'a> {
     years_since: f64,
 }
 
-/// Per lane: Σ over the lane's orders of the parts of X, Y, Z that do not
-/// depend on the order (see `ComponentSums` of the batch kernel).
-struct Components<V> {
-    x_n: V,
-    x_next: V,
-    y: V,
-    z: V,
-}
-
-impl<V: Float4> Components<V> {
-    #[inline(always)]
-    fn new() -> Self {
-        let zero = V::splat(0.0);
-        Components {
-            x_n: zero,
-            x_next: zero,
-            y: zero,
-            z: zero,
-        }
-    }
-
-    /// One group's sums, each lane with its order's factors.
-    #[inline(always)]
-    fn add(&mut self, factors: &OrderFactors<V>, sums: &Sums<V>) {
-        let (c, s) = (factors.cos_m, factors.sin_m);
-        let n_part = c.mul_add(sums.n_g, s * sums.n_h);
-        let next_part = c.mul_add(sums.next_g, s * sums.next_h);
-        let plain_part = c.mul_add(sums.g, s * sums.h);
-        self.x_n = factors.u_pow_m_minus_1.mul_add(n_part, self.x_n);
-        self.x_next = factors.u_pow_m_minus_1.mul_add(next_part, self.x_next);
-        let y = s.mul_add(sums.g, -(c * sums.h));
-        self.y = factors.m_u_pow_m_minus_1.mul_add(y, self.y);
-        self.z = factors.u_pow_m.mul_add(n_part + plain_part, self.z);
-    }
-
-    /// The lanes added up: X, Y, Z with `x_direct` (order 0's derivative).
-    #[inline(always)]
-    fn components(&self, t: f64, rho: f64, x_direct: f64) -> FieldVector {
-        let total = |v: V| v.to_array().iter().sum::<f64>();
-        FieldVector {
-            north: t * total(self.x_n) - rho * total(self.x_next) + x_direct,
-            east: total(self.y),
-            down: -total(self.z),
-        }
+/// The lanes of the per-order sums added up: X, Y, Z with `x_direct`
+/// (order 0's derivative).
+#[inline(always)]
+fn lane_totals<V: Float4>(sums: &ComponentSums<V>, t: f64, rho: f64, x_direct: f64) -> FieldVector {
+    let total = |v: V| v.to_array().iter().sum::<f64>();
+    FieldVector {
+        north: t * total(sums.x_n) - rho * total(sums.x_next) + x_direct,
+        east: total(sums.y),
+        down: -total(sums.z),
     }
 }
 
-/// Each lane's order factors: cos mλ, sin mλ, sinᵐ⁻¹θ, sinᵐθ, m·sinᵐ⁻¹θ
-/// (order 0: only sin⁰θ = 1 counts; its X and Y come otherwise).
-struct OrderFactors<V> {
-    cos_m: V,
-    sin_m: V,
-    u_pow_m_minus_1: V,
-    u_pow_m: V,
-    m_u_pow_m_minus_1: V,
-}
-
-/// The six sums of one expansion across a group's lanes.
-struct Sums<V> {
-    g: V,
-    h: V,
-    n_g: V,
-    n_h: V,
-    next_g: V,
-    next_h: V,
-}
-
-impl<V: Float4> Sums<V> {
+impl<V: Float4> SumLanes<V> {
+    /// Adds a term whose weights differ by lane (each lane its own order).
     #[inline(always)]
-    fn new() -> Self {
-        let zero = V::splat(0.0);
-        Sums {
-            g: zero,
-            h: zero,
-            n_g: zero,
-            n_h: zero,
-            next_g: zero,
-            next_h: zero,
-        }
-    }
-
-    #[inline(always)]
-    fn add(&mut self, w: &WeightLanes, value: V) {
+    fn add_per_lane(&mut self, w: &WeightLanes, value: V) {
         self.g = V::from_array(w.g).mul_add(value, self.g);
         self.h = V::from_array(w.h).mul_add(value, self.h);
         self.n_g = V::from_array(w.n_g).mul_add(value, self.n_g);
@@ -286,8 +220,8 @@ impl Kernel for PointKernel<'_> {
         let mut running = (rho * rho, 1.0, 0.0, 1.0, 0.0);
         let t_rho = t * rho;
         let rho2 = V::splat(rho * rho);
-        let mut field = Components::<V>::new();
-        let mut rate = Components::<V>::new();
+        let mut field = ComponentSums::<V>::new();
+        let mut rate = ComponentSums::<V>::new();
         let mut polar = [0.0; 2];
         for group in &expansion.groups {
             let m0 = group.first_order;
@@ -311,15 +245,15 @@ impl Kernel for PointKernel<'_> {
                 V::splat(0.0),
             );
             let diagonal = state.0;
-            let (mut main, mut secular) = (Sums::<V>::new(), Sums::<V>::new());
+            let (mut main, mut secular) = (SumLanes::<V>::new(), SumLanes::<V>::new());
             for (k, step) in group.steps.iter().enumerate() {
                 let value = if k == 0 {
                     state.0
                 } else {
                     Self::step(step, c_t_rho, rho2, &mut state)
                 };
-                main.add(&step.main, value);
-                secular.add(&step.secular, value);
+                main.add_per_lane(&step.main, value);
+                secular.add_per_lane(&step.secular, value);
             }
             if m0 == 0 {
                 // Order 0's derivative from order 1's values, in a second
@@ -351,8 +285,8 @@ impl Kernel for PointKernel<'_> {
             rate.add(&factors, &secular);
         }
         let (field, rate) = (
-            field.components(t, rho, polar[0]),
-            rate.components(t, rho, polar[1]),
+            lane_totals(&field, t, rho, polar[0]),
+            lane_totals(&rate, t, rho, polar[1]),
         );
         // Along the secular variation to the point's date, into the
         // input's frame, then the elements, as the batch kernel does.

@@ -70,34 +70,35 @@ impl PackedExpansion {
     }
 }
 
-/// What turns one order's sums into field components at each lane.
-struct OrderFactors<V> {
-    cos_m: V,
-    sin_m: V,
+/// What turns one order's sums into field components at each lane (the
+/// one-point kernel gives each lane its own order).
+pub(super) struct OrderFactors<V> {
+    pub(super) cos_m: V,
+    pub(super) sin_m: V,
     /// sinᵐ⁻¹θ, sinᵐθ and m·sinᵐ⁻¹θ.
-    u_pow_m_minus_1: V,
-    u_pow_m: V,
-    m_u_pow_m_minus_1: V,
+    pub(super) u_pow_m_minus_1: V,
+    pub(super) u_pow_m: V,
+    pub(super) m_u_pow_m_minus_1: V,
 }
 
 /// One expansion's X, Y and Z, summed over orders in parts that do not
 /// depend on the order: X = t·x_n − ρ·x_next + x_direct, Y = y,
 /// Z = −z, with t = cos θ and ρ = a/r applied once at the end.
-struct ComponentSums<V> {
+pub(super) struct ComponentSums<V> {
     /// Σₘ sinᵐ⁻¹θ (cos mλ Σ n·g·S + sin mλ Σ n·h·S).
-    x_n: V,
+    pub(super) x_n: V,
     /// Σₘ sinᵐ⁻¹θ (cos mλ Σ next_g·S + sin mλ Σ next_h·S).
-    x_next: V,
+    pub(super) x_next: V,
     /// Order 0's derivative (order 1's polar sums).
     x_direct: V,
-    y: V,
+    pub(super) y: V,
     /// Σₘ sinᵐθ (cos mλ Σ (n+1)·g·S + sin mλ Σ (n+1)·h·S).
-    z: V,
+    pub(super) z: V,
 }
 
 impl<V: Float4> ComponentSums<V> {
     #[inline(always)]
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let zero = V::splat(0.0);
         ComponentSums {
             x_n: zero,
@@ -114,9 +115,9 @@ impl<V: Float4> ComponentSums<V> {
         self.z = self.z + (sums.n_g + sums.g);
     }
 
-    /// One order m ≥ 1.
+    /// One order m ≥ 1 (or, in the one-point kernel, each lane its own).
     #[inline(always)]
-    fn add(&mut self, order: &OrderFactors<V>, sums: &SumLanes<V>) {
+    pub(super) fn add(&mut self, order: &OrderFactors<V>, sums: &SumLanes<V>) {
         let (c, s) = (order.cos_m, order.sin_m);
         let n_part = c.mul_add(sums.n_g, s * sums.n_h);
         let next_part = c.mul_add(sums.next_g, s * sums.next_h);
@@ -146,18 +147,18 @@ impl<V: Float4> ComponentSums<V> {
 // would move two of the six multiply-adds onto the adders, but the two
 // large terms cancel where the sum is small: at degree 133 the error grew
 // to 1e-9 nT on the dip equator, against 2e-11 this way.
-struct SumLanes<V> {
-    g: V,
-    h: V,
-    n_g: V,
-    n_h: V,
-    next_g: V,
-    next_h: V,
+pub(super) struct SumLanes<V> {
+    pub(super) g: V,
+    pub(super) h: V,
+    pub(super) n_g: V,
+    pub(super) n_h: V,
+    pub(super) next_g: V,
+    pub(super) next_h: V,
 }
 
 impl<V: Float4> SumLanes<V> {
     #[inline(always)]
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let zero = V::splat(0.0);
         SumLanes {
             g: zero,
