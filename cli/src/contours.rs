@@ -6,7 +6,7 @@ use crate::grid::{compute, open_output};
 use crate::options::ModelOptions;
 use clap::Args;
 use magvar_core::Element;
-use magvar_core::contours::contour_collection;
+use magvar_core::contours::{self, contour_collection};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,11 +38,9 @@ pub struct ContoursArgs {
 }
 
 pub fn run(args: ContoursArgs, config: &Config) -> CliResult {
-    let step = args.step.unwrap_or(if args.element.unit() == "deg" {
-        10.0
-    } else {
-        2000.0
-    });
+    let step = args
+        .step
+        .unwrap_or_else(|| contours::default_interval(args.element));
     if !(step > 0.0 && step.is_finite()) {
         return Err(CliError::Usage(format!(
             "--step {step}: expected a positive interval"

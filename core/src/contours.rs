@@ -233,6 +233,16 @@ pub struct LineProperties {
     pub agonic: bool,
 }
 
+/// The usual interval between lines of `element`, in its unit: 10° for
+/// the angles, 2000 nT for the intensities (what the NOAA/BGS charts use).
+pub fn default_interval(element: Element) -> f64 {
+    if element.unit() == "deg" {
+        10.0
+    } else {
+        2000.0
+    }
+}
+
 /// At most this many levels a collection: a tinier interval is a mistake
 /// (and would fill the memory with empty levels).
 pub const MAX_LEVELS: f64 = 10_000.0;

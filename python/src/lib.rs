@@ -554,11 +554,12 @@ fn contours(
     msl: bool,
     extrapolate: bool,
 ) -> PyResult<(String, Option<String>)> {
-    let unit_is_angle = element
-        .parse::<Element>()
-        .map(|e| e.unit() == "deg")
-        .unwrap_or(true);
-    let step = step.unwrap_or(if unit_is_angle { 10.0 } else { 2000.0 });
+    let step = match (step, element.parse::<Element>()) {
+        (Some(step), _) => step,
+        (None, Ok(element)) => magvar_core::contours::default_interval(element),
+        // element_grid below names the bad element.
+        (None, Err(_)) => 1.0,
+    };
     if !(step > 0.0 && step.is_finite()) {
         return Err(PyValueError::new_err(format!(
             "step {step}: expected a positive interval in the element's unit"
