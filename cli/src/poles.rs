@@ -81,11 +81,11 @@ pub fn run(args: PolesArgs, config: &Config) -> CliResult {
         if let Some(warning) = model.check_date(year, policy).map_err(model_error)? {
             eprintln!("magvar: warning: {warning}");
         }
-        rows.push(
-            model
-                .poles(year, altitude_km)
-                .map_err(|e| CliError::Failed(e.to_string()))?,
-        );
+        // Each date's search starts from the date before's poles.
+        let poles = model
+            .poles_near(year, altitude_km, rows.last())
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        rows.push(poles);
     }
     let range = args.from.is_some();
     let text = match args.format {
@@ -101,7 +101,7 @@ pub fn run(args: PolesArgs, config: &Config) -> CliResult {
                 + "\n"
         }
         PolesFormat::Geojson => {
-            serde_json::to_string(&geojson(&rows, range))
+            serde_json::to_string(&magvar_core::poles::pole_collection(&rows))
                 .map_err(|e| CliError::Failed(e.to_string()))?
                 + "\n"
         }
@@ -131,16 +131,6 @@ fn poles_json(p: &Poles) -> Value {
         "south_geomagnetic": position_json(&p.south_geomagnetic),
         "dipole_moment_am2": p.dipole_moment_am2,
     })
-}
-
-/// The four poles of a row, with their names.
-fn named(p: &Poles) -> [(&'static str, PolePosition); 4] {
-    [
-        ("north_dip", p.north_dip),
-        ("south_dip", p.south_dip),
-        ("north_geomagnetic", p.north_geomagnetic),
-        ("south_geomagnetic", p.south_geomagnetic),
-    ]
 }
 
 fn text(rows: &[Poles]) -> String {
@@ -180,51 +170,16 @@ fn text(rows: &[Poles]) -> String {
 
 fn csv(rows: &[Poles]) -> String {
     let mut out = String::from("date,model,altitude_km");
-    for (name, _) in named(&rows[0]) {
+    for (name, _) in rows[0].named() {
         let _ = write!(out, ",{name}_latitude_deg,{name}_longitude_deg");
     }
     out.push_str(",dipole_moment_am2\n");
     for p in rows {
         let _ = write!(out, "{},{},{}", p.date, p.model, p.altitude_km);
-        for (_, position) in named(p) {
+        for (_, position) in p.named() {
             let _ = write!(out, ",{},{}", position.latitude_deg, position.longitude_deg);
         }
         let _ = writeln!(out, ",{:e}", p.dipole_moment_am2);
     }
     out
-}
-
-/// Points for one date; for a range each pole's track, cut where it
-/// crosses ±180° (as RFC 7946 asks), with the models that gave it.
-fn geojson(rows: &[Poles], range: bool) -> Value {
-    let mut features = Vec::new();
-    for (k, (name, _)) in named(&rows[0]).into_iter().enumerate() {
-        let track: Vec<PolePosition> = rows.iter().map(|p| named(p)[k].1).collect();
-        let mut models: Vec<&str> = rows.iter().map(|p| p.model.as_str()).collect();
-        models.dedup();
-        // A LineString needs two positions (RFC 7946): one date is a Point.
-        let geometry = if range && track.len() > 1 {
-            let lines: Vec<Vec<[f64; 2]>> = magvar_core::poles::track_lines(&track);
-            if lines.len() == 1 {
-                json!({"type": "LineString", "coordinates": lines[0]})
-            } else {
-                json!({"type": "MultiLineString", "coordinates": lines})
-            }
-        } else {
-            json!({"type": "Point", "coordinates": [track[0].longitude_deg, track[0].latitude_deg]})
-        };
-        features.push(json!({
-            "type": "Feature",
-            "geometry": geometry,
-            "properties": {
-                "pole": name,
-                "models": models,
-                "from": rows[0].date,
-                "to": rows[rows.len() - 1].date,
-                "dates": rows.iter().map(|p| p.date).collect::<Vec<_>>(),
-                "latitude": if name.contains("geomagnetic") { "geocentric" } else { "geodetic" },
-            }
-        }));
-    }
-    json!({"type": "FeatureCollection", "features": features})
 }

@@ -57,6 +57,19 @@ impl MagneticModel {
     /// at `altitude_km` above the ellipsoid. No validity check: call
     /// [`check_date`](Self::check_date) first.
     pub fn poles(&self, year: f64, altitude_km: f64) -> Result<Poles, ModelError> {
+        self.poles_near(year, altitude_km, None)
+    }
+
+    /// As [`poles`](Self::poles), the dip poles searched for first from
+    /// `start`'s (the poles at a nearby date: a track, an animation), which
+    /// skips the coarse search of the polar caps; where that does not
+    /// converge, the full search runs. The result is the same pole.
+    pub fn poles_near(
+        &self,
+        year: f64,
+        altitude_km: f64,
+        start: Option<&Poles>,
+    ) -> Result<Poles, ModelError> {
         let coefficients = self.coefficients_at(year);
         let main = coefficients.main();
         let (g10, g11, h11) = (main.g(1, 0), main.g(1, 1), main.h(1, 1));
@@ -75,7 +88,16 @@ impl MagneticModel {
         };
         let a_m = self.reference_radius_km() * 1000.0;
         let mut evaluator = Evaluator::new(self);
-        let mut dip = |north| dip_pole(&mut evaluator, year, altitude_km, north);
+        let mut dip = |north: bool| {
+            let near = start.map(|p| if north { p.north_dip } else { p.south_dip });
+            near.and_then(|near| {
+                dip_pole(&mut evaluator, year, altitude_km, north, Some(near)).ok()
+            })
+            .map_or_else(
+                || dip_pole(&mut evaluator, year, altitude_km, north, None),
+                Ok,
+            )
+        };
         Ok(Poles {
             model: self.name().to_string(),
             date: year,
@@ -96,15 +118,16 @@ impl MagneticModel {
     }
 }
 
-/// The dip pole of one hemisphere: the smallest H on a coarse grid of the
-/// polar cap, then Newton's method on (X, Y) = 0 in coordinates centred
-/// on the geographic pole (u, v = colatitude · cos, sin of longitude),
-/// which have no singularity there.
+/// The dip pole of one hemisphere: from `start`, or else from the
+/// smallest H on a coarse grid of the polar cap, Newton's method on
+/// (X, Y) = 0 in coordinates centred on the geographic pole (u, v =
+/// colatitude · cos, sin of longitude), which have no singularity there.
 fn dip_pole(
     evaluator: &mut Evaluator,
     year: f64,
     altitude_km: f64,
     north: bool,
+    start: Option<PolePosition>,
 ) -> Result<PolePosition, String> {
     let hemisphere = if north { 1.0 } else { -1.0 };
     let at = |u: f64, v: f64| -> PolePosition {
@@ -131,9 +154,15 @@ fn dip_pole(
         let (x, y) = (-hemisphere * e.north_nt, e.east_nt);
         Ok([x * cos_l - y * sin_l, x * sin_l + y * cos_l])
     };
-    // Coarse start: every 2° of colatitude to 50°, every 4° of longitude.
     let (mut u, mut v, mut best) = (0.0, 0.0, f64::INFINITY);
-    for colatitude in (0..=25).map(|i| f64::from(i) * 2.0) {
+    if let Some(start) = start {
+        let colatitude = 90.0 - hemisphere * start.latitude_deg;
+        let longitude = start.longitude_deg.to_radians();
+        (u, v) = (colatitude * longitude.cos(), colatitude * longitude.sin());
+    }
+    // Coarse start: every 2° of colatitude to 50°, every 4° of longitude.
+    let coarse = if start.is_some() { 0 } else { 26 };
+    for colatitude in (0..coarse).map(|i| f64::from(i) * 2.0) {
         for longitude in (0..90).map(|i| f64::from(i * 4).to_radians()) {
             let (cu, cv) = (colatitude * longitude.cos(), colatitude * longitude.sin());
             let [x, y] = field(cu, cv)?;
@@ -214,6 +243,110 @@ pub fn track_lines(track: &[PolePosition]) -> Vec<Vec<[f64; 2]>> {
     lines
 }
 
+/// Poles as GeoJSON, the FeatureCollection `magvar poles --format geojson`
+/// writes and the GUI saves: one Feature per pole (`north_dip`,
+/// `south_dip`, `north_geomagnetic`, `south_geomagnetic`), a Point for one
+/// date, for several each pole's track as a LineString (a MultiLineString
+/// where it crosses ±180°, see [`track_lines`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoleCollection {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub features: Vec<PoleFeature>,
+}
+
+/// One pole's position or track.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoleFeature {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub geometry: PoleGeometry,
+    pub properties: PoleProperties,
+}
+
+/// A GeoJSON geometry of [longitude, latitude] positions, degrees.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", content = "coordinates")]
+pub enum PoleGeometry {
+    Point([f64; 2]),
+    LineString(Vec<[f64; 2]>),
+    MultiLineString(Vec<Vec<[f64; 2]>>),
+}
+
+/// Which pole, from which models, at which dates (decimal years), and
+/// whether its latitude is geodetic (dip poles) or geocentric
+/// (geomagnetic poles).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoleProperties {
+    pub pole: &'static str,
+    pub models: Vec<String>,
+    pub from: f64,
+    pub to: f64,
+    pub dates: Vec<f64>,
+    pub latitude: &'static str,
+}
+
+impl Poles {
+    /// The four poles with their GeoJSON names.
+    pub fn named(&self) -> [(&'static str, PolePosition); 4] {
+        [
+            ("north_dip", self.north_dip),
+            ("south_dip", self.south_dip),
+            ("north_geomagnetic", self.north_geomagnetic),
+            ("south_geomagnetic", self.south_geomagnetic),
+        ]
+    }
+}
+
+/// The poles of `rows` (one date or a series of dates) as GeoJSON: Points
+/// for one date, tracks for several (see [`PoleCollection`]). Empty for
+/// no rows.
+pub fn pole_collection(rows: &[Poles]) -> PoleCollection {
+    let mut features = Vec::new();
+    let Some(first) = rows.first() else {
+        return PoleCollection {
+            kind: "FeatureCollection",
+            features,
+        };
+    };
+    for (k, (name, _)) in first.named().into_iter().enumerate() {
+        let track: Vec<PolePosition> = rows.iter().map(|p| p.named()[k].1).collect();
+        let mut models: Vec<String> = rows.iter().map(|p| p.model.clone()).collect();
+        models.dedup();
+        // A LineString needs two positions (RFC 7946): one date is a Point.
+        let geometry = if track.len() > 1 {
+            let mut lines = track_lines(&track);
+            if lines.len() == 1 {
+                PoleGeometry::LineString(lines.remove(0))
+            } else {
+                PoleGeometry::MultiLineString(lines)
+            }
+        } else {
+            PoleGeometry::Point([track[0].longitude_deg, track[0].latitude_deg])
+        };
+        features.push(PoleFeature {
+            kind: "Feature",
+            geometry,
+            properties: PoleProperties {
+                pole: name,
+                models,
+                from: first.date,
+                to: rows[rows.len() - 1].date,
+                dates: rows.iter().map(|p| p.date).collect(),
+                latitude: if name.contains("geomagnetic") {
+                    "geocentric"
+                } else {
+                    "geodetic"
+                },
+            },
+        });
+    }
+    PoleCollection {
+        kind: "FeatureCollection",
+        features,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +374,39 @@ mod tests {
             ]
         );
         assert_eq!(track_lines(&[at(1.0, 10.0), at(2.0, 20.0)]).len(), 1);
+    }
+
+    #[test]
+    fn a_warm_start_finds_the_same_poles() {
+        let model = crate::BuiltinModel::Igrf14.model();
+        let before = model.poles(2019.0, 0.0).unwrap();
+        for year in [2020.0, 2024.5] {
+            let cold = model.poles(year, 0.0).unwrap();
+            let warm = model.poles_near(year, 0.0, Some(&before)).unwrap();
+            for ((_, a), (_, b)) in cold.named().into_iter().zip(warm.named()) {
+                assert!((a.latitude_deg - b.latitude_deg).abs() < 1e-7, "{year}");
+                assert!((a.longitude_deg - b.longitude_deg).abs() < 1e-6, "{year}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_date_gives_points_and_a_series_gives_tracks() {
+        let model = crate::BuiltinModel::Igrf14.model();
+        let one = pole_collection(&[model.poles(2000.0, 0.0).unwrap()]);
+        assert_eq!(one.features.len(), 4);
+        assert!(matches!(one.features[0].geometry, PoleGeometry::Point(_)));
+        let rows: Vec<Poles> = (2010..=2020)
+            .map(|y| model.poles(f64::from(y), 0.0).unwrap())
+            .collect();
+        let tracks = pole_collection(&rows);
+        // The north dip pole crossed 180° around 2017.
+        assert!(matches!(
+            tracks.features[0].geometry,
+            PoleGeometry::MultiLineString(_)
+        ));
+        assert_eq!(tracks.features[0].properties.pole, "north_dip");
+        assert_eq!(tracks.features[0].properties.dates.len(), 11);
+        assert!(pole_collection(&[]).features.is_empty());
     }
 }

@@ -183,6 +183,63 @@ impl Grid {
         (!v.is_nan()).then_some(v)
     }
 
+    /// `quantity` at any longitude and latitude (degrees) inside the grid,
+    /// interpolated bilinearly between the four nodes around it; `None`
+    /// outside the grid or for a band it was made without. A longitude
+    /// 360° away from the grid's is taken as the same meridian. Angles that
+    /// jump by 360° (declination near the magnetic poles) are interpolated
+    /// as plain numbers.
+    pub fn interpolate(
+        &self,
+        quantity: Quantity,
+        longitude_deg: f64,
+        latitude_deg: f64,
+    ) -> Option<f64> {
+        let values = self.band(quantity)?;
+        let (lons, lats) = (&self.longitudes_deg, &self.latitudes_deg);
+        let (&west, &east) = (lons.first()?, lons.last()?);
+        let (&north, &south) = (lats.first()?, lats.last()?);
+        let longitude = [0.0, 360.0, -360.0]
+            .into_iter()
+            .map(|turn| longitude_deg + turn)
+            .find(|lon| (west..=east).contains(lon))?;
+        if !(south..=north).contains(&latitude_deg) {
+            return None;
+        }
+        let step = self.spec.step_deg;
+        let cell = |offset: f64, count: usize| -> (usize, f64) {
+            let x = offset / step;
+            let i = (x.floor().max(0.0) as usize).min(count.saturating_sub(2));
+            (i, (x - i as f64).clamp(0.0, 1.0))
+        };
+        let (c, tx) = cell(longitude - west, lons.len());
+        let (r, ty) = cell(north - latitude_deg, lats.len());
+        let columns = lons.len();
+        let at = |row: usize, column: usize| {
+            values[row.min(lats.len() - 1) * columns + column.min(columns - 1)]
+        };
+        let top = at(r, c) * (1.0 - tx) + at(r, c + 1) * tx;
+        let bottom = at(r + 1, c) * (1.0 - tx) + at(r + 1, c + 1) * tx;
+        Some(top * (1.0 - ty) + bottom * ty)
+    }
+
+    /// Sets a band from a function of (longitude, latitude): test grids
+    /// with known values.
+    #[cfg(test)]
+    pub(crate) fn set_band_for_tests(
+        &mut self,
+        quantity: Quantity,
+        value: impl Fn(f64, f64) -> f64,
+    ) {
+        let mut band = Vec::with_capacity(self.len());
+        for &lat in &self.latitudes_deg {
+            for &lon in &self.longitudes_deg {
+                band.push(value(lon, lat));
+            }
+        }
+        self.bands[quantity as usize] = band;
+    }
+
     /// Every element and rate at one node.
     ///
     /// # Panics
@@ -221,9 +278,25 @@ impl MagneticModel {
         year: f64,
         elements: &[Element],
     ) -> Grid {
+        let quantities: Vec<Quantity> = elements.iter().map(|&e| Quantity::value_of(e)).collect();
+        self.grid_of_quantities(spec, altitude_km, year, &quantities)
+    }
+
+    /// A grid of only `quantities`, values or rates (e.g. the annual change
+    /// of declination for isoporic lines), each band as [`grid`](Self::grid)
+    /// gives it; uncertainties are not grid bands and are ignored.
+    pub fn grid_of_quantities(
+        &self,
+        spec: &GridSpec,
+        altitude_km: f64,
+        year: f64,
+        quantities: &[Quantity],
+    ) -> Grid {
         let mut wanted = [false; Quantity::FIELD_COUNT];
-        for &element in elements {
-            wanted[Quantity::value_of(element) as usize] = true;
+        for &quantity in quantities {
+            if let Some(slot) = wanted.get_mut(quantity as usize) {
+                *slot = true;
+            }
         }
         let mut grid = Grid::default();
         self.fill_grid(&mut grid, spec, altitude_km, year, wanted);

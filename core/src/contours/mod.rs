@@ -6,9 +6,18 @@
 //! that wrap (declination, grid variation), cells that straddle the ±180°
 //! jump near the magnetic poles are skipped, so the jump draws no line.
 
+mod geojson;
+mod regions;
+
+pub use geojson::{
+    CollectionProperties, ContourCollection, ContourFeature, LineGeometry, LineProperties,
+    MAX_LEVELS, contour_collection, default_interval, line_feature,
+};
+pub use regions::{cut_lines_below, regions_below};
+
 use crate::elements::Element;
-use crate::error::InputError;
 use crate::grid::Grid;
+use crate::quantity::Quantity;
 use std::collections::HashMap;
 
 /// One isoline: its value and its vertices as (longitude, latitude) degrees.
@@ -40,14 +49,38 @@ pub fn levels(lo: f64, hi: f64, step: f64) -> Vec<f64> {
 }
 
 /// The isolines of `element` on `grid` at each of `levels`.
+///
+/// # Panics
+/// If the grid was made without `element` (see [`Grid::values`]).
 pub fn contour_lines(grid: &Grid, element: Element, levels: &[f64]) -> Vec<ContourLine> {
+    contour_lines_of(grid, Quantity::value_of(element), levels).unwrap_or_else(|| {
+        // Grid::values panics with the message naming the element.
+        grid.values(element);
+        Vec::new()
+    })
+}
+
+/// The isolines of any band of `grid` — an element or a rate, e.g. the
+/// isoporic lines of [`Quantity::DeclinationRate`] — at each of `levels`;
+/// `None` if the grid was made without that band.
+pub fn contour_lines_of(
+    grid: &Grid,
+    quantity: Quantity,
+    levels: &[f64],
+) -> Option<Vec<ContourLine>> {
+    let values = grid.band(quantity)?;
     let rows = grid.latitudes_deg.len();
     let columns = grid.longitudes_deg.len();
     if rows < 2 || columns < 2 {
-        return Vec::new();
+        return Some(Vec::new());
     }
-    let values = grid.values(element);
-    let wraps = matches!(element, Element::Declination | Element::GridVariation);
+    // Declination and grid variation jump by 360° across their ±180°
+    // lines; their rates do not.
+    let wraps = quantity.is_value()
+        && matches!(
+            quantity.element(),
+            Element::Declination | Element::GridVariation
+        );
     let mut lines = Vec::new();
     for &level in levels {
         let mut segments: Vec<(Edge, Edge)> = Vec::new();
@@ -87,7 +120,7 @@ pub fn contour_lines(grid: &Grid, element: Element, levels: &[f64]) -> Vec<Conto
             });
         }
     }
-    lines
+    Some(lines)
 }
 
 /// Marching squares for one cell: corners clockwise from the north-west.
@@ -182,130 +215,4 @@ fn vertex(grid: &Grid, values: &[f64], columns: usize, edge: Edge, level: f64) -
     let lon = grid.longitudes_deg[c0] + t * (grid.longitudes_deg[c1] - grid.longitudes_deg[c0]);
     let lat = grid.latitudes_deg[r0] + t * (grid.latitudes_deg[r1] - grid.latitudes_deg[r0]);
     (lon, lat)
-}
-
-/// The isolines of one element on a grid as a GeoJSON FeatureCollection,
-/// the form `magvar contours` writes and the Python package returns:
-/// serialise it with any serde format (JSON gives RFC 7946 GeoJSON).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ContourCollection {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    pub properties: CollectionProperties,
-    pub features: Vec<ContourFeature>,
-}
-
-/// What the whole collection shows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct CollectionProperties {
-    pub model: String,
-    /// Decimal year.
-    pub date: f64,
-    pub element: &'static str,
-    /// Interval between lines, in the element's unit.
-    pub step: f64,
-}
-
-/// One isoline as a GeoJSON Feature.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ContourFeature {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    pub geometry: LineGeometry,
-    pub properties: LineProperties,
-}
-
-/// A LineString, coordinates as [longitude, latitude] to 1e-6°.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct LineGeometry {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    pub coordinates: Vec<[f64; 2]>,
-}
-
-/// A line's value, element, unit, and whether it is the agonic line.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct LineProperties {
-    pub value: f64,
-    pub element: &'static str,
-    pub unit: &'static str,
-    /// The 0° isogonic line.
-    pub agonic: bool,
-}
-
-/// The usual interval between lines of `element`, in its unit: 10° for
-/// the angles, 2000 nT for the intensities (what the NOAA/BGS charts use).
-pub fn default_interval(element: Element) -> f64 {
-    if element.unit() == "deg" {
-        10.0
-    } else {
-        2000.0
-    }
-}
-
-/// At most this many levels a collection: a tinier interval is a mistake
-/// (and would fill the memory with empty levels).
-pub const MAX_LEVELS: f64 = 10_000.0;
-
-/// The lines every `step` (in the element's unit) of `element` on `grid`,
-/// made by `model` on `date`, as a FeatureCollection; an error for a step
-/// that is not a positive number or gives more than [`MAX_LEVELS`] levels.
-pub fn contour_collection(
-    grid: &Grid,
-    element: Element,
-    step: f64,
-    model: &str,
-    date: f64,
-) -> Result<ContourCollection, InputError> {
-    let bad = |reason: String| InputError::Grid { reason };
-    if !(step > 0.0 && step.is_finite()) {
-        return Err(bad(format!(
-            "contour step {step}: expected a positive interval in the element's unit"
-        )));
-    }
-    let (lo, hi) = grid
-        .values(element)
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
-    if (hi - lo) / step > MAX_LEVELS {
-        return Err(bad(format!(
-            "contour step {step} gives {:.0} levels between {lo:.1} and {hi:.1}: at most {MAX_LEVELS} (use a larger step)",
-            (hi - lo) / step
-        )));
-    }
-    let to_micro_degrees = |v: f64| (v * 1e6).round() / 1e6;
-    let features = contour_lines(grid, element, &levels(lo, hi, step))
-        .into_iter()
-        .map(|line| ContourFeature {
-            kind: "Feature",
-            geometry: LineGeometry {
-                kind: "LineString",
-                coordinates: line
-                    .points
-                    .iter()
-                    .map(|&(lon, lat)| [to_micro_degrees(lon), to_micro_degrees(lat)])
-                    .collect(),
-            },
-            properties: LineProperties {
-                value: line.value,
-                element: element.name(),
-                unit: element.unit(),
-                agonic: element == Element::Declination && line.value == 0.0,
-            },
-        })
-        .collect();
-    Ok(ContourCollection {
-        kind: "FeatureCollection",
-        properties: CollectionProperties {
-            model: model.to_string(),
-            date,
-            element: element.name(),
-            step,
-        },
-        features,
-    })
 }
