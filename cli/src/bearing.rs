@@ -96,31 +96,8 @@ fn bearing_text(c: &BearingConversion, grid: Option<&GridNorth>, report: &FieldR
     let compact = |angle: f64, positive: char, negative: char| {
         format_degrees_minutes(angle, positive, negative).replace(' ', "")
     };
-    // To the tenth of a degree in [0, 360): 359.96 reads 000.0, not 360.0.
-    let tenth = |degrees: f64| {
-        let rounded = (degrees * 10.0).round() / 10.0;
-        format!(
-            "{:05.1}",
-            if rounded >= 360.0 {
-                rounded - 360.0
-            } else {
-                rounded
-            }
-        )
-    };
-    let mut line = format!("{}°T = {}°M", tenth(c.true_deg), tenth(c.magnetic_deg));
-    if let Some(grid_deg) = c.grid_deg {
-        line.push_str(&format!(" = {}°G", tenth(grid_deg)));
-    }
-    line.push_str(&format!("   (VAR {}", compact(c.declination_deg, 'E', 'W')));
-    if let (Some(grid), Some(gamma)) = (grid, c.grid_convergence_deg) {
-        line.push_str(&format!(
-            ", {} convergence {}",
-            grid.system,
-            compact(gamma, 'E', 'W')
-        ));
-    }
-    line.push_str(")\n");
+    let mut line = c.summary(grid);
+    line.push('\n');
     match report.get(Quantity::DeclinationUncertainty) {
         Some(sigma) => line.push_str(&format!(
             "Magnetic bearing uncertainty ±{sigma:.2}° (1σ, {})\n",

@@ -19,6 +19,7 @@
 use crate::elements::normalize_degrees;
 use crate::error::InputError;
 use crate::grid_north::GridNorth;
+use crate::notation::format_degrees_minutes_compact;
 
 /// The north a bearing is measured from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +175,40 @@ impl BearingConversion {
             grid_magnetic_angle_deg: convergence
                 .map(|gamma| normalize_degrees(declination_deg - gamma)),
         })
+    }
+}
+
+impl BearingConversion {
+    /// The conversion on one line, bearings to the tenth of a degree in
+    /// [0, 360) (359.96 reads 000.0):
+    /// `045.0°T = 055.8°M = 045.8°G   (VAR 10°48'W, UTM 18N convergence 0°46'W)`.
+    pub fn summary(&self, grid: Option<&GridNorth>) -> String {
+        let compact = |angle: f64| format_degrees_minutes_compact(angle, 'E', 'W');
+        let tenth = |degrees: f64| {
+            let rounded = (degrees * 10.0).round() / 10.0;
+            format!(
+                "{:05.1}",
+                if rounded >= 360.0 {
+                    rounded - 360.0
+                } else {
+                    rounded
+                }
+            )
+        };
+        let mut line = format!(
+            "{}°T = {}°M",
+            tenth(self.true_deg),
+            tenth(self.magnetic_deg)
+        );
+        if let Some(grid_deg) = self.grid_deg {
+            line.push_str(&format!(" = {}°G", tenth(grid_deg)));
+        }
+        line.push_str(&format!("   (VAR {}", compact(self.declination_deg)));
+        if let (Some(grid), Some(gamma)) = (grid, self.grid_convergence_deg) {
+            line.push_str(&format!(", {} convergence {}", grid.system, compact(gamma)));
+        }
+        line.push(')');
+        line
     }
 }
 

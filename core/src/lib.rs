@@ -69,10 +69,11 @@ pub use evaluator::Evaluator;
 pub use grid::{Grid, GridSpec};
 pub use model::{
     BLACKOUT_ZONE_H_NT, CAUTION_ZONE_H_NT, DatePolicy, FieldReport, MAX_DEGREE, MagneticModel,
-    ModelDefinition, Warning,
+    ModelDefinition, Warning, is_wmm_family,
 };
 pub use notation::{
-    chart_line, format_degrees_minutes, format_plus_minus_degrees_minutes, format_signed_minutes,
+    chart_line, format_degrees_minutes, format_degrees_minutes_compact,
+    format_plus_minus_degrees_minutes, format_signed_minutes, format_variation,
 };
 pub use position::{
     AltitudeUnit, Coordinates, HeightReference, MslHeight, Position, parse_altitude_km,

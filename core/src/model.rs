@@ -21,6 +21,15 @@ pub const BLACKOUT_ZONE_H_NT: f64 = 2000.0;
 /// "caution zone"), nT.
 pub const CAUTION_ZONE_H_NT: f64 = 6000.0;
 
+/// Whether a model named `name` is of the World Magnetic Model family,
+/// whose product specification defines the blackout zone (H below
+/// [`BLACKOUT_ZONE_H_NT`]) and the caution zone (H below
+/// [`CAUTION_ZONE_H_NT`]) that charts of it shade.
+pub fn is_wmm_family(name: &str) -> bool {
+    name.get(..3)
+        .is_some_and(|start| start.eq_ignore_ascii_case("WMM"))
+}
+
 /// The highest degree a model may have. Near the poles the Legendre
 /// functions are the product of sinᵐθ, which underflows f64 for large m,
 /// and a factor that overflows it; past about degree 1500 the two meet as

@@ -16,6 +16,22 @@ pub fn format_degrees_minutes(angle_deg: f64, positive: char, negative: char) ->
     format!("{degrees}°{minutes:02}' {letter}")
 }
 
+/// `10°48'W`: as [`format_degrees_minutes`] without the space, the way a
+/// chart's compass rose and a status line write it.
+pub fn format_degrees_minutes_compact(angle_deg: f64, positive: char, negative: char) -> String {
+    format_degrees_minutes(angle_deg, positive, negative).replace("' ", "'")
+}
+
+/// The variation as a navigator reads it with its one-sigma uncertainty,
+/// where the model publishes one: `10°48'W ±0°22'`.
+pub fn format_variation(declination_deg: f64, sigma_deg: Option<f64>) -> String {
+    let variation = format_degrees_minutes_compact(declination_deg, 'E', 'W');
+    match sigma_deg {
+        Some(sigma) => format!("{variation} {}", format_plus_minus_degrees_minutes(sigma)),
+        None => variation,
+    }
+}
+
 /// |angle| as whole degrees and minutes, rounded to the nearest minute.
 fn whole_degrees_minutes(angle_deg: f64) -> (u64, u64) {
     let total_minutes = (angle_deg.abs() * 60.0).round() as u64;
@@ -112,5 +128,7 @@ mod tests {
         assert_eq!(format_degrees_minutes(36.858333, 'N', 'S'), "36°51' N");
         assert_eq!(format_degrees_minutes(-0.0001, 'E', 'W'), "0°00' E");
         assert_eq!(format_signed_minutes(-13.0 / 60.0), "-13'");
+        assert_eq!(format_variation(-10.8, Some(0.3667)), "10°48'W ±0°22'");
+        assert_eq!(format_variation(4.5, None), "4°30'E");
     }
 }

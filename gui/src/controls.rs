@@ -1,9 +1,11 @@
 //! The control bar: search, model, date with slider and play, altitude,
-//! overlay and zoom. Each control reads the app's state and calls one of
-//! its methods when the user changes something.
+//! overlay, layers, projection and zoom, saving, the live position and
+//! the panel. Each control reads the app's state and calls one of its
+//! methods when the user changes something.
 
 use crate::app::{BUTTON_ZOOM_FACTOR, MODEL_MENU, MagvarApp, is_file_spec};
-use crate::contours_worker::Overlay;
+use crate::projection::Projection;
+use crate::worker::Overlay;
 use egui::{Key, TextEdit, Ui};
 use magvar_core::AltitudeUnit;
 
@@ -12,19 +14,35 @@ pub const SEARCH_LABEL: &str = "Find position";
 pub const DATE_LABEL: &str = "Date";
 pub const ALTITUDE_LABEL: &str = "Altitude";
 pub const MODEL_FILE_LABEL: &str = "Model file";
+pub const SAVE_PATH_LABEL: &str = "Save as";
+pub const SAVE_SIZE_LABEL: &str = "Image size";
+pub const NMEA_LABEL: &str = "NMEA source";
 
 pub fn show(ui: &mut Ui, app: &mut MagvarApp) {
     ui.horizontal_wrapped(|ui| {
         search_box(ui, app);
         ui.separator();
         model_choice(ui, app);
+        ui.separator();
+        save_menu(ui, app);
+        live_menu(ui, app);
+        let panel = if app.panel_open {
+            "Hide panel"
+        } else {
+            "Show panel"
+        };
+        if ui.button(panel).clicked() {
+            app.panel_open = !app.panel_open;
+        }
     });
     ui.horizontal_wrapped(|ui| {
         date_controls(ui, app);
         ui.separator();
         altitude_controls(ui, app);
         ui.separator();
-        overlay_and_zoom(ui, app);
+        layer_controls(ui, app);
+        ui.separator();
+        view_controls(ui, app);
     });
 }
 
@@ -34,18 +52,30 @@ fn error_label(ui: &mut Ui, error: Option<&String>) {
     }
 }
 
-fn search_box(ui: &mut Ui, app: &mut MagvarApp) {
-    let label = ui.label(SEARCH_LABEL);
-    let mut text = app.search_input.clone();
+/// A labelled single-line text field; true when Enter was pressed in it.
+fn text_field(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    width: f32,
+) -> (egui::Response, bool) {
+    let label = ui.label(label);
     let field = ui
         .add(
-            TextEdit::singleline(&mut text)
-                .hint_text("36.85N 76.29W")
-                .desired_width(170.0),
+            TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(width),
         )
         .labelled_by(label.id);
-    app.search_input = text;
     let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+    (field, entered)
+}
+
+fn search_box(ui: &mut Ui, app: &mut MagvarApp) {
+    let mut text = app.search_input.clone();
+    let (_, entered) = text_field(ui, SEARCH_LABEL, &mut text, "36.85N 76.29W", 170.0);
+    app.search_input = text;
     if entered || ui.button("Go").clicked() {
         let query = app.search_input.clone();
         app.search(&query);
@@ -81,17 +111,15 @@ fn model_choice(ui: &mut Ui, app: &mut MagvarApp) {
     if let Some(spec) = chosen {
         app.set_model(spec);
     }
-    let label = ui.label(MODEL_FILE_LABEL);
     let mut path = app.model_path_input.clone();
-    let field = ui
-        .add(
-            TextEdit::singleline(&mut path)
-                .hint_text(".COF, .shc or IAGA table")
-                .desired_width(200.0),
-        )
-        .labelled_by(label.id);
+    let (_, entered) = text_field(
+        ui,
+        MODEL_FILE_LABEL,
+        &mut path,
+        ".COF, .shc or IAGA table",
+        200.0,
+    );
     app.model_path_input = path;
-    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     if entered || ui.button("Load").clicked() {
         let path = app.model_path_input.clone();
         app.set_model(&path);
@@ -100,15 +128,15 @@ fn model_choice(ui: &mut Ui, app: &mut MagvarApp) {
 }
 
 fn date_controls(ui: &mut Ui, app: &mut MagvarApp) {
-    let label = ui.label(DATE_LABEL);
     let mut text = app.date_input.clone();
-    let field = ui
-        .add(
-            TextEdit::singleline(&mut text)
-                .hint_text("today, 2026-11-25 or 2026.9")
-                .desired_width(110.0),
-        )
-        .labelled_by(label.id);
+    // Wide enough for a whole date-time with its zone.
+    let (field, _) = text_field(
+        ui,
+        DATE_LABEL,
+        &mut text,
+        "today, 2026-11-25 or 2026.9",
+        170.0,
+    );
     if field.changed() {
         app.set_date_input(&text);
     }
@@ -161,7 +189,7 @@ fn altitude_controls(ui: &mut Ui, app: &mut MagvarApp) {
     error_label(ui, app.altitude_error.as_ref());
 }
 
-fn overlay_and_zoom(ui: &mut Ui, app: &mut MagvarApp) {
+fn layer_controls(ui: &mut Ui, app: &mut MagvarApp) {
     let label = ui.label("Also draw");
     let mut overlay = app.overlay();
     let combo = egui::ComboBox::from_id_salt("overlay")
@@ -175,14 +203,111 @@ fn overlay_and_zoom(ui: &mut Ui, app: &mut MagvarApp) {
     if overlay != app.overlay() {
         app.set_overlay(overlay);
     }
-    ui.separator();
-    if ui.button("+").on_hover_text("Zoom in").clicked() {
+    let mut choices = app.layer_choices();
+    ui.checkbox(&mut choices.isoporic, "Isoporic lines")
+        .on_hover_text("The annual change of declination, dashed");
+    ui.checkbox(&mut choices.zones, "Compass zones")
+        .on_hover_text("WMM: blackout (H < 2000 nT) and caution (H < 6000 nT) zones");
+    ui.checkbox(&mut choices.pole_tracks, "Pole tracks")
+        .on_hover_text("Where the poles were through the model's years");
+    if choices != app.layer_choices() {
+        app.set_layer_choices(choices);
+    }
+}
+
+fn view_controls(ui: &mut Ui, app: &mut MagvarApp) {
+    let label = ui.label("Projection");
+    let mut projection = app.view.projection;
+    let combo = egui::ComboBox::from_id_salt("projection")
+        .selected_text(projection.label())
+        .show_ui(ui, |ui| {
+            for choice in Projection::ALL {
+                ui.selectable_value(&mut projection, choice, choice.label());
+            }
+        });
+    combo.response.labelled_by(label.id);
+    if projection != app.view.projection {
+        app.set_projection(projection);
+    }
+    if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
         app.zoom_by(BUTTON_ZOOM_FACTOR);
     }
-    if ui.button("-").on_hover_text("Zoom out").clicked() {
+    if ui.button("-").on_hover_text("Zoom out (-)").clicked() {
         app.zoom_by(1.0 / BUTTON_ZOOM_FACTOR);
     }
-    if ui.button("World").clicked() {
+    if ui
+        .button("World")
+        .on_hover_text("The whole world (Home)")
+        .clicked()
+    {
         app.reset_view();
     }
+}
+
+fn save_menu(ui: &mut Ui, app: &mut MagvarApp) {
+    ui.menu_button("Save", |ui| {
+        let mut path = app.save_path.clone();
+        text_field(
+            ui,
+            SAVE_PATH_LABEL,
+            &mut path,
+            "folder/name (no extension)",
+            220.0,
+        );
+        app.save_path = path;
+        let mut size = app.save_size.clone();
+        text_field(
+            ui,
+            SAVE_SIZE_LABEL,
+            &mut size,
+            "the chart's, or 1920x1080",
+            120.0,
+        );
+        app.save_size = size;
+        if ui.button("Save PNG").clicked() {
+            app.save_png(ui.ctx());
+        }
+        if ui
+            .button("Save GeoJSON")
+            .on_hover_text("The lines and poles in view")
+            .clicked()
+        {
+            app.save_geojson();
+        }
+        match &app.save_message {
+            Some(Ok(message)) => {
+                ui.label(message);
+            }
+            Some(Err(message)) => {
+                ui.colored_label(ui.visuals().error_fg_color, message);
+            }
+            None => {}
+        }
+    });
+}
+
+fn live_menu(ui: &mut Ui, app: &mut MagvarApp) {
+    ui.menu_button("Live position", |ui| {
+        let mut address = app.nmea_input.clone();
+        let (_, entered) = text_field(ui, NMEA_LABEL, &mut address, "udp://0.0.0.0:10110", 200.0);
+        app.nmea_input = address;
+        if entered || ui.button("Connect").clicked() {
+            let address = app.nmea_input.clone();
+            app.connect_nmea(&address);
+        }
+        if app.vessel().is_some() && ui.button("Disconnect").clicked() {
+            app.disconnect_nmea();
+        }
+        error_label(ui, app.nmea_error.as_ref());
+        if let Some(vessel) = app.vessel() {
+            ui.label(format!(
+                "{}: {} sentences, {} bad, {} ignored",
+                vessel.address, vessel.sentences, vessel.bad, vessel.ignored
+            ));
+            if let Some(bad) = &vessel.last_bad {
+                ui.label(format!("last bad: {bad}"));
+            }
+            error_label(ui, vessel.error.as_ref());
+        }
+    });
 }

@@ -1,10 +1,16 @@
-//! Natural Earth land outlines (1:110m and 1:50m), cut at the antimeridian.
+//! Natural Earth land (1:110m and 1:50m) as filled polygons and
+//! coastlines, in each projection's plane.
 //!
 //! The GeoJSON files in `data/maps/` are compiled in, so the binary runs
-//! from anywhere. Rings are drawn as coastlines (open polylines); a ring
-//! that crosses ±180° is split there into pieces, because joining its
-//! vertices at −179.9° and +179.9° would draw a streak across the chart.
+//! from anywhere. Their rings are made continuous in longitude first: a
+//! ring that jumps from +180° to −180° goes on past 180° instead (Chukotka
+//! at 190°), and the chart draws the world's copies side by side, so no
+//! polygon needs cutting. Antarctica's ring goes once round the globe; it
+//! is closed along the pole. Edges are densified to a degree so that they
+//! bend with the projection, and each polygon with its holes is
+//! triangulated (earcut) in the plane it is drawn in.
 
+use crate::projection::Projection;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -14,6 +20,8 @@ const LAND_50M_GEOJSON: &str = include_str!("../../data/maps/land-50m.geojson");
 /// A longitude step larger than this between two vertices is a jump
 /// across the antimeridian, not a real edge.
 const ANTIMERIDIAN_JUMP_DEG: f64 = 180.0;
+/// The longest edge kept straight, degrees of longitude or latitude.
+const DENSIFY_STEP_DEG: f64 = 1.0;
 
 /// Which Natural Earth scale to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,42 +32,52 @@ pub enum LandDetail {
     Fine,
 }
 
-/// One polyline of coastline with its bounding box, for culling.
+/// A polygon of (longitude, latitude) degrees: the outer ring, then its
+/// holes, none repeating its first vertex at the end; plus the coast, the
+/// outer ring and holes as lines (without the closure along a pole).
 #[derive(Debug, Clone)]
-pub struct CoastPiece {
-    /// (longitude, latitude) in degrees.
-    pub points: Vec<(f64, f64)>,
-    pub west_deg: f64,
-    pub south_deg: f64,
-    pub east_deg: f64,
-    pub north_deg: f64,
+pub struct GeoPolygon {
+    pub rings: Vec<Vec<(f64, f64)>>,
+    pub coasts: Vec<Vec<(f64, f64)>>,
 }
 
-impl CoastPiece {
-    fn new(points: Vec<(f64, f64)>) -> Self {
-        let mut piece = CoastPiece {
-            points,
-            west_deg: f64::INFINITY,
-            south_deg: f64::INFINITY,
-            east_deg: f64::NEG_INFINITY,
-            north_deg: f64::NEG_INFINITY,
-        };
-        for &(lon, lat) in &piece.points {
-            piece.west_deg = piece.west_deg.min(lon);
-            piece.east_deg = piece.east_deg.max(lon);
-            piece.south_deg = piece.south_deg.min(lat);
-            piece.north_deg = piece.north_deg.max(lat);
-        }
-        piece
-    }
+/// A bounding box in the plane: [x0, y0, x1, y1].
+pub type PlaneBox = [f64; 4];
 
-    /// Whether the piece's bounding box meets the box W, S, E, N.
-    pub fn intersects(&self, west_deg: f64, south_deg: f64, east_deg: f64, north_deg: f64) -> bool {
-        self.east_deg >= west_deg
-            && self.west_deg <= east_deg
-            && self.north_deg >= south_deg
-            && self.south_deg <= north_deg
-    }
+fn bounding_box(points: &[[f64; 2]]) -> PlaneBox {
+    points.iter().fold(
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |[x0, y0, x1, y1], &[x, y]| [x0.min(x), y0.min(y), x1.max(x), y1.max(y)],
+    )
+}
+
+/// One polygon's triangles: indices into [`ProjectedLand::vertices`],
+/// all within `vertices`.
+#[derive(Debug, Clone)]
+pub struct FilledPiece {
+    pub vertices: std::ops::Range<u32>,
+    pub triangles: Vec<u32>,
+    pub bounds: PlaneBox,
+}
+
+/// One coastline in the plane.
+#[derive(Debug, Clone)]
+pub struct CoastLine {
+    pub points: Vec<[f64; 2]>,
+    pub bounds: PlaneBox,
+}
+
+/// The land of one detail in one projection.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectedLand {
+    pub vertices: Vec<[f64; 2]>,
+    pub pieces: Vec<FilledPiece>,
+    pub coasts: Vec<CoastLine>,
 }
 
 #[derive(Deserialize)]
@@ -79,86 +97,200 @@ enum Geometry {
     MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
 }
 
-/// The coastline pieces of a GeoJSON land file (Polygon or MultiPolygon
-/// features), each ring cut where it jumps across the antimeridian.
-pub fn coast_pieces_from_geojson(geojson: &str) -> Result<Vec<CoastPiece>, serde_json::Error> {
+/// The polygons of a GeoJSON land file (Polygon or MultiPolygon
+/// features), continuous in longitude and densified.
+pub fn polygons_from_geojson(geojson: &str) -> Result<Vec<GeoPolygon>, serde_json::Error> {
     let collection: FeatureCollection = serde_json::from_str(geojson)?;
-    let mut pieces = Vec::new();
+    let mut polygons = Vec::new();
     for feature in collection.features {
-        let polygons = match feature.geometry {
+        let parts = match feature.geometry {
             Geometry::Polygon(rings) => vec![rings],
-            Geometry::MultiPolygon(polygons) => polygons,
+            Geometry::MultiPolygon(parts) => parts,
         };
-        for ring in polygons.into_iter().flatten() {
-            let ring: Vec<(f64, f64)> = ring.into_iter().map(|[lon, lat]| (lon, lat)).collect();
-            pieces.extend(cut_at_antimeridian(&ring).into_iter().map(CoastPiece::new));
-        }
-    }
-    Ok(pieces)
-}
-
-/// Splits a ring wherever consecutive vertices lie more than 180° of
-/// longitude apart. A ring that is cut is rotated first so that it starts
-/// just after a cut: otherwise its first and last pieces, which are one
-/// stretch of coast, would be drawn as two.
-pub fn cut_at_antimeridian(ring: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
-    let jumps_after = |i: usize| {
-        let next = (i + 1) % ring.len();
-        (ring[next].0 - ring[i].0).abs() > ANTIMERIDIAN_JUMP_DEG
-    };
-    // GeoJSON rings repeat their first vertex at the end.
-    let closed = ring.len() > 1 && ring.first() == ring.last();
-    let open_len = if closed { ring.len() - 1 } else { ring.len() };
-    let ring = &ring[..open_len];
-    if ring.len() < 2 {
-        return Vec::new();
-    }
-    let Some(first_cut) = (0..ring.len()).find(|&i| jumps_after(i)) else {
-        let mut whole = ring.to_vec();
-        whole.push(ring[0]);
-        return vec![whole];
-    };
-    let mut pieces = Vec::new();
-    let mut current = Vec::new();
-    for offset in 1..=ring.len() {
-        let i = (first_cut + offset) % ring.len();
-        current.push(ring[i]);
-        if jumps_after(i) {
-            if current.len() >= 2 {
-                pieces.push(std::mem::take(&mut current));
-            } else {
-                current.clear();
+        for rings in parts {
+            let mut polygon = GeoPolygon {
+                rings: Vec::new(),
+                coasts: Vec::new(),
+            };
+            let mut outer_center = None;
+            for ring in rings {
+                let ring: Vec<(f64, f64)> = ring.into_iter().map(|[lon, lat]| (lon, lat)).collect();
+                let Some((ring, coast)) = continuous_ring(&ring) else {
+                    continue;
+                };
+                // A ring made continuous may have run into a neighbouring
+                // world (one that starts in Chukotka and runs west lies
+                // 360° west of its place): bring the outer ring back onto
+                // this one, and each hole onto its outer ring.
+                let (west, east) = ring
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), p| {
+                        (w.min(p.0), e.max(p.0))
+                    });
+                let center = (west + east) / 2.0;
+                let target = *outer_center.get_or_insert(center - (center / 360.0).round() * 360.0);
+                let turn = ((target - center) / 360.0).round() * 360.0;
+                let shift = |points: &[(f64, f64)]| -> Vec<(f64, f64)> {
+                    points.iter().map(|&(lon, lat)| (lon + turn, lat)).collect()
+                };
+                polygon.rings.push(densify(&shift(&ring), true));
+                polygon.coasts.push(densify(&shift(&coast), false));
+            }
+            if !polygon.rings.is_empty() {
+                polygons.push(polygon);
             }
         }
     }
-    if current.len() >= 2 {
-        pieces.push(current);
-    }
-    pieces
+    Ok(polygons)
 }
 
-/// The coastlines at `detail`, parsed once per process (the 50m file takes
-/// a noticeable moment in a debug build, so it is parsed only when first
-/// wanted).
-pub fn coastlines(detail: LandDetail) -> &'static [CoastPiece] {
-    static COARSE: OnceLock<Vec<CoastPiece>> = OnceLock::new();
-    static FINE: OnceLock<Vec<CoastPiece>> = OnceLock::new();
-    let (cell, source) = match detail {
-        LandDetail::Coarse => (&COARSE, LAND_110M_GEOJSON),
-        LandDetail::Fine => (&FINE, LAND_50M_GEOJSON),
+/// A ring made continuous in longitude (each jump across ±180° undone by
+/// shifting what follows a turn), as (the closed polygon ring, the coast).
+/// A ring that goes round the globe once (Antarctica) is closed along the
+/// nearer pole, which the coast leaves out. `None` for fewer than 3
+/// vertices.
+pub fn continuous_ring(ring: &[(f64, f64)]) -> Option<(Vec<(f64, f64)>, Vec<(f64, f64)>)> {
+    // GeoJSON rings repeat their first vertex at the end.
+    let closed = ring.len() > 1 && ring.first() == ring.last();
+    let ring = if closed {
+        &ring[..ring.len() - 1]
+    } else {
+        ring
     };
-    // The files are compiled in and checked by the tests; should one ever
-    // fail to parse, the chart shows no land rather than stopping the app.
-    cell.get_or_init(|| coast_pieces_from_geojson(source).unwrap_or_default())
+    if ring.len() < 3 {
+        return None;
+    }
+    let mut offset = 0.0;
+    let mut coast = Vec::with_capacity(ring.len() + 1);
+    for (i, &(lon, lat)) in ring.iter().enumerate() {
+        if i > 0 {
+            let step = lon - ring[i - 1].0;
+            if step > ANTIMERIDIAN_JUMP_DEG {
+                offset -= 360.0;
+            } else if step < -ANTIMERIDIAN_JUMP_DEG {
+                offset += 360.0;
+            }
+        }
+        coast.push((lon + offset, lat));
+    }
+    // The closing edge, back to the first vertex.
+    let (first, last) = (ring[0], ring[ring.len() - 1]);
+    let closing = first.0 - last.0;
+    if closing > ANTIMERIDIAN_JUMP_DEG {
+        offset -= 360.0;
+    } else if closing < -ANTIMERIDIAN_JUMP_DEG {
+        offset += 360.0;
+    }
+    let end = (first.0 + offset, first.1);
+    coast.push(end);
+    let mut polygon = coast[..coast.len() - 1].to_vec();
+    if offset != 0.0 {
+        // Round the globe: down to the pole at the end's longitude, along
+        // the pole back to the start's.
+        let mean_latitude = ring.iter().map(|p| p.1).sum::<f64>() / ring.len() as f64;
+        let pole = if mean_latitude < 0.0 { -90.0 } else { 90.0 };
+        polygon.push(end);
+        polygon.push((end.0, pole));
+        polygon.push((first.0, pole));
+    }
+    Some((polygon, coast))
 }
 
-/// Parses the 1:50m coast on a background thread, so that the first
-/// zoom into a region does not stall a frame on it.
-pub fn preload_fine_coast() {
-    // If no thread can be started, the coast is parsed when first drawn.
+/// Points added along every edge longer than [`DENSIFY_STEP_DEG`]; with
+/// `closed`, also along the edge from the last point back to the first.
+fn densify(points: &[(f64, f64)], closed: bool) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len());
+    let edges = if closed {
+        points.len()
+    } else {
+        points.len().saturating_sub(1)
+    };
+    for i in 0..edges {
+        let (a, b) = (points[i], points[(i + 1) % points.len()]);
+        out.push(a);
+        let steps = ((b.0 - a.0).abs().max((b.1 - a.1).abs()) / DENSIFY_STEP_DEG).ceil() as usize;
+        for k in 1..steps {
+            let t = k as f64 / steps as f64;
+            out.push((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)));
+        }
+    }
+    if !closed && let Some(&last) = points.last() {
+        out.push(last);
+    }
+    out
+}
+
+/// The polygons projected and triangulated.
+pub fn project(polygons: &[GeoPolygon], projection: Projection) -> ProjectedLand {
+    let mut land = ProjectedLand::default();
+    let mut earcut = earcut::Earcut::new();
+    let mut triangles: Vec<u32> = Vec::new();
+    for polygon in polygons {
+        let start = land.vertices.len();
+        let mut holes = Vec::new();
+        for (i, ring) in polygon.rings.iter().enumerate() {
+            if i > 0 {
+                holes.push((land.vertices.len() - start) as u32);
+            }
+            land.vertices
+                .extend(ring.iter().map(|&(lon, lat)| projection.forward(lon, lat)));
+        }
+        let own = &land.vertices[start..];
+        earcut.earcut(own.iter().copied(), &holes, &mut triangles);
+        if triangles.is_empty() {
+            continue;
+        }
+        land.pieces.push(FilledPiece {
+            vertices: start as u32..land.vertices.len() as u32,
+            triangles: triangles.iter().map(|&t| t + start as u32).collect(),
+            bounds: bounding_box(own),
+        });
+        for coast in &polygon.coasts {
+            let points: Vec<[f64; 2]> = coast
+                .iter()
+                .map(|&(lon, lat)| projection.forward(lon, lat))
+                .collect();
+            land.coasts.push(CoastLine {
+                bounds: bounding_box(&points),
+                points,
+            });
+        }
+    }
+    land
+}
+
+/// The land at `detail` in `projection`, made once per process (the 50m
+/// land takes a noticeable moment, so it is made only when first wanted,
+/// or ahead by [`preload_fine_land`]).
+pub fn land(detail: LandDetail, projection: Projection) -> &'static ProjectedLand {
+    static GEO: [OnceLock<Vec<GeoPolygon>>; 2] = [OnceLock::new(), OnceLock::new()];
+    static PROJECTED: [[OnceLock<ProjectedLand>; 3]; 2] = [
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()],
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()],
+    ];
+    let (d, source) = match detail {
+        LandDetail::Coarse => (0, LAND_110M_GEOJSON),
+        LandDetail::Fine => (1, LAND_50M_GEOJSON),
+    };
+    let p = Projection::ALL
+        .iter()
+        .position(|&q| q == projection)
+        .unwrap_or_default();
+    PROJECTED[d][p].get_or_init(|| {
+        // The files are compiled in and checked by the tests; should one
+        // ever fail to parse, the chart shows no land rather than stopping.
+        let polygons = GEO[d].get_or_init(|| polygons_from_geojson(source).unwrap_or_default());
+        project(polygons, projection)
+    })
+}
+
+/// Makes the 1:50m land of `projection` on a background thread, so that
+/// the first zoom into a region does not stall a frame on it.
+pub fn preload_fine_land(projection: Projection) {
+    // If no thread can be started, the land is made when first drawn.
     let _ = std::thread::Builder::new()
         .name("magvar-land".into())
-        .spawn(|| coastlines(LandDetail::Fine));
+        .spawn(move || land(LandDetail::Fine, projection));
 }
 
 #[cfg(test)]
@@ -166,51 +298,86 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_files_parse_into_many_pieces() {
-        let coarse = coast_pieces_from_geojson(LAND_110M_GEOJSON).unwrap();
-        let fine = coast_pieces_from_geojson(LAND_50M_GEOJSON).unwrap();
-        assert!(coarse.len() >= 126, "{}", coarse.len());
-        assert!(fine.len() >= 1421, "{}", fine.len());
+    fn both_files_parse_and_every_polygon_is_triangulated() {
+        for (source, rings) in [(LAND_110M_GEOJSON, 126), (LAND_50M_GEOJSON, 1421)] {
+            let polygons = polygons_from_geojson(source).unwrap();
+            let count: usize = polygons.iter().map(|p| p.rings.len()).sum();
+            assert_eq!(count, rings);
+            let land = project(&polygons, Projection::EqualEarth);
+            // Every polygon but specks too thin to hold a triangle.
+            assert!(land.pieces.len() + 2 >= polygons.len());
+            // None lies in a neighbouring world.
+            assert!(
+                land.pieces
+                    .iter()
+                    .all(|p| p.bounds[0] > -3.0 && p.bounds[2] < 3.0)
+            );
+            assert!(land.coasts.len() + 2 >= rings);
+        }
     }
 
     #[test]
-    fn no_piece_jumps_across_the_antimeridian() {
-        for detail in [LandDetail::Coarse, LandDetail::Fine] {
-            for piece in coastlines(detail) {
-                for pair in piece.points.windows(2) {
-                    assert!((pair[1].0 - pair[0].0).abs() <= ANTIMERIDIAN_JUMP_DEG);
+    fn the_triangles_cover_the_land_area() {
+        // Land is 29 % of the Earth's surface; Equal Earth keeps areas, so
+        // the triangles' plane area over the world's tells the share.
+        let land = land(LandDetail::Coarse, Projection::EqualEarth);
+        let area: f64 = land
+            .pieces
+            .iter()
+            .flat_map(|piece| piece.triangles.chunks(3))
+            .map(|t| {
+                let [a, b, c] = [0, 1, 2].map(|k| land.vertices[t[k] as usize]);
+                ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
+            })
+            .sum();
+        let share = area / (4.0 * std::f64::consts::PI);
+        assert!((0.28..0.30).contains(&share), "{share}");
+    }
+
+    #[test]
+    fn no_coast_jumps_across_the_antimeridian() {
+        for polygon in polygons_from_geojson(LAND_50M_GEOJSON).unwrap() {
+            for coast in &polygon.coasts {
+                for pair in coast.windows(2) {
+                    assert!((pair[1].0 - pair[0].0).abs() <= DENSIFY_STEP_DEG + 1e-9);
                 }
             }
         }
     }
 
     #[test]
-    fn a_ring_across_the_antimeridian_becomes_two_pieces() {
+    fn a_ring_across_the_antimeridian_goes_on_past_it() {
         // A square from 170°E to 170°W, written as GeoJSON writes it.
         let ring = [
             (170.0, 10.0),
-            (180.0, 10.0),
-            (-180.0, 10.0),
             (-170.0, 10.0),
             (-170.0, 0.0),
-            (-180.0, 0.0),
-            (180.0, 0.0),
             (170.0, 0.0),
             (170.0, 10.0),
         ];
-        let pieces = cut_at_antimeridian(&ring);
+        let (polygon, coast) = continuous_ring(&ring).unwrap();
         assert_eq!(
-            pieces,
-            vec![
-                vec![(-180.0, 10.0), (-170.0, 10.0), (-170.0, 0.0), (-180.0, 0.0)],
-                vec![(180.0, 0.0), (170.0, 0.0), (170.0, 10.0), (180.0, 10.0)],
-            ]
+            polygon,
+            vec![(170.0, 10.0), (190.0, 10.0), (190.0, 0.0), (170.0, 0.0)]
         );
+        assert_eq!(coast.last(), Some(&(170.0, 10.0)));
     }
 
     #[test]
-    fn a_ring_that_stays_on_one_side_is_kept_closed() {
-        let ring = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)];
-        assert_eq!(cut_at_antimeridian(&ring), vec![ring.to_vec()]);
+    fn a_ring_round_the_globe_is_closed_along_the_pole() {
+        let ring = [
+            (-180.0, -70.0),
+            (-60.0, -65.0),
+            (60.0, -68.0),
+            (179.0, -71.0),
+            (-180.0, -70.0),
+        ];
+        let (polygon, coast) = continuous_ring(&ring).unwrap();
+        assert_eq!(
+            &polygon[4..],
+            &[(180.0, -70.0), (180.0, -90.0), (-180.0, -90.0)]
+        );
+        assert_eq!(coast.len(), 5);
+        assert!(continuous_ring(&[(0.0, 0.0), (1.0, 1.0)]).is_none());
     }
 }

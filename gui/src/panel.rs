@@ -1,6 +1,6 @@
 //! The side panel: the field at the marker, as text in the notations of
-//! magvar-core, a plot of its declination through the years, and a copy
-//! button.
+//! magvar-core, with each element's uncertainty; a bearing converter
+//! there; a plot of its declination through the years; and a copy button.
 
 use crate::app::{MagvarApp, Selection};
 use egui::{Color32, RichText, Ui};
@@ -104,8 +104,11 @@ pub fn report_text(report: &FieldReport) -> String {
     text
 }
 
+/// The bearing field's accessible label.
+pub const BEARING_LABEL: &str = "Bearing";
+
 /// Draws the panel for the app's marker.
-pub fn show(ui: &mut Ui, app: &MagvarApp) {
+pub fn show(ui: &mut Ui, app: &mut MagvarApp) {
     ui.heading("Variation");
     let Some(selection) = app.selection() else {
         ui.label("Click the chart or type a position to read the variation there.");
@@ -119,6 +122,52 @@ pub fn show(ui: &mut Ui, app: &MagvarApp) {
     }
     ui.separator();
     declination_plot(ui, selection, app.year());
+    ui.separator();
+    bearing_converter(ui, app);
+}
+
+/// A bearing typed with its north (`045T`, `312M`, `100G`) in all three
+/// norths at the marker.
+fn bearing_converter(ui: &mut Ui, app: &mut MagvarApp) {
+    ui.strong("Bearing at the marker");
+    ui.horizontal(|ui| {
+        let label = ui.label(BEARING_LABEL);
+        let mut text = app.bearing_input.clone();
+        ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .hint_text("045T, 312M or 100G")
+                .desired_width(90.0),
+        )
+        .labelled_by(label.id);
+        app.bearing_input = text;
+    });
+    match app.bearing_conversion() {
+        Some(Ok((conversion, grid))) => {
+            let tenth = |degrees: f64| format!("{:05.1}°", (degrees * 10.0).round() / 10.0 % 360.0);
+            egui::Grid::new("bearings").num_columns(2).show(ui, |ui| {
+                ui.label("True");
+                ui.label(tenth(conversion.true_deg));
+                ui.end_row();
+                ui.label("Magnetic");
+                ui.label(tenth(conversion.magnetic_deg));
+                ui.end_row();
+                if let (Some(grid_deg), Some(grid)) = (conversion.grid_deg, grid) {
+                    ui.label(format!("Grid ({})", grid.system));
+                    ui.label(tenth(grid_deg));
+                    ui.end_row();
+                }
+            });
+            ui.label(
+                RichText::new(conversion.summary(grid.as_ref()))
+                    .monospace()
+                    .small(),
+            );
+        }
+        Some(Err(message)) => {
+            ui.colored_label(ui.visuals().error_fg_color, message);
+        }
+        None => {}
+    }
 }
 
 fn show_report(ui: &mut Ui, report: &FieldReport) {

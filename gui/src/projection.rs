@@ -1,194 +1,247 @@
-//! The chart's view of the globe: a plate carrée (equirectangular)
-//! projection, so that screen x is longitude and screen y is latitude,
-//! as on NOAA's world declination charts' grid of meridians and parallels.
+//! The chart's map projections: longitude and latitude (degrees) to plane
+//! coordinates (x east, y north, on a sphere of radius 1) and back.
+//!
+//! * Mercator, the nautical chart: conformal, so bearings and the angles
+//!   between isogonic lines read true; cut at ±85°.
+//! * Equal Earth (Šavrič, Patterson and Jenny 2018, "The Equal Earth map
+//!   projection", IJGIS 33(3)): every area at its true size.
+//! * Plate carrée: x is longitude, y is latitude, as on a table of values.
+//!
+//! All three are centred on Greenwich. A longitude 360° on is the same
+//! meridian one [`Projection::world_width`] further east: the chart draws
+//! the world again there, as web maps do.
 
-use egui::{Pos2, Rect, Vec2};
 use serde::{Deserialize, Serialize};
+use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, PI};
 
-/// The narrowest view, in degrees of longitude across the chart.
-pub const MIN_SPAN_LON_DEG: f64 = 2.0;
-/// The widest view: the whole world.
-pub const MAX_SPAN_LON_DEG: f64 = 360.0;
+/// Mercator stops here, north and south: the poles are at infinity.
+pub const MERCATOR_LIMIT_DEG: f64 = 85.0;
 
-/// A box of longitudes and latitudes, degrees.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GeoBounds {
-    pub west_deg: f64,
-    pub south_deg: f64,
-    pub east_deg: f64,
-    pub north_deg: f64,
+// Equal Earth's polynomial coefficients (the paper's A1..A4).
+const A1: f64 = 1.340264;
+const A2: f64 = -0.081106;
+const A3: f64 = 0.000893;
+const A4: f64 = 0.003796;
+/// √3 / 2: sin θ = √3/2 · sin φ.
+const HALF_ROOT_3: f64 = 0.866_025_403_784_438_6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Projection {
+    #[default]
+    Mercator,
+    EqualEarth,
+    PlateCarree,
 }
 
-impl GeoBounds {
-    pub const WORLD: GeoBounds = GeoBounds {
-        west_deg: -180.0,
-        south_deg: -90.0,
-        east_deg: 180.0,
-        north_deg: 90.0,
-    };
+impl Projection {
+    pub const ALL: [Projection; 3] = [
+        Projection::Mercator,
+        Projection::EqualEarth,
+        Projection::PlateCarree,
+    ];
 
-    pub fn width_deg(&self) -> f64 {
-        self.east_deg - self.west_deg
-    }
-
-    pub fn contains(&self, other: &GeoBounds) -> bool {
-        self.west_deg <= other.west_deg
-            && self.east_deg >= other.east_deg
-            && self.south_deg <= other.south_deg
-            && self.north_deg >= other.north_deg
-    }
-}
-
-/// Where the chart looks and how closely: the centre and the span of
-/// longitude shown across the chart's width. Independent of the window
-/// size, so that it can be saved and restored.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct MapView {
-    pub center_lat_deg: f64,
-    pub center_lon_deg: f64,
-    pub span_lon_deg: f64,
-}
-
-impl Default for MapView {
-    fn default() -> Self {
-        MapView {
-            center_lat_deg: 0.0,
-            center_lon_deg: 0.0,
-            span_lon_deg: MAX_SPAN_LON_DEG,
-        }
-    }
-}
-
-impl MapView {
-    /// Screen points per degree in a chart of `rect`.
-    pub fn points_per_degree(&self, rect: Rect) -> f64 {
-        f64::from(rect.width().max(1.0)) / self.span_lon_deg
-    }
-
-    /// The screen position of a longitude and latitude.
-    pub fn to_screen(&self, rect: Rect, lon_deg: f64, lat_deg: f64) -> Pos2 {
-        let scale = self.points_per_degree(rect);
-        let center = rect.center();
-        Pos2::new(
-            center.x + ((lon_deg - self.center_lon_deg) * scale) as f32,
-            center.y - ((lat_deg - self.center_lat_deg) * scale) as f32,
-        )
-    }
-
-    /// The (latitude, longitude) under a screen position, or `None` off the globe.
-    pub fn to_geo(&self, rect: Rect, pos: Pos2) -> Option<(f64, f64)> {
-        let scale = self.points_per_degree(rect);
-        let center = rect.center();
-        let lon = self.center_lon_deg + f64::from(pos.x - center.x) / scale;
-        let lat = self.center_lat_deg - f64::from(pos.y - center.y) / scale;
-        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
-    }
-
-    /// The part of the globe the chart shows.
-    pub fn visible_bounds(&self, rect: Rect) -> GeoBounds {
-        let scale = self.points_per_degree(rect);
-        let half_width = f64::from(rect.width()) / 2.0 / scale;
-        let half_height = f64::from(rect.height()) / 2.0 / scale;
-        GeoBounds {
-            west_deg: (self.center_lon_deg - half_width).max(-180.0),
-            east_deg: (self.center_lon_deg + half_width).min(180.0),
-            south_deg: (self.center_lat_deg - half_height).max(-90.0),
-            north_deg: (self.center_lat_deg + half_height).min(90.0),
+    pub fn label(self) -> &'static str {
+        match self {
+            Projection::Mercator => "Mercator",
+            Projection::EqualEarth => "Equal Earth",
+            Projection::PlateCarree => "Plate carrée",
         }
     }
 
-    /// Moves the view by a drag of `delta` screen points (the globe follows the pointer).
-    pub fn pan_by(&mut self, rect: Rect, delta: Vec2) {
-        let scale = self.points_per_degree(rect);
-        self.center_lon_deg -= f64::from(delta.x) / scale;
-        self.center_lat_deg += f64::from(delta.y) / scale;
-        self.clamp();
-    }
-
-    /// Zooms by `factor` (> 1 zooms in), keeping the point under `anchor` in place.
-    pub fn zoom_about(&mut self, rect: Rect, factor: f64, anchor: Pos2) {
-        if !(factor.is_finite() && factor > 0.0) {
-            return;
+    /// The latitude beyond which the projection shows nothing, degrees.
+    pub fn max_latitude_deg(self) -> f64 {
+        match self {
+            Projection::Mercator => MERCATOR_LIMIT_DEG,
+            Projection::EqualEarth | Projection::PlateCarree => 90.0,
         }
-        let before = self.points_per_degree(rect);
-        let center = rect.center();
-        let anchor_lon = self.center_lon_deg + f64::from(anchor.x - center.x) / before;
-        let anchor_lat = self.center_lat_deg - f64::from(anchor.y - center.y) / before;
-        self.span_lon_deg = (self.span_lon_deg / factor).clamp(MIN_SPAN_LON_DEG, MAX_SPAN_LON_DEG);
-        let after = self.points_per_degree(rect);
-        self.center_lon_deg = anchor_lon - f64::from(anchor.x - center.x) / after;
-        self.center_lat_deg = anchor_lat + f64::from(anchor.y - center.y) / after;
-        self.clamp();
     }
 
-    /// Keeps the centre on the globe and the span within its limits, also
-    /// after restoring a view saved by another version.
-    pub fn clamp(&mut self) {
-        let finite_or = |value: f64, default: f64| if value.is_finite() { value } else { default };
-        self.span_lon_deg = finite_or(self.span_lon_deg, MAX_SPAN_LON_DEG)
-            .clamp(MIN_SPAN_LON_DEG, MAX_SPAN_LON_DEG);
-        self.center_lon_deg = finite_or(self.center_lon_deg, 0.0).clamp(-180.0, 180.0);
-        self.center_lat_deg = finite_or(self.center_lat_deg, 0.0).clamp(-90.0, 90.0);
+    /// Plane coordinates of a longitude and latitude (degrees); latitudes
+    /// beyond [`max_latitude_deg`](Self::max_latitude_deg) are clamped to it.
+    /// Longitudes are not wrapped: 190° lies east of 180°.
+    pub fn forward(self, longitude_deg: f64, latitude_deg: f64) -> [f64; 2] {
+        let limit = self.max_latitude_deg();
+        let lambda = longitude_deg.to_radians();
+        let phi = latitude_deg.clamp(-limit, limit).to_radians();
+        match self {
+            Projection::Mercator => [lambda, (FRAC_PI_4 + phi / 2.0).tan().ln()],
+            Projection::PlateCarree => [lambda, phi],
+            Projection::EqualEarth => {
+                let theta = (HALF_ROOT_3 * phi.sin()).asin();
+                let t2 = theta * theta;
+                let t6 = t2 * t2 * t2;
+                let slope = A1 + 3.0 * A2 * t2 + t6 * (7.0 * A3 + 9.0 * A4 * t2);
+                let x = 4.0 * HALF_ROOT_3 * lambda * theta.cos() / (3.0 * slope);
+                let y = theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2));
+                [x, y]
+            }
+        }
     }
+
+    /// The y of a latitude (degrees): y does not depend on longitude in
+    /// any of the three.
+    pub fn y_of_latitude(self, latitude_deg: f64) -> f64 {
+        self.forward(0.0, latitude_deg)[1]
+    }
+
+    /// The latitude (degrees) of a y, clamped to the projection's range.
+    pub fn latitude_of_y(self, y: f64) -> f64 {
+        let y = y.clamp(-self.half_height(), self.half_height());
+        match self {
+            Projection::Mercator => (2.0 * y.exp().atan() - FRAC_PI_2).to_degrees(),
+            Projection::PlateCarree => y.to_degrees(),
+            Projection::EqualEarth => {
+                let theta = equal_earth_theta(y);
+                (theta.sin() / HALF_ROOT_3)
+                    .clamp(-1.0, 1.0)
+                    .asin()
+                    .to_degrees()
+            }
+        }
+    }
+
+    /// The longitude and latitude (degrees) at plane coordinates of the
+    /// central world (|longitude| ≤ 180°), or `None` off the map.
+    pub fn inverse(self, x: f64, y: f64) -> Option<(f64, f64)> {
+        if !(x.is_finite() && y.is_finite()) || y.abs() > self.half_height() * (1.0 + 1e-12) {
+            return None;
+        }
+        let latitude_deg = self.latitude_of_y(y);
+        let lambda = match self {
+            Projection::Mercator | Projection::PlateCarree => x,
+            Projection::EqualEarth => {
+                let theta = equal_earth_theta(y);
+                let t2 = theta * theta;
+                let t6 = t2 * t2 * t2;
+                let slope = A1 + 3.0 * A2 * t2 + t6 * (7.0 * A3 + 9.0 * A4 * t2);
+                3.0 * x * slope / (4.0 * HALF_ROOT_3 * theta.cos())
+            }
+        };
+        let longitude_deg = lambda.to_degrees();
+        (longitude_deg.abs() <= 180.0 + 1e-9)
+            .then_some((longitude_deg.clamp(-180.0, 180.0), latitude_deg))
+    }
+
+    /// The width of one world: from 180°W to 180°E on the equator.
+    pub fn world_width(self) -> f64 {
+        2.0 * self.forward(180.0, 0.0)[0]
+    }
+
+    /// Half the height of the world: from the equator to the top.
+    pub fn half_height(self) -> f64 {
+        self.y_of_latitude(self.max_latitude_deg())
+    }
+
+    /// Plane units per degree of longitude on the equator.
+    pub fn x_per_degree(self) -> f64 {
+        self.world_width() / 360.0
+    }
+}
+
+/// Equal Earth's parametric latitude θ of a y, by Newton's method (the
+/// polynomial is monotonic on |θ| ≤ π/3).
+fn equal_earth_theta(y: f64) -> f64 {
+    let mut theta = y / A1;
+    for _ in 0..20 {
+        let t2 = theta * theta;
+        let t6 = t2 * t2 * t2;
+        let f = theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2)) - y;
+        let slope = A1 + 3.0 * A2 * t2 + t6 * (7.0 * A3 + 9.0 * A4 * t2);
+        let step = f / slope;
+        theta -= step;
+        if step.abs() < 1e-14 {
+            break;
+        }
+    }
+    theta.clamp(-PI / 3.0, PI / 3.0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
 
-    fn chart() -> Rect {
-        Rect::from_min_size(Pos2::new(10.0, 20.0), Vec2::new(720.0, 360.0))
+    #[test]
+    fn every_projection_round_trips_over_the_globe() {
+        let mut random = ChaCha8Rng::seed_from_u64(15);
+        for projection in Projection::ALL {
+            let limit = projection.max_latitude_deg();
+            let mut points: Vec<(f64, f64)> = (0..20_000)
+                .map(|_| {
+                    (
+                        random.random_range(-180.0..=180.0),
+                        random.random_range(-limit..=limit),
+                    )
+                })
+                .collect();
+            // The edges and corners, where formulas break first.
+            for lon in [-180.0, -179.999, 0.0, 179.999, 180.0] {
+                for lat in [-limit, -limit + 1e-6, 0.0, limit - 1e-6, limit] {
+                    points.push((lon, lat));
+                }
+            }
+            for (lon, lat) in points {
+                let [x, y] = projection.forward(lon, lat);
+                let (lon2, lat2) = projection
+                    .inverse(x, y)
+                    .unwrap_or_else(|| panic!("{projection:?} {lon} {lat}: off the map"));
+                // Equal Earth squeezes the last degrees before a pole
+                // (dφ/dθ grows without bound there): its latitude comes
+                // back to 1e-6° within 1e-5° of the pole, 1e-8° elsewhere.
+                let tolerance = if lat.abs() > 89.99 { 1e-6 } else { 1e-8 };
+                assert!(
+                    (lon - lon2).abs() < 1e-8 && (lat - lat2).abs() < tolerance,
+                    "{projection:?}: ({lon}, {lat}) came back as ({lon2}, {lat2})"
+                );
+            }
+        }
     }
 
     #[test]
-    fn world_view_maps_corners_to_the_chart_corners() {
-        let view = MapView::default();
-        let rect = chart();
-        assert_eq!(view.to_screen(rect, -180.0, 90.0), rect.min);
-        assert_eq!(view.to_screen(rect, 180.0, -90.0), rect.max);
-        assert_eq!(view.visible_bounds(rect), GeoBounds::WORLD);
-    }
-
-    #[test]
-    fn screen_and_geo_round_trip() {
-        let view = MapView {
-            center_lat_deg: 36.0,
-            center_lon_deg: -76.0,
-            span_lon_deg: 20.0,
+    fn equal_earth_matches_the_published_extent_and_keeps_areas() {
+        // The paper's Table 1: the map is 2.05458 times as wide as high at R = 1:
+        // x max = 2.7066, y max = 1.3173.
+        let p = Projection::EqualEarth;
+        assert!(
+            (p.world_width() / 2.0 - 2.7066).abs() < 1e-4,
+            "{}",
+            p.world_width()
+        );
+        assert!(
+            (p.half_height() - 1.3173).abs() < 1e-4,
+            "{}",
+            p.half_height()
+        );
+        // Equal area: a 1°×1° cell's plane area is its area on the unit
+        // sphere wherever it is.
+        let cell = |lat: f64| {
+            let [x0, y0] = p.forward(10.0, lat);
+            let [x1, y1] = p.forward(11.0, lat + 1.0);
+            let [x2, _] = p.forward(11.0, lat);
+            let [x3, _] = p.forward(10.0, lat + 1.0);
+            // A trapezoid: mean width times height.
+            ((x2 - x0) + (x1 - x3)) / 2.0 * (y1 - y0)
         };
-        let rect = chart();
-        let pos = view.to_screen(rect, -76.29, 36.85);
-        let (lat, lon) = view.to_geo(rect, pos).unwrap();
-        assert!((lat - 36.85).abs() < 1e-4 && (lon + 76.29).abs() < 1e-4);
+        for lat in [0.0, 30.0, 60.0, 80.0] {
+            let sphere =
+                1f64.to_radians() * ((lat + 1.0_f64).to_radians().sin() - lat.to_radians().sin());
+            assert!((cell(lat) / sphere - 1.0).abs() < 1e-3, "{lat}");
+        }
     }
 
     #[test]
-    fn off_the_globe_is_none() {
-        let view = MapView::default();
-        assert_eq!(view.to_geo(chart(), Pos2::new(0.0, 0.0)), None);
-    }
-
-    #[test]
-    fn zoom_keeps_the_anchor_in_place_and_stays_in_limits() {
-        let rect = chart();
-        let mut view = MapView::default();
-        let anchor = view.to_screen(rect, 10.0, 50.0);
-        view.zoom_about(rect, 4.0, anchor);
-        assert_eq!(view.span_lon_deg, 90.0);
-        let (lat, lon) = view.to_geo(rect, anchor).unwrap();
-        assert!((lat - 50.0).abs() < 1e-3 && (lon - 10.0).abs() < 1e-3);
-        view.zoom_about(rect, 1e6, anchor);
-        assert_eq!(view.span_lon_deg, MIN_SPAN_LON_DEG);
-        view.zoom_about(rect, f64::NAN, anchor);
-        assert_eq!(view.span_lon_deg, MIN_SPAN_LON_DEG);
-    }
-
-    #[test]
-    fn pan_follows_the_pointer() {
-        let rect = chart();
-        let mut view = MapView::default();
-        view.pan_by(rect, Vec2::new(20.0, -10.0)); // 2 points per degree
-        assert_eq!(view.center_lon_deg, -10.0);
-        assert_eq!(view.center_lat_deg, -5.0);
+    fn mercator_is_cut_at_85_degrees_and_off_the_map_is_none() {
+        let p = Projection::Mercator;
+        assert_eq!(p.forward(0.0, 89.0), p.forward(0.0, 85.0));
+        assert!(p.inverse(0.0, p.half_height() * 1.01).is_none());
+        assert!(p.inverse(PI * 1.01, 0.0).is_none());
+        // Equal Earth's corners are off its rounded outline.
+        let e = Projection::EqualEarth;
+        assert!(
+            e.inverse(e.world_width() / 2.0 * 0.99, e.half_height() * 0.99)
+                .is_none()
+        );
+        assert!(Projection::PlateCarree.inverse(f64::NAN, 0.0).is_none());
     }
 }

@@ -138,8 +138,8 @@ fn finish(kept: &mut Vec<ContourLine>, piece: &mut Vec<(f64, f64)>, value: f64) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::GridSpec;
     use crate::BuiltinModel;
+    use crate::grid::GridSpec;
 
     /// Twice the signed area of a polygon on the (lon, lat) plane.
     fn doubled_area(polygon: &[(f64, f64)]) -> f64 {

@@ -1,28 +1,39 @@
 //! The app's state, [`MagvarApp`], and every change to it as a plain
 //! method: the UI modules only draw the state and call these methods, so
 //! tests can drive the app without a window.
+//!
+//! The inputs (model, date, altitude, marker, view) are here; the chart's
+//! layers and the worker in `layers.rs`; what follows the pointer, the
+//! bearing converter and the live NMEA position in `live.rs`.
 
-use crate::contours_worker::{
-    ContourRequest, ContourSet, ContourWorker, Overlay, declination_step_for_span,
-    grid_step_for_span, region_for,
-};
-use crate::projection::{GeoBounds, MapView};
+mod layers;
+mod live;
+
+pub use live::{Hover, VesselState};
+
+use crate::nmea::NmeaFeed;
+use crate::plane::{PlaneLayers, PlaneTrack};
+use crate::projection::Projection;
 use crate::search::parse_position;
-use crate::settings::{SETTINGS_KEY, Settings};
+use crate::settings::{LayerChoices, SETTINGS_KEY, Settings};
+use crate::view::MapView;
+use crate::worker::{ChartLayers, LayerRequest, LayerWorker, Overlay, PoleTracks};
+use egui::{Pos2, Rect, Vec2};
 use magvar_core::{
     AltitudeUnit, BuiltinModel, DatePolicy, FieldReport, ModelChoice, Position, decimal_year,
     parse_altitude_with_default, parse_date, today_utc,
 };
-use std::time::Duration;
 
 /// How fast "play" moves the date: the 130 years of IGRF in 26 seconds.
 pub const PLAY_YEARS_PER_SECOND: f64 = 5.0;
 /// Points of the declination-through-the-years plot.
 const SERIES_SAMPLES: usize = 261;
-/// Zoom factor of the + and − buttons.
+/// Zoom factor of the + and − buttons and keys.
 pub const BUTTON_ZOOM_FACTOR: f64 = 2.0;
-/// The span shown around a position found by the search box, degrees of longitude.
-const SEARCH_SPAN_LON_DEG: f64 = 40.0;
+/// The zoom a position found by the search box is shown at.
+const SEARCH_ZOOM: f64 = 9.0;
+/// The chart's size before it is first drawn (the window's usual share).
+const FIRST_CHART_SIZE: Vec2 = Vec2::new(900.0, 600.0);
 
 /// The models offered in the model menu, by their `ModelChoice::parse` names.
 pub const MODEL_MENU: [(&str, &str); 4] = [
@@ -43,7 +54,7 @@ pub struct Selection {
     pub declination_series: Vec<[f64; 2]>,
 }
 
-/// The whole app: choices, the marker and its field, the chart's view and lines.
+/// The whole app: choices, the marker and its field, the chart's view and layers.
 pub struct MagvarApp {
     /// The model name or file path in use.
     model_spec: String,
@@ -66,27 +77,52 @@ pub struct MagvarApp {
     selection: Option<Selection>,
     pub view: MapView,
     overlay: Overlay,
+    layer_choices: LayerChoices,
+    pub panel_open: bool,
     playing: bool,
-    worker: Option<ContourWorker>,
-    /// The lines on the chart (kept while newer ones are computed).
-    contours: Option<ContourSet>,
+    /// The chart's rectangle when last drawn: keys and buttons zoom about its centre.
+    chart_rect: Rect,
+    worker: Option<LayerWorker>,
+    /// The layers on the chart (kept while newer ones are computed).
+    layers: Option<ChartLayers>,
+    /// The layers in the plane of the projection in use.
+    plane: Option<PlaneLayers>,
     /// The newest request sent to the worker and not answered yet.
-    pending: Option<ContourRequest>,
+    pending: Option<LayerRequest>,
+    tracks: Option<PoleTracks>,
+    tracks_pending: bool,
+    plane_tracks: Vec<PlaneTrack>,
     /// Why there are no lines, when the worker thread could not start.
     pub worker_error: Option<String>,
+    hover: Option<Hover>,
+    /// The bearing converter's field: `045T`, `312M`, `100G`.
+    pub bearing_input: String,
+    /// Where "Save" writes, without the extension.
+    pub save_path: String,
+    /// The saved image's size: empty for the chart's, or `1920x1080`.
+    pub save_size: String,
+    /// What the last save did: the files written, or why not.
+    pub save_message: Option<Result<String, String>>,
+    nmea: Option<NmeaFeed>,
+    pub nmea_input: String,
+    pub nmea_error: Option<String>,
+    /// The last fix taken from the feed, by its number.
+    last_fix: u64,
+    /// Woken when the worker or the feed has something new.
+    repaint: Option<egui::Context>,
 }
 
 impl MagvarApp {
-    /// An app with `settings`; `repaint` is woken when new lines are ready.
+    /// An app with `settings`; `repaint` is woken when new layers or fixes arrive.
     pub fn new(settings: Settings, repaint: Option<egui::Context>) -> Self {
-        let (worker, worker_error) = match ContourWorker::start(repaint) {
+        let (worker, worker_error) = match LayerWorker::start(repaint.clone()) {
             Ok(worker) => (Some(worker), None),
             Err(error) => (
                 None,
-                Some(format!("cannot start the contour thread: {error}")),
+                Some(format!("cannot start the chart's worker thread: {error}")),
             ),
         };
-        crate::land::preload_fine_coast();
+        crate::land::preload_fine_land(settings.view.projection);
         let (y, m, d) = today_utc();
         let mut app = MagvarApp {
             model_spec: "auto".to_string(),
@@ -105,13 +141,30 @@ impl MagvarApp {
             selection: None,
             view: settings.view,
             overlay: settings.overlay,
+            layer_choices: settings.layers,
+            panel_open: settings.panel_open,
             playing: false,
+            chart_rect: Rect::from_min_size(Pos2::ZERO, FIRST_CHART_SIZE),
             worker,
-            contours: None,
+            layers: None,
+            plane: None,
             pending: None,
+            tracks: None,
+            tracks_pending: false,
+            plane_tracks: Vec::new(),
             worker_error,
+            hover: None,
+            bearing_input: "000T".to_string(),
+            save_path: settings.save_path.clone(),
+            save_size: String::new(),
+            save_message: None,
+            nmea: None,
+            nmea_input: settings.nmea.clone(),
+            nmea_error: None,
+            last_fix: 0,
+            repaint,
         };
-        app.view.clamp();
+        app.view.clamp(app.chart_rect);
         app.set_model(&settings.model);
         if is_file_spec(&settings.model) {
             app.model_path_input = settings.model.clone();
@@ -140,12 +193,13 @@ impl MagvarApp {
             date: self.date_input.clone(),
             altitude: self.altitude_input.clone(),
             altitude_unit: self.altitude_unit,
-            marker: self
-                .selection
-                .as_ref()
-                .map(|s| (s.latitude_deg, s.longitude_deg)),
+            marker: self.marker(),
             view: self.view,
             overlay: self.overlay,
+            layers: self.layer_choices,
+            panel_open: self.panel_open,
+            save_path: self.save_path.clone(),
+            nmea: self.nmea_input.clone(),
         }
     }
 
@@ -181,6 +235,10 @@ impl MagvarApp {
         self.overlay
     }
 
+    pub fn layer_choices(&self) -> LayerChoices {
+        self.layer_choices
+    }
+
     pub fn is_playing(&self) -> bool {
         self.playing
     }
@@ -196,13 +254,9 @@ impl MagvarApp {
             .map(|s| (s.latitude_deg, s.longitude_deg))
     }
 
-    pub fn contours(&self) -> Option<&ContourSet> {
-        self.contours.as_ref()
-    }
-
-    /// Whether lines newer than the drawn ones are being computed.
-    pub fn contours_pending(&self) -> bool {
-        self.pending.is_some()
+    /// The chart's rectangle when last drawn.
+    pub fn chart_rect(&self) -> Rect {
+        self.chart_rect
     }
 
     // ----- changing the state -----
@@ -229,8 +283,8 @@ impl MagvarApp {
                 self.click_at(lat, lon);
                 self.view.center_lat_deg = lat;
                 self.view.center_lon_deg = lon;
-                self.view.span_lon_deg = self.view.span_lon_deg.min(SEARCH_SPAN_LON_DEG);
-                self.view.clamp();
+                self.view.zoom = self.view.zoom.max(SEARCH_ZOOM);
+                self.view.clamp(self.chart_rect);
             }
             Err(message) => self.search_error = Some(message),
         }
@@ -245,12 +299,15 @@ impl MagvarApp {
                 self.model_spec = spec.to_string();
                 self.model_error = None;
                 self.refresh_selection(true);
+                self.tracks = None;
+                self.plane_tracks.clear();
             }
             Err(error) => self.model_error = Some(format!("{spec}: {error}")),
         }
     }
 
-    /// Reads the date field: an ISO date, a decimal year or `today`; empty means today.
+    /// Reads the date field: an ISO date or date-time, a decimal year or
+    /// `today`; empty means today.
     pub fn set_date_input(&mut self, text: &str) {
         self.date_input = text.to_string();
         let parsed = if text.trim().is_empty() {
@@ -303,6 +360,8 @@ impl MagvarApp {
                 self.altitude_km = km;
                 self.altitude_error = None;
                 self.refresh_selection(true);
+                self.tracks = None;
+                self.plane_tracks.clear();
             }
             Err(error) => self.altitude_error = Some(error.to_string()),
         }
@@ -310,6 +369,10 @@ impl MagvarApp {
 
     pub fn set_overlay(&mut self, overlay: Overlay) {
         self.overlay = overlay;
+    }
+
+    pub fn set_layer_choices(&mut self, choices: LayerChoices) {
+        self.layer_choices = choices;
     }
 
     /// Starts or stops the animation through the years; starting at the
@@ -335,17 +398,74 @@ impl MagvarApp {
         }
     }
 
-    /// Zooms about the chart's centre (buttons): `factor` > 1 zooms in.
+    /// Zooms about the chart's centre (buttons, keys): `factor` > 1 zooms in.
     pub fn zoom_by(&mut self, factor: f64) {
-        if factor.is_finite() && factor > 0.0 {
-            self.view.span_lon_deg /= factor;
-            self.view.clamp();
+        let rect = self.chart_rect;
+        self.view.zoom_about(rect, factor, rect.center());
+    }
+
+    /// Moves the view by a fraction of the chart's size (the arrow keys:
+    /// `(1, 0)` shows what lies a chart's width east).
+    pub fn pan_by_fraction(&mut self, east: f32, north: f32) {
+        let rect = self.chart_rect;
+        self.view
+            .pan_by(rect, Vec2::new(-east * rect.width(), north * rect.height()));
+    }
+
+    /// Shows the whole world, in the projection in use.
+    pub fn reset_view(&mut self) {
+        self.view = MapView {
+            projection: self.view.projection,
+            ..MapView::default()
+        };
+        self.view.clamp(self.chart_rect);
+    }
+
+    /// Draws the chart in another projection, keeping the centre and zoom.
+    pub fn set_projection(&mut self, projection: Projection) {
+        if projection == self.view.projection {
+            return;
+        }
+        self.view.set_projection(projection, self.chart_rect);
+        crate::land::preload_fine_land(projection);
+        self.reproject();
+    }
+
+    /// Remembers where the chart is drawn (each frame).
+    pub fn set_chart_rect(&mut self, rect: Rect) {
+        if rect.is_positive() {
+            self.chart_rect = rect;
         }
     }
 
-    /// Shows the whole world.
-    pub fn reset_view(&mut self) {
-        self.view = MapView::default();
+    /// Saves the chart as `<save_path>.png`, at `save_size` or the chart's
+    /// size; the result (the file written, or why not) goes to `save_message`.
+    pub fn save_png(&mut self, ctx: &egui::Context) {
+        let path = std::path::PathBuf::from(format!("{}.png", self.save_path.trim()));
+        let size = if self.save_size.trim().is_empty() {
+            let size = self.chart_rect.size();
+            Ok([
+                size.x.round().max(16.0) as u32,
+                size.y.round().max(16.0) as u32,
+            ])
+        } else {
+            crate::export::parse_image_size(&self.save_size)
+        };
+        self.save_message = Some(
+            size.and_then(|size| crate::export::save_png(ctx, self, size, &path).map(|()| size))
+                .map(|[w, h]| format!("saved {} ({w}×{h})", path.display()))
+                .map_err(|e| e.to_string()),
+        );
+    }
+
+    /// Saves the lines and poles in view as `<save_path>.geojson`.
+    pub fn save_geojson(&mut self) {
+        let path = std::path::PathBuf::from(format!("{}.geojson", self.save_path.trim()));
+        self.save_message = Some(
+            crate::export::save_geojson(self, self.chart_rect, &path)
+                .map(|()| format!("saved {}", path.display()))
+                .map_err(|e| e.to_string()),
+        );
     }
 
     /// Recomputes the marker's field (and, when `series_too`, its
@@ -374,76 +494,6 @@ impl MagvarApp {
                 Err(_) => Vec::new(),
             };
         }
-    }
-
-    // ----- the isolines -----
-
-    /// Asks for new lines when what is drawn no longer fits the visible
-    /// area, the zoom level, the date, the altitude, the model or the
-    /// overlay; picks up lines the worker has finished.
-    pub fn update_contours(&mut self, visible: GeoBounds) {
-        self.poll_contours();
-        let wanted = self.contour_request_for(visible);
-        let covered = |request: &ContourRequest| {
-            let mut fitted = wanted.clone();
-            fitted.region = request.region;
-            request.same_as(&fitted) && request.region.contains(&visible)
-        };
-        let already = match (&self.pending, &self.contours) {
-            (Some(pending), _) => covered(pending),
-            (None, Some(shown)) => covered(&shown.request),
-            (None, None) => false,
-        };
-        if !already && let Some(worker) = &self.worker {
-            worker.send(wanted.clone());
-            self.pending = Some(wanted);
-        }
-    }
-
-    fn contour_request_for(&self, visible: GeoBounds) -> ContourRequest {
-        let region_span = (visible.width_deg() * 2.0).min(360.0);
-        let grid_step_deg = grid_step_for_span(region_span);
-        ContourRequest {
-            model: self.model.clone(),
-            year: self.year,
-            altitude_km: self.altitude_km,
-            region: region_for(visible, grid_step_deg),
-            grid_step_deg,
-            declination_step_deg: declination_step_for_span(self.view.span_lon_deg),
-            overlay: self.overlay,
-        }
-    }
-
-    /// Takes the newest lines the worker has finished, if any.
-    pub fn poll_contours(&mut self) {
-        if let Some(set) = self.worker.as_ref().and_then(ContourWorker::try_latest) {
-            self.accept(set);
-        }
-    }
-
-    fn accept(&mut self, set: ContourSet) {
-        if self
-            .pending
-            .as_ref()
-            .is_some_and(|pending| pending.same_as(&set.request))
-        {
-            self.pending = None;
-        }
-        self.contours = Some(set);
-    }
-
-    /// Blocks until the lines asked for last have arrived (for tests and
-    /// screenshots); false if they did not come within `timeout`.
-    pub fn wait_for_contours(&mut self, timeout: Duration) -> bool {
-        let deadline = std::time::Instant::now() + timeout;
-        while self.pending.is_some() {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let Some(set) = self.worker.as_ref().and_then(|w| w.wait(left)) else {
-                return false;
-            };
-            self.accept(set);
-        }
-        true
     }
 }
 
@@ -479,103 +529,4 @@ impl eframe::App for MagvarApp {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn app() -> MagvarApp {
-        MagvarApp::new(
-            Settings {
-                date: "2026-11-25".into(),
-                ..Settings::default()
-            },
-            None,
-        )
-    }
-
-    fn declination(app: &MagvarApp) -> f64 {
-        let report = app.selection().unwrap().report.as_ref().unwrap();
-        report.elements.declination_deg
-    }
-
-    #[test]
-    fn click_computes_the_field_there() {
-        let mut app = app();
-        app.click_at(36.85, -76.29);
-        let expected = BuiltinModel::Wmm2025
-            .model()
-            .field(
-                &Position::geodetic(36.85, -76.29, 0.0).unwrap(),
-                app.year(),
-                DatePolicy::Strict,
-            )
-            .unwrap();
-        assert_eq!(declination(&app), expected.elements.declination_deg);
-        let series = &app.selection().unwrap().declination_series;
-        assert_eq!(series.len(), SERIES_SAMPLES);
-        assert_eq!(series[0][0], 1900.0);
-    }
-
-    #[test]
-    fn bad_inputs_keep_the_last_good_values_and_say_why() {
-        let mut app = app();
-        app.click_at(36.85, -76.29);
-        let before = declination(&app);
-        app.set_date_input("2026-02-30");
-        assert!(app.date_error.is_some());
-        app.set_altitude_input("high");
-        assert!(app.altitude_error.is_some());
-        app.set_model("no-such-model");
-        assert!(app.model_error.is_some());
-        app.search("somewhere");
-        assert!(app.search_error.is_some());
-        assert_eq!(declination(&app), before);
-        assert_eq!(app.marker(), Some((36.85, -76.29)));
-    }
-
-    #[test]
-    fn play_runs_to_the_end_of_the_validity_and_stops() {
-        let mut app = app();
-        app.set_model("igrf14");
-        app.set_year(2029.0);
-        app.toggle_play();
-        app.advance_animation(1.0);
-        assert_eq!(app.year(), 2030.0);
-        assert!(!app.is_playing());
-        app.toggle_play();
-        assert_eq!(app.year(), 1900.0);
-    }
-
-    #[test]
-    fn altitude_in_feet_is_converted() {
-        let mut app = app();
-        app.set_altitude_unit(AltitudeUnit::Feet);
-        app.set_altitude_input("10000");
-        assert!((app.altitude_km() - 3.048).abs() < 1e-9);
-        app.set_altitude_input("2 km");
-        assert_eq!(app.altitude_km(), 2.0);
-    }
-
-    #[test]
-    fn contours_are_asked_for_again_only_when_needed() {
-        let mut app = app();
-        app.update_contours(GeoBounds::WORLD);
-        assert!(app.contours_pending());
-        assert!(app.wait_for_contours(Duration::from_secs(60)));
-        assert!(!app.contours().unwrap().declination.is_empty());
-        app.update_contours(GeoBounds::WORLD);
-        assert!(!app.contours_pending());
-        app.set_year(2027.5);
-        app.update_contours(GeoBounds::WORLD);
-        assert!(app.contours_pending());
-    }
-
-    #[test]
-    fn settings_survive_a_restart() {
-        let mut app = app();
-        app.set_model("wmm2025");
-        app.click_at(10.0, 20.0);
-        app.set_overlay(Overlay::Inclination);
-        let restarted = MagvarApp::new(app.settings(), None);
-        assert_eq!(restarted.settings(), app.settings());
-    }
-}
+mod tests;

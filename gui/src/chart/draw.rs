@@ -1,0 +1,554 @@
+//! The chart's layers as egui shapes, bottom to top: the sea and the map's
+//! outline, land, the WMM's compass zones, the graticule, the poles'
+//! tracks, isoporic, overlay and isogonic lines with their labels, the
+//! poles, the marker and the vessel, and the legend.
+//!
+//! Everything is drawn once per copy of the world in view, so the map
+//! wraps round at ±180°.
+
+use super::labels::LabelPlacer;
+use super::style::*;
+use crate::app::MagvarApp;
+use crate::land::{LandDetail, PlaneBox, land};
+use crate::plane::PlaneLine;
+use crate::view::ScreenTransform;
+use crate::worker::{Overlay, is_major};
+use egui::epaint::{CircleShape, Mesh, PathStroke};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, Vec2};
+use magvar_core::{format_degrees_minutes_compact, format_signed_minutes};
+
+/// Wider than this (degrees of longitude) the chart draws the 1:110m land.
+const COARSE_LAND_ABOVE_SPAN_DEG: f64 = 90.0;
+
+/// Every shape of the chart of `app` in `rect`.
+pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Shape> {
+    let t = app.view.transform(rect);
+    let span = app.view.span_lon_deg(rect);
+    let mut shapes = Vec::new();
+    let chart = Chart { ctx, t, rect };
+    chart.background(&mut shapes);
+    chart.land(&mut shapes, span);
+    let plane = app.plane().filter(|plane| plane.projection == t.projection);
+    let choices = app.layer_choices();
+    let zones_shown = choices.zones && plane.is_some_and(|p| !p.caution.is_empty());
+    if let (true, Some(plane)) = (zones_shown, plane) {
+        chart.zones(&mut shapes, &plane.caution, caution_fill());
+        chart.zones(&mut shapes, &plane.blackout, blackout_fill());
+    }
+    chart.graticule(&mut shapes, span);
+    for track in app.plane_tracks() {
+        chart.track(&mut shapes, track);
+    }
+    let mut labels = LabelPlacer::new(rect.shrink(24.0));
+    let legend = chart.legend_rect(zones_shown, choices.isoporic && plane.is_some());
+    if let Some(legend) = legend {
+        labels.reserve(legend);
+    }
+    if let Some(marker) = app.marker() {
+        let at = t.geo_to_screen(marker.1, marker.0);
+        labels.reserve(Rect::from_center_size(at, Vec2::splat(28.0)));
+    }
+    if let (Some(plane), Some(layers)) = (plane, app.layers()) {
+        let step = layers.request.declination_step_deg;
+        if choices.isoporic {
+            for line in &plane.isoporic {
+                let text = format!("{}/yr", format_signed_minutes(line.value));
+                chart.line(&mut shapes, &mut labels, line, ISOPORIC, 1.0, true, &text);
+            }
+        }
+        let overlay = layers.request.overlay;
+        for line in &plane.overlay {
+            let text = match overlay {
+                Overlay::TotalIntensity => format!("{:.0} nT", line.value),
+                Overlay::Inclination | Overlay::None => format!("I {:.0}°", line.value),
+            };
+            chart.line(
+                &mut shapes,
+                &mut labels,
+                line,
+                OVERLAY_LINE,
+                1.2,
+                false,
+                &text,
+            );
+        }
+        // Major lines first, so that theirs are the labels that fit.
+        let mut lines: Vec<&PlaneLine> = plane.declination.iter().collect();
+        lines.sort_by_key(|line| !is_major(line.value, step));
+        for line in lines {
+            let width = if line.value == 0.0 {
+                2.2
+            } else if is_major(line.value, step) {
+                1.5
+            } else {
+                1.0
+            };
+            let text = format_degrees_minutes_compact(line.value, 'E', 'W').replace("°00'", "°");
+            let text = if line.value == 0.0 {
+                "0°".to_string()
+            } else {
+                text
+            };
+            let color = declination_color(line.value);
+            chart.line(&mut shapes, &mut labels, line, color, width, false, &text);
+        }
+        for pole in &plane.poles {
+            if pole.shown {
+                chart.pole(&mut shapes, pole.name, pole.at);
+            }
+        }
+    }
+    if let Some((lat, lon)) = app.marker() {
+        chart.marker(&mut shapes, t.geo_to_screen(lon, lat));
+    }
+    if let Some(vessel) = app.vessel()
+        && let Some(fix) = vessel.fix
+    {
+        let at = t.geo_to_screen(fix.longitude_deg, fix.latitude_deg);
+        chart.vessel(&mut shapes, at, vessel.stale);
+    }
+    if let Some(legend) = legend {
+        chart.legend(&mut shapes, legend, zones_shown, choices.isoporic);
+    }
+    shapes
+}
+
+/// What every layer needs to draw.
+struct Chart<'a> {
+    ctx: &'a egui::Context,
+    t: ScreenTransform,
+    rect: Rect,
+}
+
+impl Chart<'_> {
+    /// The copy offsets at which a plane box shows.
+    fn offsets_for(&self, bounds: PlaneBox) -> Vec<f64> {
+        let [x0, y0, x1, y1] = self.t.visible_plane();
+        let width = self.t.projection.world_width();
+        let first = ((x0 - bounds[2]) / width).ceil() as i64;
+        let last = ((x1 - bounds[0]) / width).floor() as i64;
+        if bounds[3] < y0 || bounds[1] > y1 {
+            return Vec::new();
+        }
+        (first..=last).map(|k| k as f64 * width).collect()
+    }
+
+    fn screen(&self, [x, y]: [f64; 2], offset: f64) -> Pos2 {
+        self.t.to_screen([x + offset, y])
+    }
+
+    fn text(&self, text: String, size: f32, color: Color32) -> std::sync::Arc<egui::Galley> {
+        self.ctx
+            .fonts_mut(|f| f.layout_no_wrap(text, FontId::proportional(size), color))
+    }
+
+    /// The paper, and the sea inside the map's outline in each copy.
+    fn background(&self, shapes: &mut Vec<Shape>) {
+        shapes.push(Shape::rect_filled(self.rect, 0.0, PAPER));
+        let p = self.t.projection;
+        let limit = p.max_latitude_deg();
+        let steps = 90;
+        let mut outline: Vec<[f64; 2]> = (0..=steps)
+            .map(|i| {
+                p.forward(
+                    180.0,
+                    -limit + 2.0 * limit * f64::from(i) / f64::from(steps),
+                )
+            })
+            .collect();
+        outline.extend((0..=steps).map(|i| {
+            p.forward(
+                -180.0,
+                limit - 2.0 * limit * f64::from(i) / f64::from(steps),
+            )
+        }));
+        let bounds = crate::plane::bounds_of(&outline);
+        for offset in self.offsets_for(bounds) {
+            let points = outline.iter().map(|&q| self.screen(q, offset)).collect();
+            shapes.push(Shape::convex_polygon(points, OCEAN, Stroke::NONE));
+        }
+    }
+
+    fn land(&self, shapes: &mut Vec<Shape>, span_lon_deg: f64) {
+        let detail = if span_lon_deg > COARSE_LAND_ABOVE_SPAN_DEG {
+            LandDetail::Coarse
+        } else {
+            LandDetail::Fine
+        };
+        let land = land(detail, self.t.projection);
+        let mut mesh = Mesh::default();
+        for piece in &land.pieces {
+            for offset in self.offsets_for(piece.bounds) {
+                let base = mesh.vertices.len() as u32;
+                for &q in &land.vertices[piece.vertices.start as usize..piece.vertices.end as usize]
+                {
+                    mesh.colored_vertex(self.screen(q, offset), LAND);
+                }
+                mesh.indices.extend(
+                    piece
+                        .triangles
+                        .iter()
+                        .map(|&i| i - piece.vertices.start + base),
+                );
+            }
+        }
+        shapes.push(Shape::mesh(mesh));
+        let stroke = Stroke::new(0.8, COAST);
+        for coast in &land.coasts {
+            for offset in self.offsets_for(coast.bounds) {
+                let points = coast
+                    .points
+                    .iter()
+                    .map(|&q| self.screen(q, offset))
+                    .collect();
+                shapes.push(Shape::line(points, stroke));
+            }
+        }
+    }
+
+    /// Convex polygons filled in one mesh, without anti-aliased rims, so
+    /// that neighbouring translucent cells do not show their seams.
+    fn zones(&self, shapes: &mut Vec<Shape>, polygons: &[Vec<[f64; 2]>], fill: Color32) {
+        if polygons.is_empty() {
+            return;
+        }
+        let all = crate::plane::bounds_of(&polygons.iter().flatten().copied().collect::<Vec<_>>());
+        let mut mesh = Mesh::default();
+        for offset in self.offsets_for(all) {
+            for polygon in polygons {
+                let base = mesh.vertices.len() as u32;
+                for &q in polygon {
+                    mesh.colored_vertex(self.screen(q, offset), fill);
+                }
+                for k in 1..polygon.len().saturating_sub(1) as u32 {
+                    mesh.add_triangle(base, base + k, base + k + 1);
+                }
+            }
+        }
+        shapes.push(Shape::mesh(mesh));
+    }
+
+    fn graticule(&self, shapes: &mut Vec<Shape>, span_lon_deg: f64) {
+        let spacing = graticule_spacing(span_lon_deg);
+        let p = self.t.projection;
+        let limit = p.max_latitude_deg();
+        let stroke = Stroke::new(0.6, GRATICULE);
+        let world = [
+            -p.world_width() / 2.0,
+            -p.half_height(),
+            p.world_width() / 2.0,
+            p.half_height(),
+        ];
+        let lat_step = (spacing / 4.0).min(1.0);
+        let meridian_count = (360.0 / spacing).round() as i64;
+        let parallel_count = (limit / spacing).floor() as i64;
+        let mut meridian_labels = Vec::new();
+        for offset in self.offsets_for(world) {
+            for k in -meridian_count / 2..=meridian_count / 2 {
+                let lon = k as f64 * spacing;
+                let steps = (2.0 * limit / lat_step).ceil() as usize;
+                let points: Vec<Pos2> = (0..=steps)
+                    .map(|i| {
+                        let lat = -limit + 2.0 * limit * i as f64 / steps as f64;
+                        self.screen(p.forward(lon, lat), offset)
+                    })
+                    .collect();
+                let bottom = points[0];
+                shapes.push(Shape::line(points, stroke));
+                meridian_labels.push((bottom, lon));
+            }
+            for k in -parallel_count..=parallel_count {
+                let lat = k as f64 * spacing;
+                let west = self.screen(p.forward(-180.0, lat), offset);
+                let east = self.screen(p.forward(180.0, lat), offset);
+                shapes.push(Shape::line_segment([west, east], stroke));
+                let label_at = Pos2::new(west.x.max(self.rect.left()) + 2.0, west.y - 1.0);
+                self.label(
+                    shapes,
+                    label_at,
+                    Align2::LEFT_BOTTOM,
+                    graticule_label(lat, 'N', 'S'),
+                );
+            }
+        }
+        for (bottom, lon) in meridian_labels {
+            if (self.rect.left()..self.rect.right()).contains(&bottom.x) {
+                let at = Pos2::new(bottom.x + 2.0, bottom.y.min(self.rect.bottom()) - 2.0);
+                self.label(
+                    shapes,
+                    at,
+                    Align2::LEFT_BOTTOM,
+                    graticule_label(lon, 'E', 'W'),
+                );
+            }
+        }
+    }
+
+    fn label(&self, shapes: &mut Vec<Shape>, at: Pos2, anchor: Align2, text: String) {
+        if !self.rect.contains(at) {
+            return;
+        }
+        let galley = self.text(text, 11.0, LABEL_TEXT);
+        let rect = anchor.anchor_size(at, galley.size());
+        shapes.push(Shape::galley(rect.min, galley, LABEL_TEXT));
+    }
+
+    /// One isoline in every copy, dashed or solid, with its labels.
+    #[allow(clippy::too_many_arguments)]
+    fn line(
+        &self,
+        shapes: &mut Vec<Shape>,
+        labels: &mut LabelPlacer,
+        line: &PlaneLine,
+        color: Color32,
+        width: f32,
+        dashed: bool,
+        text: &str,
+    ) {
+        for offset in self.offsets_for(line.bounds) {
+            let points: Vec<Pos2> = line
+                .points
+                .iter()
+                .map(|&q| self.screen(q, offset))
+                .collect();
+            let stroke = Stroke::new(width, color);
+            if dashed {
+                shapes.extend(Shape::dashed_line(&points, stroke, 6.0, 4.0));
+            } else {
+                shapes.push(Shape::line(points.clone(), PathStroke::from(stroke)));
+            }
+            labels.label_line(self.ctx, shapes, &points, text, color);
+        }
+    }
+
+    fn track(&self, shapes: &mut Vec<Shape>, track: &crate::plane::PlaneTrack) {
+        let geomagnetic = track.name.contains("geomagnetic");
+        let color = if geomagnetic {
+            GEOMAGNETIC_POLE
+        } else {
+            DIP_POLE
+        }
+        .gamma_multiply(0.8);
+        for line in &track.lines {
+            for offset in self.offsets_for(line.bounds) {
+                let points: Vec<Pos2> = line
+                    .points
+                    .iter()
+                    .map(|&q| self.screen(q, offset))
+                    .collect();
+                if geomagnetic {
+                    shapes.extend(Shape::dotted_line(&points, color, 5.0, 1.0));
+                } else {
+                    shapes.push(Shape::line(points, Stroke::new(1.5, color)));
+                }
+            }
+        }
+        for &(year, at) in &track.decades {
+            for offset in self.offsets_for([at[0], at[1], at[0], at[1]]) {
+                let pos = self.screen(at, offset);
+                shapes.push(Shape::circle_filled(pos, 2.5, color));
+                if year % 50.0 == 0.0 || year == track.decades.last().map_or(0.0, |d| d.0) {
+                    self.label(
+                        shapes,
+                        pos + Vec2::new(4.0, -2.0),
+                        Align2::LEFT_BOTTOM,
+                        format!("{year:.0}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A dip pole: a ringed cross; a geomagnetic pole: a diamond. Named.
+    fn pole(&self, shapes: &mut Vec<Shape>, name: &str, at: [f64; 2]) {
+        let geomagnetic = name.contains("geomagnetic");
+        let north = name.starts_with("north");
+        let (color, text) = match (geomagnetic, north) {
+            (false, true) => (DIP_POLE, "N dip pole"),
+            (false, false) => (DIP_POLE, "S dip pole"),
+            (true, true) => (GEOMAGNETIC_POLE, "N geomagnetic"),
+            (true, false) => (GEOMAGNETIC_POLE, "S geomagnetic"),
+        };
+        for offset in self.offsets_for([at[0], at[1], at[0], at[1]]) {
+            let pos = self.screen(at, offset);
+            let stroke = Stroke::new(2.0, color);
+            if geomagnetic {
+                let r = 6.0;
+                let diamond = vec![
+                    pos + Vec2::new(0.0, -r),
+                    pos + Vec2::new(r, 0.0),
+                    pos + Vec2::new(0.0, r),
+                    pos + Vec2::new(-r, 0.0),
+                ];
+                shapes.push(Shape::convex_polygon(
+                    diamond,
+                    Color32::from_white_alpha(180),
+                    stroke,
+                ));
+            } else {
+                shapes.push(Shape::Circle(CircleShape {
+                    center: pos,
+                    radius: 6.0,
+                    fill: Color32::from_white_alpha(180),
+                    stroke,
+                }));
+                shapes.push(Shape::line_segment(
+                    [pos - Vec2::X * 9.0, pos + Vec2::X * 9.0],
+                    stroke,
+                ));
+                shapes.push(Shape::line_segment(
+                    [pos - Vec2::Y * 9.0, pos + Vec2::Y * 9.0],
+                    stroke,
+                ));
+            }
+            let galley = self.text(text.to_string(), 11.0, color);
+            shapes.push(Shape::galley(pos + Vec2::new(9.0, 2.0), galley, color));
+        }
+    }
+
+    fn marker(&self, shapes: &mut Vec<Shape>, at: Pos2) {
+        shapes.push(Shape::Circle(CircleShape {
+            center: at,
+            radius: 6.0,
+            fill: Color32::from_white_alpha(160),
+            stroke: Stroke::new(2.0, MARKER),
+        }));
+        let arm = 11.0;
+        let stroke = Stroke::new(1.5, MARKER);
+        shapes.push(Shape::line_segment(
+            [at - Vec2::X * arm, at + Vec2::X * arm],
+            stroke,
+        ));
+        shapes.push(Shape::line_segment(
+            [at - Vec2::Y * arm, at + Vec2::Y * arm],
+            stroke,
+        ));
+    }
+
+    /// The live position: a boat-shaped pointer, grey when the feed is stale.
+    fn vessel(&self, shapes: &mut Vec<Shape>, at: Pos2, stale: bool) {
+        let color = if stale { STALE } else { VESSEL };
+        let hull = vec![
+            at + Vec2::new(0.0, -12.0),
+            at + Vec2::new(6.0, 6.0),
+            at + Vec2::new(0.0, 3.0),
+            at + Vec2::new(-6.0, 6.0),
+        ];
+        // Not convex: drawn as two triangles and an outline.
+        let mut mesh = Mesh::default();
+        for &p in &hull {
+            mesh.colored_vertex(p, color);
+        }
+        mesh.add_triangle(0, 1, 2);
+        mesh.add_triangle(0, 2, 3);
+        shapes.push(Shape::mesh(mesh));
+        shapes.push(Shape::closed_line(hull, Stroke::new(1.0, Color32::WHITE)));
+    }
+
+    /// Where the legend goes: the chart's bottom-left corner.
+    fn legend_rect(&self, zones: bool, isoporic: bool) -> Option<Rect> {
+        let rows = usize::from(zones) * 2 + usize::from(isoporic);
+        (rows > 0).then(|| {
+            Rect::from_min_size(
+                self.rect.left_bottom() + Vec2::new(8.0, -24.0 - 18.0 * rows as f32),
+                Vec2::new(250.0, 8.0 + 18.0 * rows as f32),
+            )
+        })
+    }
+
+    fn legend(&self, shapes: &mut Vec<Shape>, rect: Rect, zones: bool, isoporic: bool) {
+        shapes.push(Shape::rect_filled(
+            rect,
+            4.0,
+            Color32::from_white_alpha(225),
+        ));
+        let swatch_at = |row: f32| {
+            Rect::from_min_size(
+                Pos2::new(rect.left() + 6.0, rect.top() + 7.0 + 18.0 * row),
+                Vec2::new(22.0, 12.0),
+            )
+        };
+        let mut rows: Vec<(Shape, &str)> = Vec::new();
+        if zones {
+            let at = swatch_at(0.0);
+            rows.push((
+                Shape::rect_filled(at, 0.0, caution_fill()),
+                "Caution zone: H < 6000 nT",
+            ));
+            let at = swatch_at(1.0);
+            let blackout = Shape::Vec(vec![
+                Shape::rect_filled(at, 0.0, caution_fill()),
+                Shape::rect_filled(at, 0.0, blackout_fill()),
+            ]);
+            rows.push((blackout, "Blackout zone: H < 2000 nT"));
+        }
+        if isoporic {
+            let mid = swatch_at(rows.len() as f32).left_center();
+            let dash = Shape::Vec(Shape::dashed_line(
+                &[mid, mid + Vec2::X * 22.0],
+                Stroke::new(1.0, ISOPORIC),
+                6.0,
+                4.0,
+            ));
+            rows.push((dash, "Isoporic: annual change of D"));
+        }
+        for (row, (swatch, text)) in rows.into_iter().enumerate() {
+            shapes.push(swatch);
+            let galley = self.text(text.to_string(), 11.0, LABEL_TEXT);
+            let y = swatch_at(row as f32).top() - 1.0;
+            shapes.push(Shape::galley(
+                Pos2::new(rect.left() + 34.0, y),
+                galley,
+                LABEL_TEXT,
+            ));
+        }
+    }
+}
+
+/// Spacing of meridians and parallels: the widest that still gives six
+/// or more lines across the chart.
+pub fn graticule_spacing(span_lon_deg: f64) -> f64 {
+    [30.0, 10.0, 5.0, 2.0, 1.0, 0.5]
+        .into_iter()
+        .find(|&spacing| span_lon_deg / spacing >= 6.0)
+        .unwrap_or(0.25)
+}
+
+/// `30°N`, `0°`, `36°30'W`: a graticule line's name.
+pub fn graticule_label(angle_deg: f64, positive: char, negative: char) -> String {
+    let total_minutes = (angle_deg.abs() * 60.0).round() as i64;
+    let letter = if total_minutes == 0 {
+        String::new()
+    } else if angle_deg > 0.0 {
+        positive.to_string()
+    } else {
+        negative.to_string()
+    };
+    let (degrees, minutes) = (total_minutes / 60, total_minutes % 60);
+    if minutes == 0 {
+        format!("{degrees}°{letter}")
+    } else {
+        format!("{degrees}°{minutes:02}'{letter}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graticule_labels() {
+        assert_eq!(graticule_label(30.0, 'N', 'S'), "30°N");
+        assert_eq!(graticule_label(-120.0, 'E', 'W'), "120°W");
+        assert_eq!(graticule_label(0.0, 'E', 'W'), "0°");
+        assert_eq!(graticule_label(36.5, 'N', 'S'), "36°30'N");
+    }
+
+    #[test]
+    fn graticule_gets_finer_as_the_chart_zooms_in() {
+        assert_eq!(graticule_spacing(360.0), 30.0);
+        assert_eq!(graticule_spacing(90.0), 10.0);
+        assert_eq!(graticule_spacing(20.0), 2.0);
+        assert_eq!(graticule_spacing(2.0), 0.25);
+    }
+}
