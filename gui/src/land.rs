@@ -41,6 +41,9 @@ pub struct GeoPolygon {
     pub coasts: Vec<Vec<(f64, f64)>>,
 }
 
+/// Points of (longitude, latitude) degrees: a ring or a line.
+pub type Ring = Vec<(f64, f64)>;
+
 /// A bounding box in the plane: [x0, y0, x1, y1].
 pub type PlaneBox = [f64; 4];
 
@@ -98,7 +101,8 @@ enum Geometry {
 }
 
 /// The polygons of a GeoJSON land file (Polygon or MultiPolygon
-/// features), continuous in longitude and densified.
+/// features), in −180..180: a polygon that reaches across ±180° is made
+/// continuous, then cut there into its parts on either side. Densified.
 pub fn polygons_from_geojson(geojson: &str) -> Result<Vec<GeoPolygon>, serde_json::Error> {
     let collection: FeatureCollection = serde_json::from_str(geojson)?;
     let mut polygons = Vec::new();
@@ -108,40 +112,134 @@ pub fn polygons_from_geojson(geojson: &str) -> Result<Vec<GeoPolygon>, serde_jso
             Geometry::MultiPolygon(parts) => parts,
         };
         for rings in parts {
-            let mut polygon = GeoPolygon {
-                rings: Vec::new(),
-                coasts: Vec::new(),
-            };
-            let mut outer_center = None;
+            let mut continuous: Vec<(Ring, Ring)> = Vec::new();
             for ring in rings {
                 let ring: Vec<(f64, f64)> = ring.into_iter().map(|[lon, lat]| (lon, lat)).collect();
-                let Some((ring, coast)) = continuous_ring(&ring) else {
+                let Some((mut ring, mut coast)) = continuous_ring(&ring) else {
                     continue;
                 };
                 // A ring made continuous may have run into a neighbouring
-                // world (one that starts in Chukotka and runs west lies
-                // 360° west of its place): bring the outer ring back onto
-                // this one, and each hole onto its outer ring.
-                let (west, east) = ring
-                    .iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), p| {
-                        (w.min(p.0), e.max(p.0))
-                    });
-                let center = (west + east) / 2.0;
-                let target = *outer_center.get_or_insert(center - (center / 360.0).round() * 360.0);
-                let turn = ((target - center) / 360.0).round() * 360.0;
-                let shift = |points: &[(f64, f64)]| -> Vec<(f64, f64)> {
-                    points.iter().map(|&(lon, lat)| (lon + turn, lat)).collect()
-                };
-                polygon.rings.push(densify(&shift(&ring), true));
-                polygon.coasts.push(densify(&shift(&coast), false));
+                // world: bring each hole next to its outer ring.
+                if let Some((outer, _)) = continuous.first() {
+                    let turn = ((center(outer) - center(&ring)) / 360.0).round() * 360.0;
+                    for point in ring.iter_mut().chain(coast.iter_mut()) {
+                        point.0 += turn;
+                    }
+                }
+                continuous.push((ring, coast));
             }
-            if !polygon.rings.is_empty() {
-                polygons.push(polygon);
+            let Some((outer, _)) = continuous.first() else {
+                continue;
+            };
+            let (west, east) = span(outer);
+            let world_of = |lon: f64| ((lon + 180.0) / 360.0).floor() as i64;
+            for k in world_of(west)..=world_of(east - 1e-9) {
+                let (from, to) = (-180.0 + 360.0 * k as f64, 180.0 + 360.0 * k as f64);
+                let back = |points: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+                    points
+                        .into_iter()
+                        .map(|(lon, lat)| (lon - 360.0 * k as f64, lat))
+                        .collect()
+                };
+                let mut rings = Vec::new();
+                for (i, (ring, _)) in continuous.iter().enumerate() {
+                    let clipped = clip_ring(ring, from, to);
+                    if clipped.len() >= 3 {
+                        rings.push(densify(&back(clipped), true));
+                    } else if i == 0 {
+                        break;
+                    }
+                }
+                if rings.is_empty() {
+                    continue;
+                }
+                let coasts = continuous
+                    .iter()
+                    .flat_map(|(_, coast)| cut_line(coast, from, to))
+                    .map(|piece| densify(&back(piece), false))
+                    .collect();
+                polygons.push(GeoPolygon { rings, coasts });
             }
         }
     }
     Ok(polygons)
+}
+
+/// The westmost and eastmost longitudes of points.
+fn span(points: &[(f64, f64)]) -> (f64, f64) {
+    points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), p| {
+            (w.min(p.0), e.max(p.0))
+        })
+}
+
+fn center(points: &[(f64, f64)]) -> f64 {
+    let (west, east) = span(points);
+    (west + east) / 2.0
+}
+
+/// The part of a closed ring between the meridians `from` and `to`
+/// (Sutherland–Hodgman, one side at a time): where the ring leaves and
+/// comes back, the part follows the meridian.
+pub fn clip_ring(ring: &[(f64, f64)], from: f64, to: f64) -> Vec<(f64, f64)> {
+    let east_of = |limit: f64| move |lon: f64| lon >= limit;
+    let west_of = |limit: f64| move |lon: f64| lon <= limit;
+    let half = clip_half(ring, east_of(from), from);
+    clip_half(&half, west_of(to), to)
+}
+
+fn clip_half(ring: &[(f64, f64)], keep: impl Fn(f64) -> bool, meridian: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(ring.len() + 4);
+    for i in 0..ring.len() {
+        let (previous, current) = (ring[(i + ring.len() - 1) % ring.len()], ring[i]);
+        let crossing = || {
+            let t = (meridian - previous.0) / (current.0 - previous.0);
+            (meridian, previous.1 + t * (current.1 - previous.1))
+        };
+        match (keep(previous.0), keep(current.0)) {
+            (true, true) => out.push(current),
+            (true, false) => out.push(crossing()),
+            (false, true) => {
+                out.push(crossing());
+                out.push(current);
+            }
+            (false, false) => {}
+        }
+    }
+    out
+}
+
+/// The pieces of a line between the meridians `from` and `to`, each cut
+/// where the line crosses one of them.
+pub fn cut_line(line: &[(f64, f64)], from: f64, to: f64) -> Vec<Vec<(f64, f64)>> {
+    let inside = |lon: f64| (from..=to).contains(&lon);
+    let mut pieces = Vec::new();
+    let mut piece: Vec<(f64, f64)> = Vec::new();
+    for (i, &point) in line.iter().enumerate() {
+        if i > 0 {
+            let previous = line[i - 1];
+            for meridian in [from, to] {
+                let crosses = (previous.0 - meridian) * (point.0 - meridian) < 0.0;
+                if crosses {
+                    let t = (meridian - previous.0) / (point.0 - previous.0);
+                    let at = (meridian, previous.1 + t * (point.1 - previous.1));
+                    if inside(previous.0) {
+                        piece.push(at);
+                        pieces.push(std::mem::take(&mut piece));
+                    } else {
+                        piece.push(at);
+                    }
+                }
+            }
+        }
+        if inside(point.0) {
+            piece.push(point);
+        }
+    }
+    pieces.push(piece);
+    pieces.retain(|piece| piece.len() >= 2);
+    pieces
 }
 
 /// A ring made continuous in longitude (each jump across ±180° undone by
@@ -149,7 +247,7 @@ pub fn polygons_from_geojson(geojson: &str) -> Result<Vec<GeoPolygon>, serde_jso
 /// A ring that goes round the globe once (Antarctica) is closed along the
 /// nearer pole, which the coast leaves out. `None` for fewer than 3
 /// vertices.
-pub fn continuous_ring(ring: &[(f64, f64)]) -> Option<(Vec<(f64, f64)>, Vec<(f64, f64)>)> {
+pub fn continuous_ring(ring: &[(f64, f64)]) -> Option<(Ring, Ring)> {
     // GeoJSON rings repeat their first vertex at the end.
     let closed = ring.len() > 1 && ring.first() == ring.last();
     let ring = if closed {
@@ -299,18 +397,22 @@ mod tests {
 
     #[test]
     fn both_files_parse_and_every_polygon_is_triangulated() {
-        for (source, rings) in [(LAND_110M_GEOJSON, 126), (LAND_50M_GEOJSON, 1421)] {
+        // The rings of the files, and the polygons cut at ±180°: Antarctica,
+        // Afro-Eurasia (Chukotka), Fiji and Wrangel Island (and in 50m one
+        // more) fall into two.
+        for (source, rings, cut) in [(LAND_110M_GEOJSON, 126, 4), (LAND_50M_GEOJSON, 1421, 5)] {
             let polygons = polygons_from_geojson(source).unwrap();
             let count: usize = polygons.iter().map(|p| p.rings.len()).sum();
-            assert_eq!(count, rings);
+            assert!((rings..=rings + cut + 1).contains(&count), "{count}");
             let land = project(&polygons, Projection::EqualEarth);
             // Every polygon but specks too thin to hold a triangle.
             assert!(land.pieces.len() + 2 >= polygons.len());
-            // None lies in a neighbouring world.
+            // None reaches past ±180°.
+            let half = Projection::EqualEarth.world_width() / 2.0;
             assert!(
                 land.pieces
                     .iter()
-                    .all(|p| p.bounds[0] > -3.0 && p.bounds[2] < 3.0)
+                    .all(|p| p.bounds[0] >= -half - 1e-9 && p.bounds[2] <= half + 1e-9)
             );
             assert!(land.coasts.len() + 2 >= rings);
         }
@@ -343,6 +445,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_polygon_across_the_antimeridian_is_cut_there() {
+        let geojson = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":
+            {"type":"Polygon","coordinates":[[[170,10],[-170,10],[-170,0],[170,0],[170,10]]]}}]}"#;
+        let polygons = polygons_from_geojson(geojson).unwrap();
+        assert_eq!(polygons.len(), 2);
+        for polygon in &polygons {
+            let (west, east) = span(&polygon.rings[0]);
+            assert!(west >= -180.0 && east <= 180.0, "{west} {east}");
+            assert!((east - west - 10.0).abs() < 1e-9);
+        }
+        assert_eq!(
+            cut_line(&[(170.0, 0.0), (190.0, 2.0)], -180.0, 180.0),
+            vec![vec![(170.0, 0.0), (180.0, 1.0)]]
+        );
     }
 
     #[test]

@@ -7,8 +7,10 @@ mod common;
 
 use common::*;
 use egui_kittest::Harness;
-use magvar_gui::contours_worker::Overlay;
-use magvar_gui::projection::MapView;
+use magvar_gui::projection::Projection;
+use magvar_gui::settings::LayerChoices;
+use magvar_gui::view::MapView;
+use magvar_gui::worker::Overlay;
 use magvar_gui::{MagvarApp, Settings, chart, panel};
 
 /// One part of the app on its own, rendered with wgpu, its lines computed.
@@ -35,17 +37,59 @@ fn panel_part(ui: &mut egui::Ui, app: &mut MagvarApp) {
     panel::show(ui, app);
 }
 
-#[test]
-fn world_chart_with_a_marker() {
+/// The world in `projection`, with a marker, the compass zones and the
+/// poles (Mercator cuts the north dip pole off at 85°).
+fn world_chart(projection: Projection, name: &str) {
     let mut harness = part_harness(
         Settings {
             marker: Some((36.85, -76.29)),
+            view: MapView {
+                projection,
+                ..MapView::default()
+            },
             ..settings()
         },
-        [640.0, 320.0],
+        [720.0, 400.0],
         chart_part,
     );
-    harness.snapshot("chart_world_wmm2025");
+    harness.snapshot(name);
+}
+
+#[test]
+fn world_chart_in_mercator() {
+    world_chart(Projection::Mercator, "chart_world_mercator_wmm2025");
+}
+
+#[test]
+fn world_chart_in_equal_earth() {
+    world_chart(Projection::EqualEarth, "chart_world_equal_earth_wmm2025");
+}
+
+#[test]
+fn world_chart_in_plate_carree() {
+    world_chart(Projection::PlateCarree, "chart_world_plate_carree_wmm2025");
+}
+
+/// Isoporic lines and the poles' tracks since 1900, in Equal Earth.
+#[test]
+fn world_chart_with_isoporic_lines_and_pole_tracks() {
+    let mut harness = part_harness(
+        Settings {
+            view: MapView {
+                projection: Projection::EqualEarth,
+                ..MapView::default()
+            },
+            layers: LayerChoices {
+                zones: false,
+                isoporic: true,
+                pole_tracks: true,
+            },
+            ..settings()
+        },
+        [720.0, 400.0],
+        chart_part,
+    );
+    harness.snapshot("chart_world_equal_earth_isoporic_tracks");
 }
 
 #[test]
@@ -54,9 +98,10 @@ fn zoomed_chart_with_the_inclination_overlay() {
         Settings {
             marker: Some((51.48, 0.0)),
             view: MapView {
+                projection: Projection::Mercator,
                 center_lat_deg: 50.0,
                 center_lon_deg: 5.0,
-                span_lon_deg: 40.0,
+                zoom: 9.0,
             },
             overlay: Overlay::Inclination,
             model: "igrf14".to_string(),

@@ -12,23 +12,53 @@ use crate::app::MagvarApp;
 use crate::land::{LandDetail, PlaneBox, land};
 use crate::plane::PlaneLine;
 use crate::view::ScreenTransform;
-use crate::worker::{Overlay, is_major};
+use crate::worker::{MAJOR_LINE_EVERY, Overlay, is_major};
 use egui::epaint::{CircleShape, Mesh, PathStroke};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, Vec2};
 use magvar_core::{format_degrees_minutes_compact, format_signed_minutes};
 
 /// Wider than this (degrees of longitude) the chart draws the 1:110m land.
 const COARSE_LAND_ABOVE_SPAN_DEG: f64 = 90.0;
+/// The closest two isogonic lines of a rank come near a dip pole, points.
+const THINNED_SPACING: f32 = 6.0;
+/// The least distance between graticule labels, points.
+const GRATICULE_LABEL_GAP: f64 = 56.0;
+
+/// How one isoline is drawn.
+struct LineStyle {
+    color: Color32,
+    width: f32,
+    dashed: bool,
+    /// The line stops this far from a dip pole, points (0: it does not).
+    clear_radius: f32,
+}
 
 /// Every shape of the chart of `app` in `rect`.
 pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Shape> {
     let t = app.view.transform(rect);
     let span = app.view.span_lon_deg(rect);
     let mut shapes = Vec::new();
-    let chart = Chart { ctx, t, rect };
+    let plane = app.plane().filter(|plane| plane.projection == t.projection);
+    let mut chart = Chart {
+        ctx,
+        t,
+        rect,
+        dip_poles: Vec::new(),
+    };
+    if let Some(plane) = plane {
+        for pole in plane
+            .poles
+            .iter()
+            .filter(|p| p.shown && !p.name.contains("geomagnetic"))
+        {
+            for offset in chart.offsets_for([pole.at[0], pole.at[1], pole.at[0], pole.at[1]]) {
+                let at = chart.screen(pole.at, offset);
+                chart.dip_poles.push(at);
+            }
+        }
+    }
     chart.background(&mut shapes);
     chart.land(&mut shapes, span);
-    let plane = app.plane().filter(|plane| plane.projection == t.projection);
     let choices = app.layer_choices();
     let zones_shown = choices.zones && plane.is_some_and(|p| !p.caution.is_empty());
     if let (true, Some(plane)) = (zones_shown, plane) {
@@ -53,7 +83,13 @@ pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Sha
         if choices.isoporic {
             for line in &plane.isoporic {
                 let text = format!("{}/yr", format_signed_minutes(line.value));
-                chart.line(&mut shapes, &mut labels, line, ISOPORIC, 1.0, true, &text);
+                let style = LineStyle {
+                    color: ISOPORIC,
+                    width: 1.0,
+                    dashed: true,
+                    clear_radius: 0.0,
+                };
+                chart.line(&mut shapes, &mut labels, line, style, &text);
             }
         }
         let overlay = layers.request.overlay;
@@ -62,35 +98,44 @@ pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Sha
                 Overlay::TotalIntensity => format!("{:.0} nT", line.value),
                 Overlay::Inclination | Overlay::None => format!("I {:.0}°", line.value),
             };
-            chart.line(
-                &mut shapes,
-                &mut labels,
-                line,
-                OVERLAY_LINE,
-                1.2,
-                false,
-                &text,
-            );
+            let style = LineStyle {
+                color: OVERLAY_LINE,
+                width: 1.2,
+                dashed: false,
+                clear_radius: 0.0,
+            };
+            chart.line(&mut shapes, &mut labels, line, style, &text);
         }
         // Major lines first, so that theirs are the labels that fit.
         let mut lines: Vec<&PlaneLine> = plane.declination.iter().collect();
         lines.sort_by_key(|line| !is_major(line.value, step));
         for line in lines {
+            let major = is_major(line.value, step);
             let width = if line.value == 0.0 {
                 2.2
-            } else if is_major(line.value, step) {
+            } else if major {
                 1.5
             } else {
                 1.0
             };
+            // Near a dip pole the lines meet: each stops where it would
+            // come closer than THINNED_SPACING to its neighbour of the
+            // same rank, so that the fan thins out instead of going solid.
+            let rank_step = if major { step * MAJOR_LINE_EVERY } else { step };
+            let clear_radius = THINNED_SPACING / rank_step.to_radians() as f32;
             let text = format_degrees_minutes_compact(line.value, 'E', 'W').replace("°00'", "°");
             let text = if line.value == 0.0 {
                 "0°".to_string()
             } else {
                 text
             };
-            let color = declination_color(line.value);
-            chart.line(&mut shapes, &mut labels, line, color, width, false, &text);
+            let style = LineStyle {
+                color: declination_color(line.value),
+                width,
+                dashed: false,
+                clear_radius,
+            };
+            chart.line(&mut shapes, &mut labels, line, style, &text);
         }
         for pole in &plane.poles {
             if pole.shown {
@@ -118,6 +163,8 @@ struct Chart<'a> {
     ctx: &'a egui::Context,
     t: ScreenTransform,
     rect: Rect,
+    /// The dip poles on the screen, in every copy in view.
+    dip_poles: Vec<Pos2>,
 }
 
 impl Chart<'_> {
@@ -165,7 +212,11 @@ impl Chart<'_> {
         let bounds = crate::plane::bounds_of(&outline);
         for offset in self.offsets_for(bounds) {
             let points = outline.iter().map(|&q| self.screen(q, offset)).collect();
-            shapes.push(Shape::convex_polygon(points, OCEAN, Stroke::NONE));
+            shapes.push(Shape::convex_polygon(
+                points,
+                OCEAN,
+                Stroke::new(0.8, GRATICULE),
+            ));
         }
     }
 
@@ -229,7 +280,8 @@ impl Chart<'_> {
     }
 
     fn graticule(&self, shapes: &mut Vec<Shape>, span_lon_deg: f64) {
-        let spacing = graticule_spacing(span_lon_deg);
+        let points_per_degree = f64::from(self.rect.width()) / span_lon_deg;
+        let spacing = graticule_spacing(points_per_degree);
         let p = self.t.projection;
         let limit = p.max_latitude_deg();
         let stroke = Stroke::new(0.6, GRATICULE);
@@ -241,10 +293,14 @@ impl Chart<'_> {
         ];
         let lat_step = (spacing / 4.0).min(1.0);
         let meridian_count = (360.0 / spacing).round() as i64;
-        let parallel_count = (limit / spacing).floor() as i64;
+        // Parallels no sparser than every 30°.
+        let parallel_spacing = spacing.min(30.0);
+        let parallel_count = (limit / parallel_spacing).floor() as i64;
         let mut meridian_labels = Vec::new();
+        let mut parallel_labels = Vec::new();
         for offset in self.offsets_for(world) {
-            for k in -meridian_count / 2..=meridian_count / 2 {
+            // −180° to 180° less one: 180° is the next copy's −180°.
+            for k in -meridian_count / 2..meridian_count - meridian_count / 2 {
                 let lon = k as f64 * spacing;
                 let steps = (2.0 * limit / lat_step).ceil() as usize;
                 let points: Vec<Pos2> = (0..=steps)
@@ -258,18 +314,26 @@ impl Chart<'_> {
                 meridian_labels.push((bottom, lon));
             }
             for k in -parallel_count..=parallel_count {
-                let lat = k as f64 * spacing;
+                let lat = k as f64 * parallel_spacing;
                 let west = self.screen(p.forward(-180.0, lat), offset);
                 let east = self.screen(p.forward(180.0, lat), offset);
                 shapes.push(Shape::line_segment([west, east], stroke));
-                let label_at = Pos2::new(west.x.max(self.rect.left()) + 2.0, west.y - 1.0);
-                self.label(
-                    shapes,
-                    label_at,
-                    Align2::LEFT_BOTTOM,
-                    graticule_label(lat, 'N', 'S'),
-                );
+                if west.x <= self.rect.left() + 2.0 || offset == 0.0 {
+                    parallel_labels.push((west, lat));
+                }
             }
+        }
+        // Each parallel once, at the chart's left edge or its map's.
+        parallel_labels.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.x.total_cmp(&b.0.x)));
+        parallel_labels.dedup_by(|a, b| a.1 == b.1);
+        for (west, lat) in parallel_labels {
+            let at = Pos2::new(west.x.max(self.rect.left()) + 2.0, west.y - 1.0);
+            self.label(
+                shapes,
+                at,
+                Align2::LEFT_BOTTOM,
+                graticule_label(lat, 'N', 'S'),
+            );
         }
         for (bottom, lon) in meridian_labels {
             if (self.rect.left()..self.rect.right()).contains(&bottom.x) {
@@ -294,30 +358,29 @@ impl Chart<'_> {
     }
 
     /// One isoline in every copy, dashed or solid, with its labels.
-    #[allow(clippy::too_many_arguments)]
     fn line(
         &self,
         shapes: &mut Vec<Shape>,
         labels: &mut LabelPlacer,
         line: &PlaneLine,
-        color: Color32,
-        width: f32,
-        dashed: bool,
+        style: LineStyle,
         text: &str,
     ) {
+        let stroke = Stroke::new(style.width, style.color);
         for offset in self.offsets_for(line.bounds) {
             let points: Vec<Pos2> = line
                 .points
                 .iter()
                 .map(|&q| self.screen(q, offset))
                 .collect();
-            let stroke = Stroke::new(width, color);
-            if dashed {
-                shapes.extend(Shape::dashed_line(&points, stroke, 6.0, 4.0));
-            } else {
-                shapes.push(Shape::line(points.clone(), PathStroke::from(stroke)));
+            for piece in clear_of(&points, &self.dip_poles, style.clear_radius) {
+                if style.dashed {
+                    shapes.extend(Shape::dashed_line(&piece, stroke, 6.0, 4.0));
+                } else {
+                    shapes.push(Shape::line(piece.clone(), PathStroke::from(stroke)));
+                }
+                labels.label_line(self.ctx, shapes, &piece, text, style.color);
             }
-            labels.label_line(self.ctx, shapes, &points, text, color);
         }
     }
 
@@ -347,7 +410,9 @@ impl Chart<'_> {
             for offset in self.offsets_for([at[0], at[1], at[0], at[1]]) {
                 let pos = self.screen(at, offset);
                 shapes.push(Shape::circle_filled(pos, 2.5, color));
-                if year % 50.0 == 0.0 || year == track.decades.last().map_or(0.0, |d| d.0) {
+                let last = track.decades.last().map_or(0.0, |d| d.0);
+                // Years on the dip poles' tracks only, where they do not crowd.
+                if !geomagnetic && (year % 50.0 == 0.0 || year == last) {
                     self.label(
                         shapes,
                         pos + Vec2::new(4.0, -2.0),
@@ -505,19 +570,45 @@ impl Chart<'_> {
     }
 }
 
-/// Spacing of meridians and parallels: the widest that still gives six
-/// or more lines across the chart.
-pub fn graticule_spacing(span_lon_deg: f64) -> f64 {
-    [30.0, 10.0, 5.0, 2.0, 1.0, 0.5]
+/// Spacing of meridians, degrees: the closest on the ladder whose lines
+/// are [`GRATICULE_LABEL_GAP`] points apart or more, so that their labels
+/// never run into each other.
+pub fn graticule_spacing(points_per_degree: f64) -> f64 {
+    [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 45.0, 90.0]
         .into_iter()
-        .find(|&spacing| span_lon_deg / spacing >= 6.0)
-        .unwrap_or(0.25)
+        .find(|&spacing| spacing * points_per_degree >= GRATICULE_LABEL_GAP)
+        .unwrap_or(90.0)
+}
+
+/// The runs of a screen polyline that stay `radius` or more away from
+/// every point of `centres`.
+fn clear_of(points: &[Pos2], centres: &[Pos2], radius: f32) -> Vec<Vec<Pos2>> {
+    if radius <= 0.0 || centres.is_empty() {
+        return vec![points.to_vec()];
+    }
+    let mut pieces = Vec::new();
+    let mut piece = Vec::new();
+    for &point in points {
+        if centres.iter().any(|c| c.distance(point) < radius) {
+            if piece.len() >= 2 {
+                pieces.push(std::mem::take(&mut piece));
+            }
+            piece.clear();
+        } else {
+            piece.push(point);
+        }
+    }
+    if piece.len() >= 2 {
+        pieces.push(piece);
+    }
+    pieces
 }
 
 /// `30°N`, `0°`, `36°30'W`: a graticule line's name.
 pub fn graticule_label(angle_deg: f64, positive: char, negative: char) -> String {
     let total_minutes = (angle_deg.abs() * 60.0).round() as i64;
-    let letter = if total_minutes == 0 {
+    // 0° and 180° are neither east nor west.
+    let letter = if total_minutes == 0 || total_minutes == 180 * 60 && positive == 'E' {
         String::new()
     } else if angle_deg > 0.0 {
         positive.to_string()
@@ -546,9 +637,21 @@ mod tests {
 
     #[test]
     fn graticule_gets_finer_as_the_chart_zooms_in() {
-        assert_eq!(graticule_spacing(360.0), 30.0);
-        assert_eq!(graticule_spacing(90.0), 10.0);
-        assert_eq!(graticule_spacing(20.0), 2.0);
-        assert_eq!(graticule_spacing(2.0), 0.25);
+        // A 720-point chart of the world, of Europe, of a harbour.
+        assert_eq!(graticule_spacing(720.0 / 360.0), 30.0);
+        assert_eq!(graticule_spacing(720.0 / 40.0), 5.0);
+        assert_eq!(graticule_spacing(720.0 / 2.0), 0.25);
+        assert_eq!(graticule_label(-180.0, 'E', 'W'), "180°");
+        assert_eq!(graticule_label(-180.0, 'N', 'S'), "180°S");
+    }
+
+    #[test]
+    fn lines_stop_near_the_dip_poles() {
+        let line: Vec<Pos2> = (0..=10).map(|i| Pos2::new(i as f32 * 10.0, 0.0)).collect();
+        let pieces = clear_of(&line, &[Pos2::new(50.0, 0.0)], 15.0);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[0].last(), Some(&Pos2::new(30.0, 0.0)));
+        assert_eq!(pieces[1][0], Pos2::new(70.0, 0.0));
+        assert_eq!(clear_of(&line, &[], 15.0), vec![line.clone()]);
     }
 }

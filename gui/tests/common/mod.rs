@@ -40,18 +40,18 @@ pub fn harness() -> Harness<'static, MagvarApp> {
     harness_with(settings(), false)
 }
 
-/// Runs frames until the isolines the chart asked for have arrived.
+/// Runs frames until the layers the chart asked for have arrived.
 pub fn settle(harness: &mut Harness<'static, MagvarApp>) {
     for _ in 0..5 {
         harness.step();
         assert!(
             harness
                 .state_mut()
-                .wait_for_contours(Duration::from_secs(120)),
-            "isolines did not arrive"
+                .wait_for_layers(Duration::from_secs(120)),
+            "the chart's layers did not arrive"
         );
         harness.run();
-        if !harness.state().contours_pending() {
+        if !harness.state().layers_pending() {
             return;
         }
     }
