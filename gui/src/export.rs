@@ -67,7 +67,8 @@ pub fn render_chart(ctx: &egui::Context, app: &MagvarApp, size: [u32; 2]) -> Can
         .collect();
     let primitives = ctx.tessellate(shapes, 1.0);
     let atlas = ctx.fonts(|fonts| fonts.image());
-    let mut canvas = Canvas::new(size[0] as usize, size[1] as usize, egui::Color32::WHITE);
+    // The sea is the canvas's own colour, as it is the window's.
+    let mut canvas = Canvas::new(size[0] as usize, size[1] as usize, crate::chart::OCEAN);
     canvas.paint(&primitives, &atlas, 1.0);
     canvas
 }

@@ -110,6 +110,10 @@ pub struct MagvarApp {
     last_fix: u64,
     /// Woken when the worker or the feed has something new.
     repaint: Option<egui::Context>,
+    /// Whether the chart paints its sea; the window leaves it to its clear
+    /// colour (see `eframe::App::clear_color` below), which costs a
+    /// software renderer a whole layer of pixels less each frame.
+    pub paint_ocean: bool,
 }
 
 impl MagvarApp {
@@ -163,6 +167,7 @@ impl MagvarApp {
             nmea_error: None,
             last_fix: 0,
             repaint,
+            paint_ocean: true,
         };
         app.view.clamp(app.chart_rect);
         app.set_model(&settings.model);
@@ -183,7 +188,9 @@ impl MagvarApp {
             .storage
             .and_then(|storage| eframe::get_value::<Settings>(storage, SETTINGS_KEY))
             .unwrap_or_default();
-        Self::new(settings, Some(cc.egui_ctx.clone()))
+        let mut app = Self::new(settings, Some(cc.egui_ctx.clone()));
+        app.paint_ocean = false;
+        app
     }
 
     /// The choices to save.
@@ -519,6 +526,11 @@ fn declination_series(model: &ModelChoice, position: &Position) -> Vec<[f64; 2]>
 }
 
 impl eframe::App for MagvarApp {
+    /// The sea: the chart paints land, lines and paper over it.
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        crate::chart::OCEAN.to_normalized_gamma_f32()
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         crate::layout::show(ui, self);
     }

@@ -21,6 +21,10 @@ use magvar_core::{format_degrees_minutes_compact, format_signed_minutes};
 const COARSE_LAND_ABOVE_SPAN_DEG: f64 = 90.0;
 /// The closest two isogonic lines of a rank come near a dip pole, points.
 const THINNED_SPACING: f32 = 6.0;
+/// The shortest segment of a line drawn, points.
+const MIN_SEGMENT: f32 = 3.0;
+/// How far a simplified line may stray from the drawn one, points.
+const SIMPLIFY_TOLERANCE: f32 = 0.3;
 /// The least distance between graticule labels, points.
 const GRATICULE_LABEL_GAP: f64 = 56.0;
 
@@ -57,7 +61,7 @@ pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Sha
             }
         }
     }
-    chart.background(&mut shapes);
+    chart.background(&mut shapes, app.paint_ocean);
     chart.land(&mut shapes, span);
     let choices = app.layer_choices();
     let zones_shown = choices.zones && plane.is_some_and(|p| !p.caution.is_empty());
@@ -82,7 +86,12 @@ pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Sha
         let step = layers.request.declination_step_deg;
         if choices.isoporic {
             for line in &plane.isoporic {
-                let text = format!("{}/yr", format_signed_minutes(line.value));
+                let minutes = if line.value == 0.0 {
+                    "0'".to_string()
+                } else {
+                    format_signed_minutes(line.value)
+                };
+                let text = format!("{minutes}/yr");
                 let style = LineStyle {
                     color: ISOPORIC,
                     width: 1.0,
@@ -184,39 +193,117 @@ impl Chart<'_> {
         self.t.to_screen([x + offset, y])
     }
 
+    /// A plane polyline on the screen, without the points that lie
+    /// closer than [`MIN_SEGMENT`] to the last one kept: the renderer
+    /// pays per triangle, and a world's coasts are mostly sub-pixel steps.
+    fn screen_line(&self, points: &[[f64; 2]], offset: f64) -> Vec<Pos2> {
+        let mut out: Vec<Pos2> = Vec::with_capacity(points.len());
+        for (i, &q) in points.iter().enumerate() {
+            let pos = self.screen(q, offset);
+            let last = i + 1 == points.len();
+            match out.last() {
+                Some(kept) if !last && kept.distance(pos) < MIN_SEGMENT => {}
+                _ => out.push(pos),
+            }
+        }
+        simplify(&out, SIMPLIFY_TOLERANCE)
+    }
+
+    /// The runs of a screen polyline whose segments may show in the chart
+    /// (a segment wholly off one side of it is left out).
+    fn visible_runs(&self, points: Vec<Pos2>) -> Vec<Vec<Pos2>> {
+        let area = self.rect.expand(4.0);
+        let shows = |a: Pos2, b: Pos2| area.intersects(Rect::from_two_pos(a, b));
+        if points.windows(2).all(|pair| shows(pair[0], pair[1])) {
+            return vec![points];
+        }
+        let mut runs = Vec::new();
+        let mut run: Vec<Pos2> = Vec::new();
+        for pair in points.windows(2) {
+            if shows(pair[0], pair[1]) {
+                if run.is_empty() {
+                    run.push(pair[0]);
+                }
+                run.push(pair[1]);
+            } else if run.len() >= 2 {
+                runs.push(std::mem::take(&mut run));
+            } else {
+                run.clear();
+            }
+        }
+        if run.len() >= 2 {
+            runs.push(run);
+        }
+        runs
+    }
+
     fn text(&self, text: String, size: f32, color: Color32) -> std::sync::Arc<egui::Galley> {
         self.ctx
             .fonts_mut(|f| f.layout_no_wrap(text, FontId::proportional(size), color))
     }
 
-    /// The paper, and the sea inside the map's outline in each copy.
-    fn background(&self, shapes: &mut Vec<Shape>) {
-        shapes.push(Shape::rect_filled(self.rect, 0.0, PAPER));
+    /// The sea (unless the window's clear colour is the sea already: a
+    /// software renderer pays for every pixel of every layer), and the
+    /// paper outside the map: above and below it, and between Equal
+    /// Earth's copies of the world; the map's outline.
+    fn background(&self, shapes: &mut Vec<Shape>, paint_ocean: bool) {
+        if paint_ocean {
+            shapes.push(Shape::rect_filled(self.rect, 0.0, OCEAN));
+        }
         let p = self.t.projection;
+        let rect = self.rect;
+        let mut paper = Mesh::default();
+        let top = self.t.to_screen([0.0, p.half_height()]).y;
+        let bottom = self.t.to_screen([0.0, -p.half_height()]).y;
+        if top > rect.top() {
+            paper.add_colored_rect(
+                Rect::from_x_y_ranges(rect.x_range(), rect.top()..=top),
+                PAPER,
+            );
+        }
+        if bottom < rect.bottom() {
+            paper.add_colored_rect(
+                Rect::from_x_y_ranges(rect.x_range(), bottom..=rect.bottom()),
+                PAPER,
+            );
+        }
         let limit = p.max_latitude_deg();
         let steps = 90;
-        let mut outline: Vec<[f64; 2]> = (0..=steps)
-            .map(|i| {
-                p.forward(
-                    180.0,
-                    -limit + 2.0 * limit * f64::from(i) / f64::from(steps),
-                )
-            })
+        let latitudes: Vec<f64> = (0..=steps)
+            .map(|i| -limit + 2.0 * limit * f64::from(i) / f64::from(steps))
             .collect();
-        outline.extend((0..=steps).map(|i| {
-            p.forward(
-                -180.0,
-                limit - 2.0 * limit * f64::from(i) / f64::from(steps),
-            )
-        }));
-        let bounds = crate::plane::bounds_of(&outline);
-        for offset in self.offsets_for(bounds) {
+        let half_width = p.world_width() / 2.0;
+        let edge: Vec<[f64; 2]> = latitudes.iter().map(|&lat| p.forward(180.0, lat)).collect();
+        let bounds = [-half_width, -p.half_height(), half_width, p.half_height()];
+        let offsets = self.offsets_for(bounds);
+        // Pseudo-cylindrical maps narrow towards the poles: paper between copies.
+        if edge[0][0] < half_width - 1e-9 {
+            let first = offsets.first().copied().unwrap_or(0.0) - 2.0 * half_width;
+            for offset in std::iter::once(first).chain(offsets.iter().copied()) {
+                for pair in edge.windows(2) {
+                    let east_of_this = |q: [f64; 2]| self.screen(q, offset);
+                    let west_of_next =
+                        |q: [f64; 2]| self.screen([-q[0], q[1]], offset + 2.0 * half_width);
+                    let base = paper.vertices.len() as u32;
+                    for pos in [
+                        east_of_this(pair[0]),
+                        west_of_next(pair[0]),
+                        west_of_next(pair[1]),
+                        east_of_this(pair[1]),
+                    ] {
+                        paper.colored_vertex(pos, PAPER);
+                    }
+                    paper.add_triangle(base, base + 1, base + 2);
+                    paper.add_triangle(base, base + 2, base + 3);
+                }
+            }
+        }
+        shapes.push(Shape::mesh(paper));
+        let mut outline = edge.clone();
+        outline.extend(edge.iter().rev().map(|&[x, y]| [-x, y]));
+        for offset in offsets {
             let points = outline.iter().map(|&q| self.screen(q, offset)).collect();
-            shapes.push(Shape::convex_polygon(
-                points,
-                OCEAN,
-                Stroke::new(0.8, GRATICULE),
-            ));
+            shapes.push(Shape::closed_line(points, Stroke::new(0.8, GRATICULE)));
         }
     }
 
@@ -247,12 +334,9 @@ impl Chart<'_> {
         let stroke = Stroke::new(0.8, COAST);
         for coast in &land.coasts {
             for offset in self.offsets_for(coast.bounds) {
-                let points = coast
-                    .points
-                    .iter()
-                    .map(|&q| self.screen(q, offset))
-                    .collect();
-                shapes.push(Shape::line(points, stroke));
+                for run in self.visible_runs(self.screen_line(&coast.points, offset)) {
+                    shapes.push(Shape::line(run, stroke));
+                }
             }
         }
     }
@@ -303,12 +387,10 @@ impl Chart<'_> {
             for k in -meridian_count / 2..meridian_count - meridian_count / 2 {
                 let lon = k as f64 * spacing;
                 let steps = (2.0 * limit / lat_step).ceil() as usize;
-                let points: Vec<Pos2> = (0..=steps)
-                    .map(|i| {
-                        let lat = -limit + 2.0 * limit * i as f64 / steps as f64;
-                        self.screen(p.forward(lon, lat), offset)
-                    })
+                let meridian: Vec<[f64; 2]> = (0..=steps)
+                    .map(|i| p.forward(lon, -limit + 2.0 * limit * i as f64 / steps as f64))
                     .collect();
+                let points = self.screen_line(&meridian, offset);
                 let bottom = points[0];
                 shapes.push(Shape::line(points, stroke));
                 meridian_labels.push((bottom, lon));
@@ -368,14 +450,13 @@ impl Chart<'_> {
     ) {
         let stroke = Stroke::new(style.width, style.color);
         for offset in self.offsets_for(line.bounds) {
-            let points: Vec<Pos2> = line
-                .points
-                .iter()
-                .map(|&q| self.screen(q, offset))
-                .collect();
-            for piece in clear_of(&points, &self.dip_poles, style.clear_radius) {
+            let points = self.screen_line(&line.points, offset);
+            let pieces = clear_of(&points, &self.dip_poles, style.clear_radius)
+                .into_iter()
+                .flat_map(|piece| self.visible_runs(piece));
+            for piece in pieces {
                 if style.dashed {
-                    shapes.extend(Shape::dashed_line(&piece, stroke, 6.0, 4.0));
+                    shapes.extend(Shape::dashed_line(&piece, stroke, 12.0, 8.0));
                 } else {
                     shapes.push(Shape::line(piece.clone(), PathStroke::from(stroke)));
                 }
@@ -394,11 +475,7 @@ impl Chart<'_> {
         .gamma_multiply(0.8);
         for line in &track.lines {
             for offset in self.offsets_for(line.bounds) {
-                let points: Vec<Pos2> = line
-                    .points
-                    .iter()
-                    .map(|&q| self.screen(q, offset))
-                    .collect();
+                let points = self.screen_line(&line.points, offset);
                 if geomagnetic {
                     shapes.extend(Shape::dotted_line(&points, color, 5.0, 1.0));
                 } else {
@@ -580,6 +657,46 @@ pub fn graticule_spacing(points_per_degree: f64) -> f64 {
         .unwrap_or(90.0)
 }
 
+/// A polyline with the points left out that lie within `tolerance` of
+/// the line through their neighbours that are kept (Douglas–Peucker):
+/// straight meridians become two points, gentle curves a few.
+pub fn simplify(points: &[Pos2], tolerance: f32) -> Vec<Pos2> {
+    if points.len() < 3 {
+        return points.to_vec();
+    }
+    let mut keep = vec![false; points.len()];
+    keep[0] = true;
+    keep[points.len() - 1] = true;
+    let mut stack = vec![(0, points.len() - 1)];
+    while let Some((first, last)) = stack.pop() {
+        let (a, b) = (points[first], points[last]);
+        let along = b - a;
+        let length = along.length();
+        let distance = |p: Pos2| {
+            if length == 0.0 {
+                p.distance(a)
+            } else {
+                (along.x * (p.y - a.y) - along.y * (p.x - a.x)).abs() / length
+            }
+        };
+        let farthest = (first + 1..last)
+            .map(|i| (i, distance(points[i])))
+            .max_by(|x, y| x.1.total_cmp(&y.1));
+        if let Some((i, d)) = farthest
+            && d > tolerance
+        {
+            keep[i] = true;
+            stack.push((first, i));
+            stack.push((i, last));
+        }
+    }
+    points
+        .iter()
+        .zip(keep)
+        .filter_map(|(&p, k)| k.then_some(p))
+        .collect()
+}
+
 /// The runs of a screen polyline that stay `radius` or more away from
 /// every point of `centres`.
 fn clear_of(points: &[Pos2], centres: &[Pos2], radius: f32) -> Vec<Vec<Pos2>> {
@@ -643,6 +760,25 @@ mod tests {
         assert_eq!(graticule_spacing(720.0 / 2.0), 0.25);
         assert_eq!(graticule_label(-180.0, 'E', 'W'), "180°");
         assert_eq!(graticule_label(-180.0, 'N', 'S'), "180°S");
+    }
+
+    #[test]
+    fn simplifying_keeps_corners_and_drops_straight_runs() {
+        let straight: Vec<Pos2> = (0..=10).map(|i| Pos2::new(i as f32, 0.0)).collect();
+        assert_eq!(
+            simplify(&straight, 0.3),
+            vec![Pos2::new(0.0, 0.0), Pos2::new(10.0, 0.0)]
+        );
+        let corner = [
+            Pos2::new(0.0, 0.0),
+            Pos2::new(5.0, 0.1),
+            Pos2::new(10.0, 0.0),
+            Pos2::new(10.0, 10.0),
+        ];
+        assert_eq!(
+            simplify(&corner, 0.3),
+            vec![corner[0], corner[2], corner[3]]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod labels;
 mod style;
 
 pub use draw::chart_shapes;
-pub use style::{AGONIC, EAST, WEST, declination_color};
+pub use style::{AGONIC, EAST, OCEAN, WEST, declination_color};
 
 use crate::app::MagvarApp;
 use egui::{Key, Rect, Response, Role, Sense, Ui, WidgetInfo};
