@@ -71,6 +71,7 @@ mod decode;
 mod document;
 mod error;
 mod fields;
+mod fill;
 mod lazy;
 mod model;
 mod objects;
@@ -85,6 +86,9 @@ mod lazy_tests;
 pub use document::PdfDocument;
 pub use error::{Error, Result};
 pub use fields::MAX_FIELD_DEPTH;
+pub use fill::{
+    CsvRow, DataError, FillData, FillOptions, FillProblem, FilledForm, FormFiller,
+};
 pub use model::{ChoiceOption, Field, FieldKind, FieldValue, Form, FormSource, Widget};
 pub use template::{Identification, NearMiss, Template, TemplateMatch, Templates, TextRule};
 pub use text::{PageText, TextBlock, TextLine, TextReader};
