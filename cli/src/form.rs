@@ -49,6 +49,9 @@ pub enum FormCommand {
         #[arg(long)]
         password: Option<String>,
     },
+    /// Fill a form from data (`form fields` JSON or urlencoded, or CSV),
+    /// one PDF or one per CSV row, with appearances every viewer shows.
+    Fill(crate::form_fill::FillArgs),
     /// The fields of many PDFs, one record per document, in input order.
     Extract {
         /// Files, and directories searched recursively for *.pdf.
@@ -104,6 +107,7 @@ pub fn run(cmd: FormCommand) -> CliResult {
             templates,
             password,
         } => identify(&file, &templates, password.as_deref()),
+        FormCommand::Fill(args) => crate::form_fill::run(args),
         FormCommand::Extract {
             paths,
             jobs,
