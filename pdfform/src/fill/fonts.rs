@@ -214,24 +214,39 @@ pub(super) struct Encoded {
 }
 
 impl FillFont {
-    /// Helvetica with WinAnsiEncoding, which every viewer has: for fields
-    /// whose /DA names a font the form does not define.
-    pub(super) fn helvetica(resource: &[u8]) -> FillFont {
+    /// A standard font with WinAnsiEncoding, which every viewer has, for
+    /// fields whose /DA names a font the form does not define: the one
+    /// Acrobat's resource name stands for (/Cour, /TiBo, …), else Helvetica.
+    pub(super) fn standard(resource: &[u8]) -> FillFont {
+        let base_font = match resource {
+            b"Cour" => "Courier",
+            b"CoBo" => "Courier-Bold",
+            b"CoOb" => "Courier-Oblique",
+            b"CoBO" => "Courier-BoldOblique",
+            b"TiRo" => "Times-Roman",
+            b"TiBo" => "Times-Bold",
+            b"TiIt" => "Times-Italic",
+            b"TiBI" => "Times-BoldItalic",
+            b"HeBo" => "Helvetica-Bold",
+            b"HeOb" => "Helvetica-Oblique",
+            b"HeBO" => "Helvetica-BoldOblique",
+            _ => "Helvetica",
+        };
         let mut dict = Dictionary::new();
         dict.set("Type", Object::Name(b"Font".to_vec()));
         dict.set("Subtype", Object::Name(b"Type1".to_vec()));
-        dict.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
+        dict.set("BaseFont", Object::Name(base_font.as_bytes().to_vec()));
         dict.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
         let chars = encoding_chars(&dict, false);
-        let metrics = StandardMetrics::for_base_font(b"Helvetica");
+        let metrics = StandardMetrics::for_base_font(base_font.as_bytes());
         FillFont {
             resource: resource.to_vec(),
             glyphs: Glyphs::Simple {
                 codes: invert(&chars),
                 widths: standard_widths(metrics, &chars),
             },
-            ascent: 0.718,
-            descent: -0.207,
+            ascent: metrics.map_or(0.718, |m| f64::from(m.ascent) / 1000.0),
+            descent: metrics.map_or(-0.207, |m| f64::from(m.descent) / 1000.0),
             object: Object::Dictionary(dict),
         }
     }
@@ -535,7 +550,7 @@ mod tests {
 
     #[test]
     fn helvetica_encodes_win_ansi_and_measures_afm_widths() {
-        let font = FillFont::helvetica(b"Helv");
+        let font = FillFont::standard(b"Helv");
         let mut missing = Vec::new();
         let encoded = font.encode("Zürich €", &mut missing);
         assert_eq!(encoded.bytes, b"Z\xFCrich \x80");

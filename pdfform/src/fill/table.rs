@@ -241,7 +241,7 @@ impl FieldTable {
     }
 
     /// The index of the font named `resource` in the form's /DR, loaded
-    /// once; Helvetica when /DR has no such font.
+    /// once; a standard font when /DR has no such font.
     fn font(
         &mut self,
         pdf: Objects<'_>,
@@ -259,7 +259,7 @@ impl FieldTable {
             .and_then(|fonts| fonts.get(resource).ok());
         let font = entry
             .and_then(|entry| FillFont::load(pdf, resource, entry))
-            .unwrap_or_else(|| FillFont::helvetica(resource));
+            .unwrap_or_else(|| FillFont::standard(resource));
         self.fonts.push(font);
         font_index.insert(resource.to_vec(), self.fonts.len() - 1);
         self.fonts.len() - 1
