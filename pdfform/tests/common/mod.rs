@@ -159,3 +159,25 @@ pub fn qpdf_check(bytes: &[u8], context: &str) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// `original` with one to eight random edits: a byte overwritten, a range
+/// of up to 64 bytes deleted or repeated. `next(n)` draws from 0..n.
+pub fn mutate(original: &[u8], next: &mut impl FnMut(usize) -> usize) -> Vec<u8> {
+    let mut bytes = original.to_vec();
+    for _ in 0..1 + next(8) {
+        let at = next(bytes.len());
+        match next(3) {
+            0 => bytes[at] = next(256) as u8,
+            1 => {
+                let end = (at + next(64)).min(bytes.len());
+                bytes.drain(at..end);
+            }
+            _ => {
+                let end = (at + next(64)).min(bytes.len());
+                let copy = bytes[at..end].to_vec();
+                bytes.splice(at..at, copy);
+            }
+        }
+    }
+    bytes
+}
