@@ -168,7 +168,12 @@ fn detect(format: DataFormat, path: &Path, text: &str) -> DataFormat {
     if format != DataFormat::Auto {
         return format;
     }
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("json") => return DataFormat::Json,
         Some("csv") => return DataFormat::Csv,
         _ => {}
@@ -213,9 +218,10 @@ fn one(args: &FillArgs, output: &Path, options: &FillOptions) -> CliResult {
     if wanted == 0 {
         return Err(CliError::Usage("--row counts from 1".into()));
     }
-    let record = rows.into_iter().nth(wanted - 1).ok_or_else(|| {
-        CliError::Usage(format!("{source}: there is no row {wanted}"))
-    })?;
+    let record = rows
+        .into_iter()
+        .nth(wanted - 1)
+        .ok_or_else(|| CliError::Usage(format!("{source}: there is no row {wanted}")))?;
     let data = record
         .data
         .map_err(|error| CliError::Failed(format!("{source}: {error}")))?;
@@ -227,10 +233,13 @@ fn one(args: &FillArgs, output: &Path, options: &FillOptions) -> CliResult {
     if output.as_os_str() == "-" {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         filled.write_to(&mut out).map_err(library_error)?;
-        out.flush().map_err(|e| CliError::Failed(format!("cannot write the output: {e}")))?;
+        out.flush()
+            .map_err(|e| CliError::Failed(format!("cannot write the output: {e}")))?;
     } else {
-        write_atomically(output, |file| filled.write_to(file).map_err(|e| e.to_string()))
-            .map_err(CliError::Failed)?;
+        write_atomically(output, |file| {
+            filled.write_to(file).map_err(|e| e.to_string())
+        })
+        .map_err(CliError::Failed)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -320,7 +329,13 @@ impl NameTemplate {
                         .unwrap_or_default();
                     let safe: String = value
                         .chars()
-                        .map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c })
+                        .map(|c| {
+                            if c == '/' || c == '\\' || c.is_control() {
+                                '_'
+                            } else {
+                                c
+                            }
+                        })
                         .collect();
                     name.push_str(&safe);
                 }
@@ -361,7 +376,9 @@ fn many(args: &FillArgs, dir: &Path, options: &FillOptions) -> CliResult {
         .collect();
     let default_name = format!(
         "{}-{{row}}.pdf",
-        args.form.file_stem().map_or("filled".into(), |s| s.to_string_lossy())
+        args.form
+            .file_stem()
+            .map_or("filled".into(), |s| s.to_string_lossy())
     );
     let template = NameTemplate::parse(args.name.as_deref().unwrap_or(&default_name), &columns)?;
     let filler = Arc::new(open_filler(args)?);
@@ -484,6 +501,8 @@ fn fill_row(
             .join("; "),
         error => error.to_string(),
     })?;
-    write_atomically(path, |file| filled.write_to(file).map_err(|e| e.to_string()))?;
+    write_atomically(path, |file| {
+        filled.write_to(file).map_err(|e| e.to_string())
+    })?;
     Ok((path.to_path_buf(), filled.warnings().to_vec()))
 }

@@ -54,7 +54,15 @@ fn urlencoded_from_stdin_round_trips() {
     let out = dir.path().join("out.pdf");
     let data = "name=Grace+Hopper&subscribe=Off&plan=enterprise&languages=French&languages=English";
     let output = magvar(
-        &["form", "fill", s(&corpus(FORM)), "--data", "-", "-o", s(&out)],
+        &[
+            "form",
+            "fill",
+            s(&corpus(FORM)),
+            "--data",
+            "-",
+            "-o",
+            s(&out),
+        ],
         Some(data),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -80,7 +88,15 @@ fn the_whole_fields_json_fills_back() {
     std::fs::write(&json, document.to_string()).unwrap();
     let out = dir.path().join("out.pdf");
     let output = magvar(
-        &["form", "fill", s(&corpus(FORM)), "--data", s(&json), "-o", s(&out)],
+        &[
+            "form",
+            "fill",
+            s(&corpus(FORM)),
+            "--data",
+            s(&json),
+            "-o",
+            s(&out),
+        ],
         None,
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -94,7 +110,15 @@ fn data_problems_exit_1_listing_each_with_its_field() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.pdf");
     let output = magvar(
-        &["form", "fill", s(&corpus(FORM)), "--data", "-", "-o", s(&out)],
+        &[
+            "form",
+            "fill",
+            s(&corpus(FORM)),
+            "--data",
+            "-",
+            "-o",
+            s(&out),
+        ],
         Some(r#"{"nmae": "x", "plan": "gold", "country": "Peru"}"#),
     );
     assert_eq!(output.status.code(), Some(1));
@@ -119,14 +143,38 @@ fn data_problems_exit_1_listing_each_with_its_field() {
 fn usage_errors_exit_2() {
     let form = corpus(FORM);
     for (args, stdin, says) in [
-        (vec!["form", "fill", s(&form), "--data", "-"], "a=b", "-o OUT.pdf"),
         (
-            vec!["form", "fill", s(&form), "--data", "-", "-o", "x.pdf", "--out-dir", "d"],
+            vec!["form", "fill", s(&form), "--data", "-"],
+            "a=b",
+            "-o OUT.pdf",
+        ),
+        (
+            vec![
+                "form",
+                "fill",
+                s(&form),
+                "--data",
+                "-",
+                "-o",
+                "x.pdf",
+                "--out-dir",
+                "d",
+            ],
             "a=b",
             "not both",
         ),
         (
-            vec!["form", "fill", s(&form), "--data", "-", "-o", "x.pdf", "--row", "3"],
+            vec![
+                "form",
+                "fill",
+                s(&form),
+                "--data",
+                "-",
+                "-o",
+                "x.pdf",
+                "--row",
+                "3",
+            ],
             "name\nA\n",
             "no row 3",
         ),
@@ -142,8 +190,17 @@ fn usage_errors_exit_2() {
         ),
     ] {
         let output = magvar(&args, Some(stdin));
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
-        assert!(stderr(&output).contains(says), "{args:?}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(says),
+            "{args:?}: {}",
+            stderr(&output)
+        );
     }
 }
 
@@ -195,8 +252,9 @@ fn read_only_fields_need_force_and_the_hint_says_so() {
         .objects
         .iter()
         .find(|(_, o)| {
-            o.as_dict()
-                .is_ok_and(|d| matches!(d.get(b"T"), Ok(lopdf::Object::String(t, _)) if t == b"name"))
+            o.as_dict().is_ok_and(
+                |d| matches!(d.get(b"T"), Ok(lopdf::Object::String(t, _)) if t == b"name"),
+            )
         })
         .map(|(id, _)| *id)
         .unwrap();
@@ -246,7 +304,16 @@ fn flatten_and_rewrite_write_new_files() {
     for flag in ["--flatten", "--rewrite"] {
         let out = dir.path().join(format!("{flag}.pdf"));
         let output = magvar(
-            &["form", "fill", s(&corpus(FORM)), "--data", "-", "-o", s(&out), flag],
+            &[
+                "form",
+                "fill",
+                s(&corpus(FORM)),
+                "--data",
+                "-",
+                "-o",
+                s(&out),
+                flag,
+            ],
             Some("name=New+File"),
         );
         assert_eq!(output.status.code(), Some(0), "{flag}: {}", stderr(&output));

@@ -229,7 +229,11 @@ impl PdfDocument {
                     reader.document.reference_table.cross_reference_type,
                     XrefType::CrossReferenceStream
                 ),
-                size: reader.document.reference_table.size.max(reader.document.max_id + 1),
+                size: reader
+                    .document
+                    .reference_table
+                    .size
+                    .max(reader.document.max_id + 1),
                 encryption: reader.encryption_state.as_ref(),
                 repaired: reader.document.xref_recovery.is_some(),
             });
@@ -238,7 +242,11 @@ impl PdfDocument {
         let doc = &loaded.doc;
         let mut trailer = doc.trailer.clone();
         // The full load drops /Encrypt from the trailer once it has decrypted.
-        if let Some(id) = doc.encryption_state.as_ref().and_then(|s| s.encrypt_object_id()) {
+        if let Some(id) = doc
+            .encryption_state
+            .as_ref()
+            .and_then(|s| s.encrypt_object_id())
+        {
             trailer.set("Encrypt", Object::Reference(id));
         }
         Ok(Revision {

@@ -59,7 +59,9 @@ pub enum Error {
     },
     /// The document is encrypted and the password it was opened with does
     /// not allow the change.
-    #[error("{file}: the PDF's permissions do not allow {what} with the password it was opened with")]
+    #[error(
+        "{file}: the PDF's permissions do not allow {what} with the password it was opened with"
+    )]
     ChangesNotAllowed { file: PathBuf, what: &'static str },
     /// The filled document could not be written.
     #[error("{file}: cannot write the filled form: {source}")]

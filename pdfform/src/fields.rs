@@ -232,7 +232,12 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn emit(&mut self, field: &Inherited<'a>, field_id: Option<ObjectId>, widget_dicts: &[Node<'a>]) {
+    fn emit(
+        &mut self,
+        field: &Inherited<'a>,
+        field_id: Option<ObjectId>,
+        widget_dicts: &[Node<'a>],
+    ) {
         let flags = field.flags.unwrap_or(0);
         let kind = match field.field_type {
             Some(b"Tx") => FieldKind::Text,

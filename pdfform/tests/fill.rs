@@ -67,7 +67,9 @@ fn whole_corpus_round_trips_updated_and_rewritten() {
                 .fill(&data, &options)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             let bytes = filled.to_bytes().unwrap_or_else(|e| panic!("{name}: {e}"));
-            let read = reopen(&bytes).form().unwrap_or_else(|e| panic!("{name}: {e}"));
+            let read = reopen(&bytes)
+                .form()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             let context = format!("{name} (rewrite: {rewrite})");
             assert_eq!(values(&read), values(&filled.form()), "{context}");
             for (field, value) in data.iter() {
@@ -87,7 +89,10 @@ fn whole_corpus_round_trips_updated_and_rewritten() {
             common::qpdf_check(&bytes, &context);
             if !rewrite && !damaged {
                 let original = std::fs::read(&path).unwrap();
-                assert!(bytes.starts_with(&original), "{context}: original bytes kept");
+                assert!(
+                    bytes.starts_with(&original),
+                    "{context}: original bytes kept"
+                );
             }
         }
     }
@@ -102,7 +107,11 @@ fn an_update_appends_an_xref_stream_where_the_file_has_one() {
         let filler = filler(name);
         let mut data = FillData::new();
         data.insert("notes", "appended");
-        let bytes = filler.fill(&data, &FillOptions::default()).unwrap().to_bytes().unwrap();
+        let bytes = filler
+            .fill(&data, &FillOptions::default())
+            .unwrap()
+            .to_bytes()
+            .unwrap();
         let original = std::fs::read(corpus_dir().join(name)).unwrap();
         let update = String::from_utf8_lossy(&bytes[original.len()..]);
         assert_eq!(update.contains("/Type/XRef"), stream, "{name}: {update}");
@@ -136,7 +145,10 @@ fn encrypted_forms_stay_encrypted_with_the_same_key() {
             assert!(doc.encryption_state.is_some(), "{name} rewrite {rewrite}");
             let read = reopen(&bytes).form().unwrap();
             for (field, value) in data.iter() {
-                let got = read.values().find(|(n, _)| *n == field).map(|(_, v)| v.clone());
+                let got = read
+                    .values()
+                    .find(|(n, _)| *n == field)
+                    .map(|(_, v)| v.clone());
                 assert!(got.is_some(), "{name}: {field}");
                 if let FieldValue::Text(text) = value {
                     assert_eq!(got, Some(FieldValue::Text(text.clone())), "{name}: {field}");
@@ -150,8 +162,11 @@ fn encrypted_forms_stay_encrypted_with_the_same_key() {
 fn problems_are_all_listed_with_their_field() {
     let filler = filler("gen_hierarchical_inherited.pdf");
     let form = filler.form();
-    let kinds: Vec<(&str, magvar_pdfform::FieldKind)> =
-        form.fields.iter().map(|f| (f.name.as_str(), f.kind)).collect();
+    let kinds: Vec<(&str, magvar_pdfform::FieldKind)> = form
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind))
+        .collect();
     let find = |kind| kinds.iter().find(|(_, k)| *k == kind).unwrap().0;
     use magvar_pdfform::FieldKind;
     let mut data = FillData::new();
@@ -165,11 +180,20 @@ fn problems_are_all_listed_with_their_field() {
         panic!("refused");
     };
     assert_eq!(problems.len(), 5, "{problems:#?}");
-    assert!(matches!(&problems[0], FillProblem::UnknownField { closest, .. } if closest.contains(&"contact.phone".to_owned())));
-    assert!(matches!(&problems[1], FillProblem::NotAnOption { options, .. } if !options.is_empty()));
-    assert!(matches!(&problems[2], FillProblem::NoSuchState { states, .. } if states[0] == "Off" && states.len() > 1));
+    assert!(
+        matches!(&problems[0], FillProblem::UnknownField { closest, .. } if closest.contains(&"contact.phone".to_owned()))
+    );
+    assert!(
+        matches!(&problems[1], FillProblem::NotAnOption { options, .. } if !options.is_empty())
+    );
+    assert!(
+        matches!(&problems[2], FillProblem::NoSuchState { states, .. } if states[0] == "Off" && states.len() > 1)
+    );
     assert!(matches!(&problems[3], FillProblem::Signature { .. }));
-    assert!(matches!(&problems[4], FillProblem::OneValue { count: 2, .. }));
+    assert!(matches!(
+        &problems[4],
+        FillProblem::OneValue { count: 2, .. }
+    ));
     for problem in &problems {
         assert!(problem.to_string().contains('"'), "{problem}");
     }
@@ -177,12 +201,19 @@ fn problems_are_all_listed_with_their_field() {
 
 #[test]
 fn the_whole_output_of_reading_a_form_fills_back_unchanged() {
-    for name in ["gen_hierarchical_inherited.pdf", "pymupdf_cms-etc-filled.pdf"] {
+    for name in [
+        "gen_hierarchical_inherited.pdf",
+        "pymupdf_cms-etc-filled.pdf",
+    ] {
         let filler = filler(name);
         let json = serde_json::to_string(filler.form()).unwrap();
         let data = FillData::from_json(&json).unwrap();
         let filled = filler.fill(&data, &FillOptions::default()).unwrap();
-        assert!(filled.changed_fields().is_empty(), "{name}: {:?}", filled.changed_fields());
+        assert!(
+            filled.changed_fields().is_empty(),
+            "{name}: {:?}",
+            filled.changed_fields()
+        );
     }
 }
 

@@ -35,7 +35,11 @@ fn form_of_every_kind() -> Vec<u8> {
             "300 560 450 720",
             "/FT /Tx /Ff 4096 /DA (/Helv 0 Tf 0 g) /BS << /S /B /W 1 >> /MK << /BG [0.8 0.8 1] /BC [0 0 0] >>",
         ),
-        widget("password", "50 550 250 570", "/FT /Tx /Ff 8192 /DA (/Helv 12 Tf 0 g)"),
+        widget(
+            "password",
+            "50 550 250 570",
+            "/FT /Tx /Ff 8192 /DA (/Helv 12 Tf 0 g)",
+        ),
         widget(
             "rotated",
             "480 560 510 720",
@@ -143,7 +147,14 @@ fn every_kind_reads_back_and_passes_qpdf() {
         .unwrap()
         .form()
         .unwrap();
-    let value = |name: &str| read.fields.iter().find(|f| f.name == name).unwrap().value.clone();
+    let value = |name: &str| {
+        read.fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap()
+            .value
+            .clone()
+    };
     assert_eq!(value("combo"), "fr".into());
     assert_eq!(
         value("list"),
@@ -166,7 +177,15 @@ fn render(bytes: &[u8], page: u32) -> Option<(usize, usize, Vec<u8>)> {
     std::fs::write(&input, bytes).unwrap();
     let prefix = dir.path().join("page");
     let status = std::process::Command::new(pdftoppm)
-        .args(["-gray", "-r", "72", "-f", &page.to_string(), "-l", &page.to_string()])
+        .args([
+            "-gray",
+            "-r",
+            "72",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+        ])
         .arg(&input)
         .arg(&prefix)
         .status()
@@ -206,7 +225,12 @@ fn page_geometry(bytes: &[u8], page: u32) -> ([f64; 4], i64) {
             && let Ok(array) = dict.get(b"MediaBox").and_then(lopdf::Object::as_array)
         {
             let n = |i: usize| f64::from(array[i].as_float().unwrap());
-            media = Some([n(0).min(n(2)), n(1).min(n(3)), n(0).max(n(2)), n(1).max(n(3))]);
+            media = Some([
+                n(0).min(n(2)),
+                n(1).min(n(3)),
+                n(0).max(n(2)),
+                n(1).max(n(3)),
+            ]);
         }
         if rotate.is_none() {
             rotate = dict.get(b"Rotate").and_then(lopdf::Object::as_i64).ok();
@@ -216,7 +240,10 @@ fn page_geometry(bytes: &[u8], page: u32) -> ([f64; 4], i64) {
             Err(_) => break,
         }
     }
-    (media.unwrap_or([0.0, 0.0, 612.0, 792.0]), rotate.unwrap_or(0).rem_euclid(360))
+    (
+        media.unwrap_or([0.0, 0.0, 612.0, 792.0]),
+        rotate.unwrap_or(0).rem_euclid(360),
+    )
 }
 
 /// `rect` in PDF points as pixel columns and rows (top-down) of a 72 dpi
@@ -275,7 +302,12 @@ fn hidden_rects(bytes: &[u8]) -> Vec<[i64; 4]> {
             }
             let rect = dict.get(b"Rect").and_then(lopdf::Object::as_array).ok()?;
             let n = |i: usize| rect[i].as_float().map(|v| v.round() as i64).unwrap_or(0);
-            Some([n(0).min(n(2)), n(1).min(n(3)), n(0).max(n(2)), n(1).max(n(3))])
+            Some([
+                n(0).min(n(2)),
+                n(1).min(n(3)),
+                n(0).max(n(2)),
+                n(1).max(n(3)),
+            ])
         })
         .collect()
 }
@@ -293,7 +325,9 @@ fn poppler_renders_every_filled_text_field_of_the_corpus() {
         "pdfbox_AcroFormsRotation.pdf",
         "pypdf_FormTestFromOo.pdf",
     ] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(name);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/corpus")
+            .join(name);
         let original = std::fs::read(&path).unwrap();
         let hidden = hidden_rects(&original);
         let filler = FormFiller::new(PdfDocument::open(&path, None).unwrap()).unwrap();

@@ -38,7 +38,10 @@ fn fill_round_trip(bytes: &[u8], context: &str) -> bool {
         for (name, value) in data.iter() {
             let want = expected.values().find(|(n, _)| *n == name).map(|(_, v)| v);
             let got = reread.values().find(|(n, _)| *n == name).map(|(_, v)| v);
-            assert_eq!(got, want, "{context} (rewrite: {rewrite}): {name} given {value:?}");
+            assert_eq!(
+                got, want,
+                "{context} (rewrite: {rewrite}): {name} given {value:?}"
+            );
         }
     }
     true

@@ -106,7 +106,16 @@ pub(super) fn draw(look: &Look, font: &FillFont, content: &Content<'_>) -> Drawn
             items,
             selected,
             top,
-        } => list(look, font, &area, items, selected, *top, &mut ops, &mut missing),
+        } => list(
+            look,
+            font,
+            &area,
+            items,
+            selected,
+            *top,
+            &mut ops,
+            &mut missing,
+        ),
     }
     ops.push_str("Q\nEMC\n");
     let mut fonts = Dictionary::new();
@@ -187,7 +196,10 @@ fn frame(look: &Look, width: f64, height: f64, ops: &mut String) {
         // and right (beveled), or the other way round (inset).
         let (light, dark) = if look.border_style == b'B' {
             let darker: Vec<f64> = look.background.iter().map(|c| c * 0.5).collect();
-            ("1 g".to_owned(), colour(&darker, false).unwrap_or_else(|| "0.5 g".into()))
+            (
+                "1 g".to_owned(),
+                colour(&darker, false).unwrap_or_else(|| "0.5 g".into()),
+            )
         } else {
             ("0.5 g".to_owned(), "0.75 g".to_owned())
         };
@@ -220,7 +232,12 @@ fn frame(look: &Look, width: f64, height: f64, ops: &mut String) {
         let _ = writeln!(ops, "[{}] 0 d", dash.join(" "));
     }
     if look.border_style == b'U' {
-        let _ = writeln!(ops, "0 {y} m {} {y} l S", number(width), y = number(b / 2.0));
+        let _ = writeln!(
+            ops,
+            "0 {y} m {} {y} l S",
+            number(width),
+            y = number(b / 2.0)
+        );
     } else {
         let _ = writeln!(
             ops,
@@ -280,7 +297,11 @@ fn centred_baseline(font: &FillFont, area: &Area, size: f64) -> f64 {
 }
 
 fn begin_text(look: &Look, font: &FillFont, size: f64, ops: &mut String) {
-    let _ = writeln!(ops, "BT\n{}", look.appearance.operators(&font.resource, size));
+    let _ = writeln!(
+        ops,
+        "BT\n{}",
+        look.appearance.operators(&font.resource, size)
+    );
 }
 
 fn single_line(
@@ -463,11 +484,15 @@ fn list(
     begin_text(look, font, size, ops);
     for (index, item) in items.iter().enumerate().skip(top).take(visible) {
         let (shown, _) = string_token(font, item, missing);
-        let baseline = row_top(index) - row
-            + (row - (font.ascent - font.descent) * size) / 2.0
+        let baseline = row_top(index) - row + (row - (font.ascent - font.descent) * size) / 2.0
             - font.descent * size;
         let x = area.inset + TEXT_PADDING;
-        let _ = writeln!(ops, "1 0 0 1 {} {} Tm {shown} Tj", number(x), number(baseline));
+        let _ = writeln!(
+            ops,
+            "1 0 0 1 {} {} Tm {shown} Tj",
+            number(x),
+            number(baseline)
+        );
     }
     ops.push_str("ET\n");
 }

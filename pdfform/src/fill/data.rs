@@ -75,7 +75,9 @@ impl FillData {
 
     /// `(name, value)` in the order given.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &FieldValue)> {
-        self.entries.iter().map(|(name, value)| (name.as_str(), value))
+        self.entries
+            .iter()
+            .map(|(name, value)| (name.as_str(), value))
     }
 
     pub fn len(&self) -> usize {
@@ -249,7 +251,12 @@ impl fmt::Display for FillData {
                     f.write_str("&")?;
                 }
                 first = false;
-                write!(f, "{}={}", crate::submit::encode(name), crate::submit::encode(value))?;
+                write!(
+                    f,
+                    "{}={}",
+                    crate::submit::encode(name),
+                    crate::submit::encode(value)
+                )?;
             }
         }
         Ok(())

@@ -96,8 +96,8 @@ impl DefaultAppearance {
         };
         let mut operands: Vec<&str> = Vec::new();
         for token in tokens {
-            let is_operator = token.starts_with(|c: char| c.is_ascii_alphabetic() || c == '\'')
-                || token == "\"";
+            let is_operator =
+                token.starts_with(|c: char| c.is_ascii_alphabetic() || c == '\'') || token == "\"";
             if !is_operator {
                 operands.push(token);
                 continue;

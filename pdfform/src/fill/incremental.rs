@@ -96,7 +96,10 @@ pub(super) fn write(
         write_xref_stream(&mut out, own, &offsets, trailer)?;
     } else {
         write_xref_table(&mut out, &offsets)?;
-        trailer.set("Size", i64::from(highest.max(revision.size.saturating_sub(1)) + 1));
+        trailer.set(
+            "Size",
+            i64::from(highest.max(revision.size.saturating_sub(1)) + 1),
+        );
         out.write_all(b"trailer\n")?;
         Writer::write_object(&mut out, &Object::Dictionary(trailer))?;
         out.write_all(b"\n")?;
@@ -151,10 +154,7 @@ fn write_xref_stream(
     dict.set("Type", Object::Name(b"XRef".to_vec()));
     dict.set("Size", i64::from(own) + 1);
     dict.set("Index", Object::Array(index));
-    dict.set(
-        "W",
-        Object::Array(vec![1.into(), 4.into(), 2.into()]),
-    );
+    dict.set("W", Object::Array(vec![1.into(), 4.into(), 2.into()]));
     write!(out, "{own} 0 obj\n")?;
     Writer::write_object(out, &Object::Stream(Stream::new(dict, data)))?;
     out.write_all(b"\nendobj\n")
@@ -166,7 +166,10 @@ mod tests {
 
     #[test]
     fn startxref_is_read_from_the_end() {
-        assert_eq!(last_startxref(b"%PDF-1.4\n...startxref\n1234\n%%EOF\n"), Some(1234));
+        assert_eq!(
+            last_startxref(b"%PDF-1.4\n...startxref\n1234\n%%EOF\n"),
+            Some(1234)
+        );
         assert_eq!(
             last_startxref(b"startxref\n1\n%%EOF\nstartxref\r\n99\r\n%%EOF"),
             Some(99)
@@ -176,8 +179,10 @@ mod tests {
 
     #[test]
     fn runs_group_consecutive_numbers() {
-        let offsets: BTreeMap<u32, (u64, u16)> =
-            [3, 4, 5, 9, 11, 12].into_iter().map(|n| (n, (0, 0))).collect();
+        let offsets: BTreeMap<u32, (u64, u16)> = [3, 4, 5, 9, 11, 12]
+            .into_iter()
+            .map(|n| (n, (0, 0)))
+            .collect();
         assert_eq!(runs(&offsets), [(3, 3), (9, 1), (11, 2)]);
     }
 }

@@ -117,7 +117,14 @@ impl FormFiller {
         for change in &changes {
             self.set_value(&mut edit, change);
             let text = self.shown_text(change.field, &change.value);
-            self.draw_widgets(&mut edit, change.field, &change.value, text, options, &mut outcome);
+            self.draw_widgets(
+                &mut edit,
+                change.field,
+                &change.value,
+                text,
+                options,
+                &mut outcome,
+            );
         }
         if options.flatten {
             self.draw_unchanged(&mut edit, &changes, options, &mut outcome);
@@ -327,9 +334,16 @@ impl FormFiller {
                 continue;
             }
             let value = match field.kind {
-                FieldKind::Text => NewValue::Text(field.value.as_strings().first().map(|s| s.to_string())),
+                FieldKind::Text => {
+                    NewValue::Text(field.value.as_strings().first().map(|s| s.to_string()))
+                }
                 FieldKind::Combo | FieldKind::List => {
-                    let items: Vec<String> = field.value.as_strings().iter().map(|s| s.to_string()).collect();
+                    let items: Vec<String> = field
+                        .value
+                        .as_strings()
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect();
                     let indices = items
                         .iter()
                         .filter_map(|item| entry.options.iter().position(|(e, _)| e == item))
@@ -371,10 +385,12 @@ impl FormFiller {
             Some(catalog) => {
                 let mut catalog = catalog.clone();
                 catalog.set("AcroForm", Object::Dictionary(dict));
-                edit.objects.insert(acroform.holder, Object::Dictionary(catalog));
+                edit.objects
+                    .insert(acroform.holder, Object::Dictionary(catalog));
             }
             None => {
-                edit.objects.insert(acroform.holder, Object::Dictionary(dict));
+                edit.objects
+                    .insert(acroform.holder, Object::Dictionary(dict));
             }
         }
     }

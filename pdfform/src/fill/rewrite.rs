@@ -151,14 +151,21 @@ fn is_widget(dict: &Dictionary) -> bool {
 
 /// The id of the stream a widget shows: /AP /N, or its /AS state.
 fn normal_appearance(doc: &Document, widget: &Dictionary) -> Option<ObjectId> {
-    let ap = doc.dereference(widget.get(b"AP").ok()?).ok()?.1.as_dict().ok()?;
+    let ap = doc
+        .dereference(widget.get(b"AP").ok()?)
+        .ok()?
+        .1
+        .as_dict()
+        .ok()?;
     let normal = ap.get(b"N").ok()?;
     match doc.dereference(normal).ok()? {
         (Some(id), Object::Stream(_)) => Some(id),
         (_, Object::Dictionary(states)) => {
             let state = widget.get(b"AS").and_then(Object::as_name).ok()?;
             match states.get(state).ok()? {
-                Object::Reference(id) => matches!(doc.get_object(*id), Ok(Object::Stream(_))).then_some(*id),
+                Object::Reference(id) => {
+                    matches!(doc.get_object(*id), Ok(Object::Stream(_))).then_some(*id)
+                }
                 _ => None,
             }
         }
@@ -188,12 +195,12 @@ fn placement(doc: &Document, widget: &Dictionary, appearance: ObjectId) -> Optio
     let [a, b, c, d, e, f] = <[f64; 6]>::try_from(matrix).ok()?;
     let corners = [(bx0, by0), (bx1, by0), (bx0, by1), (bx1, by1)]
         .map(|(x, y)| (a * x + c * y + e, b * x + d * y + f));
-    let (min_x, max_x) = corners
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
-    let (min_y, max_y) = corners
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let (min_x, max_x) = corners.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p.0), hi.max(p.0))
+    });
+    let (min_y, max_y) = corners.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
     let (width, height) = (max_x - min_x, max_y - min_y);
     if width <= 0.0 || height <= 0.0 {
         return None;

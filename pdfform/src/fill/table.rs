@@ -182,7 +182,11 @@ impl FieldTable {
         font_index: &mut HashMap<Vec<u8>, usize>,
     ) -> Look {
         let form_default = |key: &[u8]| self.acroform.as_ref().and_then(|a| pdf.get(&a.dict, key));
-        let attribute = |key: &[u8]| widget.and_then(|w| inherited(pdf, w, key)).or_else(|| form_default(key));
+        let attribute = |key: &[u8]| {
+            widget
+                .and_then(|w| inherited(pdf, w, key))
+                .or_else(|| form_default(key))
+        };
         let da = match attribute(b"DA") {
             Some(Object::String(bytes, _)) => bytes.clone(),
             _ => Vec::new(),
@@ -215,7 +219,11 @@ impl FieldTable {
             Some(w) => w.as_float().map_or(1.0, f64::from).max(0.0),
             // /Border [h v width] is the older form of /BS /W.
             None => match widget.and_then(|w| pdf.get_array(w, b"Border")) {
-                Some(border) => numbers(Some(border)).get(2).copied().unwrap_or(1.0).max(0.0),
+                Some(border) => numbers(Some(border))
+                    .get(2)
+                    .copied()
+                    .unwrap_or(1.0)
+                    .max(0.0),
                 None => 1.0,
             },
         };
@@ -230,7 +238,11 @@ impl FieldTable {
             height,
             rotation,
             background: numbers(mk.and_then(|mk| pdf.get_array(mk, b"BG"))),
-            border_width: if border_color.is_empty() { 0.0 } else { border_width },
+            border_width: if border_color.is_empty() {
+                0.0
+            } else {
+                border_width
+            },
             border_color,
             border_style,
             dash: if dash.is_empty() { vec![3.0] } else { dash },
@@ -267,7 +279,11 @@ impl FieldTable {
 }
 
 /// `key` of `dict` or of the nearest ancestor (/Parent) that has it.
-pub(super) fn inherited<'a>(pdf: Objects<'a>, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+pub(super) fn inherited<'a>(
+    pdf: Objects<'a>,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Object> {
     let mut node = dict;
     for _ in 0..=MAX_FIELD_DEPTH {
         if let Some(value) = pdf.get(node, key) {

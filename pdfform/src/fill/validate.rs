@@ -12,13 +12,19 @@ use std::collections::HashMap;
 pub enum FillProblem {
     #[error("no field is named \"{name}\"{}", closest_names(closest))]
     UnknownField { name: String, closest: Vec<String> },
-    #[error("field \"{field}\": \"{value}\" is not one of its options: {}", quoted(options))]
+    #[error(
+        "field \"{field}\": \"{value}\" is not one of its options: {}",
+        quoted(options)
+    )]
     NotAnOption {
         field: String,
         value: String,
         options: Vec<String>,
     },
-    #[error("field \"{field}\": \"{value}\" is not one of its states: {}", quoted(states))]
+    #[error(
+        "field \"{field}\": \"{value}\" is not one of its states: {}",
+        quoted(states)
+    )]
     NoSuchState {
         field: String,
         value: String,
@@ -38,7 +44,10 @@ pub enum FillProblem {
     Signature { field: String },
     #[error("field \"{field}\" is a push button, which has no value")]
     Pushbutton { field: String },
-    #[error("field \"{field}\": its font /{font} cannot show {}", characters(missing))]
+    #[error(
+        "field \"{field}\": its font /{font} cannot show {}",
+        characters(missing)
+    )]
     Unencodable {
         field: String,
         font: String,
@@ -80,7 +89,10 @@ pub(super) enum NewValue {
     State(String),
     /// A choice field's selected export values, and their /Opt indices
     /// (none for an editable combo box's own text).
-    Choice { items: Vec<String>, indices: Vec<usize> },
+    Choice {
+        items: Vec<String>,
+        indices: Vec<usize>,
+    },
 }
 
 impl NewValue {
@@ -143,7 +155,10 @@ pub(super) fn check(
                             field: field.name.clone(),
                         });
                     } else {
-                        changes.push(Change { field: index, value: new });
+                        changes.push(Change {
+                            field: index,
+                            value: new,
+                        });
                     }
                 }
                 Err(mut found) => problems.append(&mut found),
@@ -169,7 +184,11 @@ fn closest(form: &Form, name: &str) -> Vec<String> {
         .filter(|(score, _)| *score >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(3).map(|(_, n)| n.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_owned())
+        .collect()
 }
 
 /// The single string of a value; `None` for null or an empty list.

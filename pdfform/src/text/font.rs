@@ -75,10 +75,9 @@ impl Font {
                 .and_then(|fonts| fonts.first())
                 .and_then(|font| pdf.dict_entry(font))
                 .map(|(_, font)| font);
-            let (widths, default_width) =
-                descendant.map_or((HashMap::new(), 1000.0), |font| {
-                    cid_widths(pdf.objects(), font)
-                });
+            let (widths, default_width) = descendant.map_or((HashMap::new(), 1000.0), |font| {
+                cid_widths(pdf.objects(), font)
+            });
             let identity = encoding == b"Identity-H" || encoding == b"Identity-V";
             let glyphs = match descendant {
                 Some(font) if identity && to_unicode.is_none() => {

@@ -106,12 +106,16 @@ pub fn valid_fill(filler: &magvar_pdfform::FormFiller) -> magvar_pdfform::FillDa
         for problem in problems {
             match problem {
                 FillProblem::TooLong { field, max_len, .. } => {
-                    let text = data.get(&field).and_then(|v| v.as_strings().first().map(|s| s.to_string()));
+                    let text = data
+                        .get(&field)
+                        .and_then(|v| v.as_strings().first().map(|s| s.to_string()));
                     let cut: String = text.unwrap_or_default().chars().take(max_len).collect();
                     data.insert(field, FieldValue::Text(cut));
                 }
                 FillProblem::OneValue { field, .. } => {
-                    let first = data.get(&field).and_then(|v| v.as_strings().first().map(|s| s.to_string()));
+                    let first = data
+                        .get(&field)
+                        .and_then(|v| v.as_strings().first().map(|s| s.to_string()));
                     data.insert(field, FieldValue::Text(first.unwrap_or_default()));
                 }
                 other => panic!("{}: a generated value was refused: {other}", form.file),

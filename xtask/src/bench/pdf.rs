@@ -124,7 +124,11 @@ fn fill_workloads() -> Vec<Workload> {
 
     let (path, bytes) = corpus_file(FILL_FORM);
     let names = text_fields(&bytes, FILL_FIELDS);
-    assert_eq!(names.len(), FILL_FIELDS, "suite pdf: {FILL_FORM} has 20 text fields");
+    assert_eq!(
+        names.len(),
+        FILL_FIELDS,
+        "suite pdf: {FILL_FORM} has 20 text fields"
+    );
     let mut data = FillData::new();
     let mut json = serde_json::Map::new();
     for (index, name) in names.iter().enumerate() {
@@ -137,7 +141,11 @@ fn fill_workloads() -> Vec<Workload> {
     });
     let values = dir.join("values.json");
     std::fs::write(&values, serde_json::Value::Object(json).to_string()).expect("write values");
-    let peer_one = peer_rate(&python, &script, &["one".as_ref(), path.as_os_str(), values.as_os_str()]);
+    let peer_one = peer_rate(
+        &python,
+        &script,
+        &["one".as_ref(), path.as_os_str(), values.as_os_str()],
+    );
 
     let binary = build_cli().unwrap_or_else(|e| panic!("suite pdf: {e}"));
     let (path, bytes) = corpus_file(MANY_FORM);
@@ -164,23 +172,42 @@ fn fill_workloads() -> Vec<Workload> {
     let many = measure(MANY_ROWS, Duration::from_secs(3), || {
         let status = Command::new(&binary)
             .args(["form".as_ref(), "fill".as_ref(), path.as_os_str()])
-            .args(["--data".as_ref(), csv_path.as_os_str(), "--out-dir".as_ref(), out.as_os_str()])
+            .args([
+                "--data".as_ref(),
+                csv_path.as_os_str(),
+                "--out-dir".as_ref(),
+                out.as_os_str(),
+            ])
             .args(["--jobs", "2"])
             .stderr(Stdio::null())
             .status()
             .unwrap_or_else(|e| panic!("suite pdf: cannot run {}: {e}", binary.display()));
-        assert!(status.success(), "suite pdf: magvar form fill failed: {status}");
+        assert!(
+            status.success(),
+            "suite pdf: magvar form fill failed: {status}"
+        );
     });
     let peer_out = dir.join("peer");
     let peer_many = peer_rate(
         &python,
         &script,
-        &["many".as_ref(), path.as_os_str(), rows_path.as_os_str(), peer_out.as_os_str()],
+        &[
+            "many".as_ref(),
+            path.as_os_str(),
+            rows_path.as_os_str(),
+            peer_out.as_os_str(),
+        ],
     );
     // Best effort: a leftover scratch directory only costs space.
     let _ = std::fs::remove_dir_all(&dir);
     vec![
-        Workload::new("pdf", "pdf-fill-20-fields", "forms", one, Some(("pypdf", peer_one))),
+        Workload::new(
+            "pdf",
+            "pdf-fill-20-fields",
+            "forms",
+            one,
+            Some(("pypdf", peer_one)),
+        ),
         Workload::new(
             "pdf",
             "pdf-fill-many-2-page",
@@ -228,8 +255,8 @@ fn peer_rate(python: &Path, script: &Path, args: &[&std::ffi::OsStr]) -> f64 {
         String::from_utf8_lossy(&output.stderr)
     );
     let line = String::from_utf8_lossy(&output.stdout);
-    let value: serde_json::Value = serde_json::from_str(line.trim())
-        .unwrap_or_else(|e| panic!("suite pdf: {line}: {e}"));
+    let value: serde_json::Value =
+        serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("suite pdf: {line}: {e}"));
     value["per_s"].as_f64().expect("per_s")
 }
 
@@ -258,6 +285,11 @@ mod tests {
         assert!(fill_once(&bytes, &data) > bytes.len());
         let (_, bytes) = corpus_file(MANY_FORM);
         assert_eq!(text_fields(&bytes, usize::MAX).len(), 32);
-        assert_eq!(PdfDocument::from_bytes(&bytes, "f", None).unwrap().page_count(), 2);
+        assert_eq!(
+            PdfDocument::from_bytes(&bytes, "f", None)
+                .unwrap()
+                .page_count(),
+            2
+        );
     }
 }
