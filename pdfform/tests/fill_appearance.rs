@@ -354,12 +354,11 @@ fn poppler_renders_every_filled_text_field_of_the_corpus() {
             if hidden.contains(&rect.map(|n| n.round() as i64)) {
                 continue;
             }
-            if !renders.contains_key(&page) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = renders.entry(page) {
                 let Some(before) = render(&original, page) else {
                     return;
                 };
-                let after = render(&bytes, page).unwrap();
-                renders.insert(page, (before, after));
+                slot.insert((before, render(&bytes, page).unwrap()));
             }
             let (before, after) = &renders[&page];
             let (media, rotate) = page_geometry(&bytes, page);

@@ -49,7 +49,7 @@ pub(super) struct Drawn {
 
 pub(super) fn draw(look: &Look, font: &FillFont, content: &Content<'_>) -> Drawn {
     // Under /MK /R 90 or 270 the box is laid out on its side.
-    let (width, height) = if look.rotation % 180 == 0 {
+    let (width, height) = if look.rotation.is_multiple_of(180) {
         (look.width, look.height)
     } else {
         (look.height, look.width)

@@ -69,7 +69,7 @@ pub(super) fn write(
     let mut offsets: BTreeMap<u32, (u64, u16)> = BTreeMap::new();
     for (&(number, generation), object) in objects {
         offsets.insert(number, (out.written - header, generation));
-        write!(out, "{number} {generation} obj\n")?;
+        writeln!(out, "{number} {generation} obj")?;
         match revision.encryption {
             Some(state) => {
                 let mut encrypted = object.clone();
@@ -127,7 +127,7 @@ fn write_xref_table(out: &mut dyn Write, offsets: &BTreeMap<u32, (u64, u16)>) ->
         for number in first..first + count {
             let (offset, generation) = offsets[&number];
             // Each entry is exactly 20 bytes, ending in space and LF.
-            write!(out, "{offset:010} {generation:05} n \n")?;
+            writeln!(out, "{offset:010} {generation:05} n ")?;
         }
     }
     Ok(())
@@ -155,7 +155,7 @@ fn write_xref_stream(
     dict.set("Size", i64::from(own) + 1);
     dict.set("Index", Object::Array(index));
     dict.set("W", Object::Array(vec![1.into(), 4.into(), 2.into()]));
-    write!(out, "{own} 0 obj\n")?;
+    writeln!(out, "{own} 0 obj")?;
     Writer::write_object(out, &Object::Stream(Stream::new(dict, data)))?;
     out.write_all(b"\nendobj\n")
 }
