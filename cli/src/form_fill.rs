@@ -4,13 +4,12 @@
 
 use crate::error::{CliError, CliResult};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 use magvar_pdfform::{
     CsvRow, DataError, FillData, FillOptions, FillProblem, FormFiller, PdfDocument,
 };
 use magvar_pipeline::{Pipeline, Stage};
 use std::collections::{BTreeSet, HashMap};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -408,14 +407,7 @@ fn many(args: &FillArgs, dir: &Path, options: &FillOptions) -> CliResult {
         jobs_in.push((record.row, record.line, job));
     }
     let total = jobs_in.len();
-    let progress = if std::io::stderr().is_terminal() {
-        ProgressBar::new(total as u64).with_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} forms {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        )
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = crate::form::progress_bar(total, "forms");
     crate::interrupt::install("form fill");
     let inputs = jobs_in
         .into_iter()

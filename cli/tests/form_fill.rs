@@ -1,8 +1,10 @@
 //! `magvar form fill` end to end: data in every format, exit statuses,
 //! problem lists, one file per CSV row, atomic output.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,24 +13,7 @@ fn corpus(name: &str) -> PathBuf {
 }
 
 fn magvar(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_magvar"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("finishes")
+    common::magvar_with_stdin(args, stdin)
 }
 
 fn stderr(output: &Output) -> String {
@@ -37,6 +22,13 @@ fn stderr(output: &Output) -> String {
 
 fn s(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
+}
+
+/// `magvar form fill FORM --data - -o OUT [flags…]` with `data` on stdin.
+fn fill(form: &Path, out: &Path, data: &str, flags: &[&str]) -> Output {
+    let mut args = vec!["form", "fill", s(form), "--data", "-", "-o", s(out)];
+    args.extend_from_slice(flags);
+    magvar(&args, Some(data))
 }
 
 fn values(file: &Path) -> serde_json::Value {
@@ -53,18 +45,7 @@ fn urlencoded_from_stdin_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.pdf");
     let data = "name=Grace+Hopper&subscribe=Off&plan=enterprise&languages=French&languages=English";
-    let output = magvar(
-        &[
-            "form",
-            "fill",
-            s(&corpus(FORM)),
-            "--data",
-            "-",
-            "-o",
-            s(&out),
-        ],
-        Some(data),
-    );
+    let output = fill(&corpus(FORM), &out, data, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let read = values(&out);
     assert_eq!(read["name"], "Grace Hopper");
@@ -109,17 +90,11 @@ fn the_whole_fields_json_fills_back() {
 fn data_problems_exit_1_listing_each_with_its_field() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.pdf");
-    let output = magvar(
-        &[
-            "form",
-            "fill",
-            s(&corpus(FORM)),
-            "--data",
-            "-",
-            "-o",
-            s(&out),
-        ],
-        Some(r#"{"nmae": "x", "plan": "gold", "country": "Peru"}"#),
+    let output = fill(
+        &corpus(FORM),
+        &out,
+        r#"{"nmae": "x", "plan": "gold", "country": "Peru"}"#,
+        &[],
     );
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
@@ -265,17 +240,14 @@ fn read_only_fields_need_force_and_the_hint_says_so() {
         .set("Ff", 1);
     doc.save(&form).unwrap();
     let out = dir.path().join("out.pdf");
-    let args = ["form", "fill", s(&form), "--data", "-", "-o", s(&out)];
-    let output = magvar(&args, Some("name=Changed"));
+    let output = fill(&form, &out, "name=Changed", &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("field \"name\" is read-only (--force fills it anyway)"),
         "{}",
         stderr(&output)
     );
-    let mut forced = args.to_vec();
-    forced.push("--force");
-    let output = magvar(&forced, Some("name=Changed"));
+    let output = fill(&form, &out, "name=Changed", &["--force"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(values(&out)["name"], "Changed");
 }
@@ -286,10 +258,7 @@ fn filling_a_file_in_place_replaces_it_whole() {
     let form = dir.path().join("form.pdf");
     std::fs::copy(corpus(FORM), &form).unwrap();
     let before = std::fs::read(&form).unwrap();
-    let output = magvar(
-        &["form", "fill", s(&form), "--data", "-", "-o", s(&form)],
-        Some("name=In+Place"),
-    );
+    let output = fill(&form, &form, "name=In+Place", &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let after = std::fs::read(&form).unwrap();
     assert!(after.starts_with(&before), "an update of the original");
@@ -303,19 +272,7 @@ fn flatten_and_rewrite_write_new_files() {
     let original = std::fs::read(corpus(FORM)).unwrap();
     for flag in ["--flatten", "--rewrite"] {
         let out = dir.path().join(format!("{flag}.pdf"));
-        let output = magvar(
-            &[
-                "form",
-                "fill",
-                s(&corpus(FORM)),
-                "--data",
-                "-",
-                "-o",
-                s(&out),
-                flag,
-            ],
-            Some("name=New+File"),
-        );
+        let output = fill(&corpus(FORM), &out, "name=New+File", &[flag]);
         assert_eq!(output.status.code(), Some(0), "{flag}: {}", stderr(&output));
         let bytes = std::fs::read(&out).unwrap();
         assert!(!bytes.starts_with(&original), "{flag}");

@@ -204,27 +204,18 @@ fn frame(look: &Look, width: f64, height: f64, ops: &mut String) {
             ("0.5 g".to_owned(), "0.75 g".to_owned())
         };
         let (w, h) = (width, height);
-        let n = number;
-        let _ = writeln!(
-            ops,
-            "{light}\n{b} {b} m {b} {th} l {tw} {th} l {iw} {ih} l {b2} {ih} l {b2} {b2} l f",
-            b = n(b),
-            th = n(h - b),
-            tw = n(w - b),
-            iw = n(w - 2.0 * b),
-            ih = n(h - 2.0 * b),
-            b2 = n(2.0 * b)
-        );
-        let _ = writeln!(
-            ops,
-            "{dark}\n{tw} {th} m {tw} {b} l {b} {b} l {b2} {b2} l {iw} {b2} l {iw} {ih} l f",
-            b = n(b),
-            th = n(h - b),
-            tw = n(w - b),
-            iw = n(w - 2.0 * b),
-            ih = n(h - 2.0 * b),
-            b2 = n(2.0 * b)
-        );
+        // The left and top band between the border and the inner edge; the
+        // right and bottom band is the same turned half round.
+        let light_band = [
+            (b, b),
+            (b, h - b),
+            (w - b, h - b),
+            (w - 2.0 * b, h - 2.0 * b),
+            (2.0 * b, h - 2.0 * b),
+            (2.0 * b, 2.0 * b),
+        ];
+        polygon(ops, &light, &light_band);
+        polygon(ops, &dark, &light_band.map(|(x, y)| (w - x, h - y)));
     }
     let _ = writeln!(ops, "{stroke}\n{} w", number(b));
     if look.border_style == b'D' {
@@ -250,6 +241,16 @@ fn frame(look: &Look, width: f64, height: f64, ops: &mut String) {
     if look.border_style == b'D' {
         ops.push_str("[] 0 d\n");
     }
+}
+
+/// A filled polygon in `colour`.
+fn polygon(ops: &mut String, colour: &str, points: &[(f64, f64)]) {
+    let _ = writeln!(ops, "{colour}");
+    for (index, (x, y)) in points.iter().enumerate() {
+        let operator = if index == 0 { "m" } else { "l" };
+        let _ = write!(ops, "{} {} {operator} ", number(*x), number(*y));
+    }
+    ops.push_str("f\n");
 }
 
 /// A shown string: literal for one-byte codes, hex for two-byte codes.
