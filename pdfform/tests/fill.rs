@@ -263,3 +263,56 @@ fn flattening_draws_the_values_into_the_page_and_removes_the_form() {
     let text = pdf.page_text(1).unwrap().plain();
     assert!(text.contains("Flattened Value"), "{text}");
 }
+
+/// A file whose permissions allow only printing: opened with the empty
+/// user password it may not be filled; with the owner password it may, and
+/// the output opens as the original does.
+#[test]
+fn permissions_are_kept_unless_the_owner_password_is_given() {
+    use lopdf::encryption::crypt_filters::{Aes256CryptFilter, CryptFilter};
+    use lopdf::encryption::{EncryptionState, EncryptionVersion, Permissions};
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    let mut doc =
+        lopdf::Document::load(corpus_dir().join("gen_hierarchical_inherited.pdf")).unwrap();
+    let filter: Arc<dyn CryptFilter> = Arc::new(Aes256CryptFilter);
+    let state = EncryptionState::try_from(EncryptionVersion::V5 {
+        encrypt_metadata: true,
+        crypt_filters: BTreeMap::from([(b"StdCF".to_vec(), filter)]),
+        file_encryption_key: &[9u8; 32],
+        stream_filter: b"StdCF".to_vec(),
+        string_filter: b"StdCF".to_vec(),
+        owner_password: "owner-secret",
+        user_password: "",
+        permissions: Permissions::PRINTABLE,
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let mut data = FillData::new();
+    data.insert("notes", "owner's change");
+
+    let pdf = PdfDocument::from_bytes(&bytes, "locked.pdf", None).unwrap();
+    let filler = FormFiller::new(pdf).unwrap();
+    let error = filler.fill(&data, &FillOptions::default()).err().unwrap();
+    assert!(matches!(error, Error::ChangesNotAllowed { .. }), "{error}");
+    assert!(error.is_usage());
+    assert_eq!(
+        error.to_string(),
+        "locked.pdf: the PDF's permissions do not allow filling its form with the password it was opened with"
+    );
+
+    let pdf = PdfDocument::from_bytes(&bytes, "locked.pdf", Some("owner-secret")).unwrap();
+    let filler = FormFiller::new(pdf).unwrap();
+    let out = filler
+        .fill(&data, &FillOptions::default())
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    assert!(out.starts_with(&bytes));
+    let read = reopen(&out).form().unwrap();
+    let notes = read.fields.iter().find(|f| f.name == "notes").unwrap();
+    assert_eq!(notes.value, FieldValue::Text("owner's change".into()));
+    common::qpdf_check(&out, "owner's fill");
+}
