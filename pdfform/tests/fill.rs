@@ -316,3 +316,60 @@ fn permissions_are_kept_unless_the_owner_password_is_given() {
     assert_eq!(notes.value, FieldValue::Text("owner's change".into()));
     common::qpdf_check(&out, "owner's fill");
 }
+
+/// An editable combo box takes text of its own, a plain one does not; a
+/// CSV cell holding a JSON list selects several items of a multi-select
+/// list, whose /I follows.
+#[test]
+fn editable_combos_and_csv_list_cells() {
+    let bytes = common::form_pdf(
+        "[5 0 R 6 0 R 7 0 R]",
+        "[5 0 R 6 0 R 7 0 R]",
+        &[
+            "<< /Type /Annot /Subtype /Widget /FT /Ch /Ff 393216 /T (city) /Rect [50 700 250 720] \
+             /Opt [(Paris) (Rome)] /DA (/Helv 10 Tf 0 g) >>"
+                .to_owned(),
+            "<< /Type /Annot /Subtype /Widget /FT /Ch /Ff 131072 /T (fixed) /Rect [50 650 250 670] \
+             /Opt [(Paris) (Rome)] /DA (/Helv 10 Tf 0 g) >>"
+                .to_owned(),
+            "<< /Type /Annot /Subtype /Widget /FT /Ch /Ff 2097152 /T (langs) /Rect [50 550 250 620] \
+             /Opt [[(en) (English)] [(fr) (French)] [(de) (German)]] /DA (/Helv 10 Tf 0 g) >>"
+                .to_owned(),
+        ],
+    );
+    let filler =
+        FormFiller::new(PdfDocument::from_bytes(&bytes, "choices.pdf", None).unwrap()).unwrap();
+    let rows = FillData::csv_rows("city,langs\nOslo,\"[\"\"de\"\",\"\"English\"\"]\"\n").unwrap();
+    let data = rows[0].data.clone().unwrap();
+    let out = filler
+        .fill(&data, &FillOptions::default())
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    let read = reopen(&out).form().unwrap();
+    let value = |name: &str| {
+        read.fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap()
+            .value
+            .clone()
+    };
+    assert_eq!(value("city"), FieldValue::Text("Oslo".into()));
+    // The shown text "English" stands for its export value "en".
+    assert_eq!(
+        value("langs"),
+        FieldValue::List(vec!["de".into(), "en".into()])
+    );
+    assert!(String::from_utf8_lossy(&out).contains("/I[0 2]"));
+    let mut fixed = FillData::new();
+    fixed.insert("fixed", "Oslo");
+    let Err(Error::InvalidFill { problems, .. }) = filler.fill(&fixed, &FillOptions::default())
+    else {
+        panic!("a plain combo box takes only its options");
+    };
+    assert_eq!(
+        problems[0].to_string(),
+        "field \"fixed\": \"Oslo\" is not one of its options: \"Paris\", \"Rome\""
+    );
+}
