@@ -49,6 +49,9 @@ pub enum FormCommand {
         #[arg(long)]
         password: Option<String>,
     },
+    /// Fill a form from data (`form fields` JSON or urlencoded, or CSV),
+    /// one PDF or one per CSV row, with appearances every viewer shows.
+    Fill(crate::form_fill::FillArgs),
     /// The fields of many PDFs, one record per document, in input order.
     Extract {
         /// Files, and directories searched recursively for *.pdf.
@@ -104,6 +107,7 @@ pub fn run(cmd: FormCommand) -> CliResult {
             templates,
             password,
         } => identify(&file, &templates, password.as_deref()),
+        FormCommand::Fill(args) => crate::form_fill::run(args),
         FormCommand::Extract {
             paths,
             jobs,
@@ -328,14 +332,7 @@ fn extract(
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let mut writer = RecordWriter::new(sink, format)?;
-    let progress = if std::io::stderr().is_terminal() {
-        ProgressBar::new(total as u64).with_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        )
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = progress_bar(total, "documents");
     crate::interrupt::install("form extract");
     // Ctrl-C stops handing out files; the documents in hand are finished
     // and written whole.
@@ -395,6 +392,17 @@ fn extract(
     } else {
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// A bar counting `total` `what` on a terminal; nothing elsewhere.
+pub(crate) fn progress_bar(total: usize, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what} {{elapsed}}"))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    )
 }
 
 /// One document's record: its path and its form, or why it could not be read.

@@ -14,6 +14,7 @@ mod config;
 mod contours;
 mod error;
 mod form;
+mod form_fill;
 mod grid;
 mod interrupt;
 mod models;

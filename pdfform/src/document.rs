@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::lazy::LazyDocument;
 use crate::objects::Objects;
+use lopdf::xref::XrefType;
 use lopdf::{Dictionary, LoadOptions, Object, ObjectId};
 use std::collections::{BTreeMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -42,6 +43,9 @@ pub struct PdfDocument {
     lazy: Option<LazyDocument>,
     /// lopdf's full load, made on first need.
     loaded: OnceLock<Result<Loaded>>,
+    /// The file's bytes when the lazy reader, which owns them otherwise,
+    /// declined the file: an incremental update appends to them.
+    eager_bytes: Option<Vec<u8>>,
 }
 
 /// A document fully loaded by lopdf.
@@ -130,6 +134,7 @@ impl PdfDocument {
                 stream_limit,
                 lazy: Some(lazy),
                 loaded: OnceLock::new(),
+                eager_bytes: None,
             }),
             Err(bytes) => {
                 let loaded = load(&bytes, &file, password, stream_limit)?;
@@ -139,6 +144,7 @@ impl PdfDocument {
                     stream_limit,
                     lazy: None,
                     loaded: OnceLock::from(Ok(loaded)),
+                    eager_bytes: Some(bytes),
                 })
             }
         }
@@ -206,6 +212,70 @@ impl PdfDocument {
     pub(crate) fn eager_objects(&self) -> Result<Objects<'_>> {
         Ok(self.loaded()?.objects())
     }
+
+    /// The password the document was opened with, if one was given.
+    pub(crate) fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// What an incremental update needs to know of the file as it stands.
+    pub(crate) fn revision(&self) -> Result<Revision<'_>> {
+        if let Some(lazy) = &self.lazy {
+            let reader = lazy.objects().reader();
+            return Ok(Revision {
+                bytes: lazy.borrow_owner(),
+                trailer: reader.document.trailer.clone(),
+                xref_stream: matches!(
+                    reader.document.reference_table.cross_reference_type,
+                    XrefType::CrossReferenceStream
+                ),
+                size: reader
+                    .document
+                    .reference_table
+                    .size
+                    .max(reader.document.max_id + 1),
+                encryption: reader.encryption_state.as_ref(),
+                repaired: reader.document.xref_recovery.is_some(),
+            });
+        }
+        let loaded = self.loaded()?;
+        let doc = &loaded.doc;
+        let mut trailer = doc.trailer.clone();
+        // The full load drops /Encrypt from the trailer once it has decrypted.
+        if let Some(id) = doc
+            .encryption_state
+            .as_ref()
+            .and_then(|s| s.encrypt_object_id())
+        {
+            trailer.set("Encrypt", Object::Reference(id));
+        }
+        Ok(Revision {
+            bytes: self.eager_bytes.as_deref().unwrap_or_default(),
+            trailer,
+            xref_stream: matches!(
+                doc.reference_table.cross_reference_type,
+                XrefType::CrossReferenceStream
+            ),
+            size: doc.reference_table.size.max(doc.max_id + 1),
+            encryption: doc.encryption_state.as_ref(),
+            repaired: doc.xref_recovery.is_some() || self.eager_bytes.is_none(),
+        })
+    }
+}
+
+/// The file as it stands, for appending an update to it.
+pub(crate) struct Revision<'a> {
+    pub(crate) bytes: &'a [u8],
+    /// The latest trailer (with /Encrypt when the file is encrypted).
+    pub(crate) trailer: Dictionary,
+    /// The latest cross-reference section is a stream (PDF 1.5).
+    pub(crate) xref_stream: bool,
+    /// One more than the highest object number in use.
+    pub(crate) size: u32,
+    pub(crate) encryption: Option<&'a lopdf::EncryptionState>,
+    /// lopdf had to repair the cross-reference data: an update chained to
+    /// it would point at offsets that are wrong.
+    pub(crate) repaired: bool,
 }
 
 /// The most bytes one stream of a file of `file_len` bytes may decode to.

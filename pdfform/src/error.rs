@@ -1,5 +1,6 @@
 //! Errors: every one names the document it concerns and says what is wrong.
 
+use crate::fill::FillProblem;
 use std::path::PathBuf;
 
 /// Why a document (or a template file) could not be read.
@@ -49,6 +50,30 @@ pub enum Error {
     /// A template file could not be read or is not valid template TOML.
     #[error("{file}: bad template file: {reason}")]
     Template { file: PathBuf, reason: String },
+    /// The values to fill in do not fit the form; every problem is listed,
+    /// each naming its field.
+    #[error("{file}: the values do not fit the form:{}", problem_lines(problems))]
+    InvalidFill {
+        file: PathBuf,
+        problems: Vec<FillProblem>,
+    },
+    /// The document is encrypted and the password it was opened with does
+    /// not allow the change.
+    #[error(
+        "{file}: the PDF's permissions do not allow {what} with the password it was opened with"
+    )]
+    ChangesNotAllowed { file: PathBuf, what: &'static str },
+    /// The filled document could not be written.
+    #[error("{file}: cannot write the filled form: {source}")]
+    Write {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn problem_lines(problems: &[FillProblem]) -> String {
+    problems.iter().map(|p| format!("\n  {p}")).collect()
 }
 
 /// An error is cloned when a document's eager load, made once, is asked
@@ -88,6 +113,18 @@ impl Clone for Error {
                 file: file.clone(),
                 reason: reason.clone(),
             },
+            Error::InvalidFill { file, problems } => Error::InvalidFill {
+                file: file.clone(),
+                problems: problems.clone(),
+            },
+            Error::ChangesNotAllowed { file, what } => Error::ChangesNotAllowed {
+                file: file.clone(),
+                what,
+            },
+            Error::Write { file, source } => Error::Write {
+                file: file.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
         }
     }
 }
@@ -104,6 +141,7 @@ impl Error {
                 | Error::WrongPassword { .. }
                 | Error::NoSuchPage { .. }
                 | Error::Template { .. }
+                | Error::ChangesNotAllowed { .. }
         )
     }
 }

@@ -46,11 +46,28 @@ struct Walker<'a> {
     annotation_order: Vec<ObjectId>,
     page_numbers: HashMap<ObjectId, u32>,
     fields: Vec<Field>,
+    /// Where each of `fields` lives, in the same order.
+    locations: Vec<FieldLocation>,
     warnings: Vec<String>,
+}
+
+/// The objects behind one field: the dictionary that holds its value and
+/// its widget annotations, `None` where one is a direct object (which
+/// cannot be changed on its own).
+#[derive(Debug, Clone)]
+pub(crate) struct FieldLocation {
+    pub(crate) field: Option<ObjectId>,
+    pub(crate) widgets: Vec<Option<ObjectId>>,
 }
 
 /// Reads every field of the document.
 pub fn read_form(pdf: Objects<'_>) -> Result<Form> {
+    read_form_located(pdf).map(|(form, _)| form)
+}
+
+/// Every field of the document and the objects each one lives in (none
+/// for an XFA-only form).
+pub(crate) fn read_form_located(pdf: Objects<'_>) -> Result<(Form, Vec<FieldLocation>)> {
     let acroform = pdf.get_dict(
         pdf.catalog().ok_or_else(|| missing_catalog(pdf))?,
         b"AcroForm",
@@ -67,19 +84,21 @@ pub fn read_form(pdf: Objects<'_>) -> Result<Form> {
     let has_xfa = acroform.is_some_and(|form| form.has(b"XFA"));
     if walker.fields.is_empty() && has_xfa {
         let fields = xfa::dataset_fields(pdf, acroform.and_then(|form| pdf.get(form, b"XFA")))?;
-        return Ok(Form {
+        let form = Form {
             file: pdf.file.display().to_string(),
             source: FormSource::Xfa,
             fields,
             warnings: walker.warnings,
-        });
+        };
+        return Ok((form, Vec::new()));
     }
-    Ok(Form {
+    let form = Form {
         file: pdf.file.display().to_string(),
         source: FormSource::AcroForm,
         fields: walker.fields,
         warnings: walker.warnings,
-    })
+    };
+    Ok((form, walker.locations))
 }
 
 fn missing_catalog(pdf: Objects<'_>) -> Error {
@@ -114,6 +133,7 @@ impl<'a> Walker<'a> {
             annotation_order,
             page_numbers,
             fields: Vec::new(),
+            locations: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -149,7 +169,7 @@ impl<'a> Walker<'a> {
                 } else {
                     self.widget_dicts(&widgets)
                 };
-                self.emit(&own, &widget_dicts);
+                self.emit(&own, id, &widget_dicts);
             } else {
                 if !widgets.is_empty() {
                     self.warnings.push(format!(
@@ -212,7 +232,12 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn emit(&mut self, field: &Inherited<'a>, widget_dicts: &[Node<'a>]) {
+    fn emit(
+        &mut self,
+        field: &Inherited<'a>,
+        field_id: Option<ObjectId>,
+        widget_dicts: &[Node<'a>],
+    ) {
         let flags = field.flags.unwrap_or(0);
         let kind = match field.field_type {
             Some(b"Tx") => FieldKind::Text,
@@ -251,6 +276,10 @@ impl<'a> Walker<'a> {
             read_only: flags & FF_READ_ONLY != 0,
             required: flags & FF_REQUIRED != 0,
             widgets,
+        });
+        self.locations.push(FieldLocation {
+            field: field_id,
+            widgets: widget_dicts.iter().map(|&(id, _)| id).collect(),
         });
     }
 

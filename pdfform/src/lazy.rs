@@ -164,6 +164,11 @@ impl<'a> LazyObjects<'a> {
         self.reader.load_document()
     }
 
+    /// The reader: cross-reference data, trailer, decryption set-up.
+    pub(crate) fn reader(&self) -> &Reader<'a> {
+        &self.reader
+    }
+
     pub(crate) fn trailer(&self) -> &Dictionary {
         &self.reader.document.trailer
     }

@@ -16,6 +16,14 @@
 //!   [`TextBlock`]s grouped into [`TextLine`]s, top to bottom.
 //! * [`Templates`] recognise a form by text and fields, and explain near
 //!   misses.
+//! * [`FormFiller`] fills a form from [`FillData`] (what reading prints:
+//!   the JSON `values`, urlencoded, or CSV rows): every value checked first
+//!   ([`FillProblem`]s name their field), then /V, /I and /AS written and
+//!   appearance streams drawn for each changed widget (the /DA font and
+//!   size, auto-size, /Q, comb cells, wrapping, /MK border, background and
+//!   rotation), written to any `Write` as an incremental update of the
+//!   original bytes (the same encryption, an xref stream where the file has
+//!   one) or as a new file, flattened if asked.
 //!
 //! # Reading only what the fields need
 //! Opening a document reads its cross-reference data, trailer and page tree
@@ -63,6 +71,29 @@
 //! # Ok::<(), magvar_pdfform::Error>(())
 //! ```
 //!
+//! Filling, and reading the result back:
+//!
+//! ```
+//! use magvar_pdfform::{FieldValue, FillData, FillOptions, FormFiller, PdfDocument};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/gen_reportlab_rev_footer.pdf");
+//! let filler = FormFiller::new(PdfDocument::open(path, None)?)?;
+//! let data = FillData::from_urlencoded("name=Grace+Hopper&plan=enterprise&languages=French")?;
+//! let filled = filler.fill(&data, &FillOptions::default())?;
+//! let mut out = Vec::new();
+//! filled.write_to(&mut out)?;
+//! // An incremental update: the original bytes come first, unchanged.
+//! assert!(out.starts_with(&std::fs::read(path)?));
+//! let form = PdfDocument::from_bytes(&out, "filled.pdf", None)?.form()?;
+//! let plan = form.fields.iter().find(|f| f.name == "plan").unwrap();
+//! assert_eq!(plan.value, FieldValue::Text("enterprise".into()));
+//! // A value the form cannot take is refused, naming the field.
+//! let bad = FillData::from_json(r#"{"plan": "gold"}"#)?;
+//! let error = filler.fill(&bad, &FillOptions::default()).err().unwrap();
+//! assert!(error.to_string().contains(r#"field "plan": "gold" is not one of its states"#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! [lopdf]: https://docs.rs/lopdf
 
 #![forbid(unsafe_code)]
@@ -71,6 +102,7 @@ mod decode;
 mod document;
 mod error;
 mod fields;
+mod fill;
 mod lazy;
 mod model;
 mod objects;
@@ -85,6 +117,7 @@ mod lazy_tests;
 pub use document::PdfDocument;
 pub use error::{Error, Result};
 pub use fields::MAX_FIELD_DEPTH;
+pub use fill::{CsvRow, DataError, FillData, FillOptions, FillProblem, FilledForm, FormFiller};
 pub use model::{ChoiceOption, Field, FieldKind, FieldValue, Form, FormSource, Widget};
 pub use template::{Identification, NearMiss, Template, TemplateMatch, Templates, TextRule};
 pub use text::{PageText, TextBlock, TextLine, TextReader};

@@ -47,6 +47,24 @@ impl FieldValue {
     }
 }
 
+impl From<&str> for FieldValue {
+    fn from(text: &str) -> Self {
+        FieldValue::Text(text.to_owned())
+    }
+}
+
+impl From<String> for FieldValue {
+    fn from(text: String) -> Self {
+        FieldValue::Text(text)
+    }
+}
+
+impl From<Vec<String>> for FieldValue {
+    fn from(items: Vec<String>) -> Self {
+        FieldValue::List(items)
+    }
+}
+
 /// One entry of a choice field's /Opt: the value submitted and the text shown.
 /// A plain-string entry has both equal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

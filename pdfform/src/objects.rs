@@ -61,6 +61,15 @@ impl<'a> Objects<'a> {
         }
     }
 
+    /// The id of the document catalog (the trailer's /Root).
+    pub(crate) fn catalog_id(self) -> Option<ObjectId> {
+        let trailer = match self.store {
+            Store::Eager(doc) => &doc.trailer,
+            Store::Lazy(lazy) => lazy.trailer(),
+        };
+        trailer.get(b"Root").ok()?.as_reference().ok()
+    }
+
     /// Object `id` as a dictionary (a stream is not one), references followed.
     pub(crate) fn dictionary(self, id: ObjectId) -> Option<&'a Dictionary> {
         match self.store {

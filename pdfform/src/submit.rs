@@ -40,7 +40,7 @@ impl Form {
 
 /// The urlencoded byte serializer: ASCII alphanumerics and `*-._` stay,
 /// space becomes `+`, every other UTF-8 byte becomes `%XX`.
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     let normalised = normalise_newlines(text);
     let mut out = String::with_capacity(normalised.len());
     for byte in normalised.bytes() {

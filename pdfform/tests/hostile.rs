@@ -528,22 +528,7 @@ fn mutated_corpus_files_give_an_error_of_their_kind_or_one_reading() {
     ] {
         let original = corpus_file(name);
         for mutant in 0..60 {
-            let mut bytes = original.clone();
-            for _ in 0..1 + next(8) {
-                let at = next(bytes.len());
-                match next(3) {
-                    0 => bytes[at] = next(256) as u8,
-                    1 => {
-                        let end = (at + next(64)).min(bytes.len());
-                        bytes.drain(at..end);
-                    }
-                    _ => {
-                        let end = (at + next(64)).min(bytes.len());
-                        let copy = bytes[at..end].to_vec();
-                        bytes.splice(at..at, copy);
-                    }
-                }
-            }
+            let bytes = common::mutate(&original, &mut next);
             let context = format!("{name} mutant {mutant}");
             let has_header = bytes[..bytes.len().min(1024)]
                 .windows(5)

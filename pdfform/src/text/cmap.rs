@@ -182,6 +182,32 @@ impl ToUnicode {
     }
 }
 
+impl ToUnicode {
+    /// Every code that stands for exactly one character, as
+    /// (character, byte length, code): what writing text in the font needs.
+    /// Ranges are walked within [`MAX_RANGE`] codes each.
+    pub fn single_chars(&self) -> Vec<(char, usize, u32)> {
+        let mut found = Vec::new();
+        let mut one = |text: &str, len: usize, code: u32| {
+            let mut chars = text.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                found.push((c, len, code));
+            }
+        };
+        for (&(len, code), text) in &self.chars {
+            one(text, len, code);
+        }
+        for range in &self.ranges {
+            for code in range.low..=range.high.min(range.low.saturating_add(MAX_RANGE)) {
+                if let Some(text) = self.lookup(range.len, code) {
+                    one(&text, range.len, code);
+                }
+            }
+        }
+        found
+    }
+}
+
 fn code_value(bytes: &[u8]) -> Option<u32> {
     (1..=4)
         .contains(&bytes.len())

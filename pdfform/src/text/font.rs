@@ -5,6 +5,7 @@
 use super::cmap::ToUnicode;
 use super::embedded::GlyphText;
 use crate::document::Loaded;
+use crate::objects::Objects;
 use lopdf::{Dictionary, Object};
 use std::collections::HashMap;
 
@@ -74,8 +75,9 @@ impl Font {
                 .and_then(|fonts| fonts.first())
                 .and_then(|font| pdf.dict_entry(font))
                 .map(|(_, font)| font);
-            let (widths, default_width) =
-                descendant.map_or((HashMap::new(), 1000.0), |font| cid_widths(pdf, font));
+            let (widths, default_width) = descendant.map_or((HashMap::new(), 1000.0), |font| {
+                cid_widths(pdf.objects(), font)
+            });
             let identity = encoding == b"Identity-H" || encoding == b"Identity-V";
             let glyphs = match descendant {
                 Some(font) if identity && to_unicode.is_none() => {
@@ -125,7 +127,7 @@ impl Font {
             vertical: false,
             kind: Kind::Simple {
                 text,
-                widths: simple_widths(pdf, dict),
+                widths: simple_widths(pdf.objects(), dict),
             },
         }
     }
@@ -181,7 +183,9 @@ impl Font {
     }
 }
 
-fn simple_widths(pdf: &Loaded, dict: &Dictionary) -> Box<[f64; 256]> {
+/// A simple font's /Widths by code (thousandths of an em), /MissingWidth
+/// (else an average width) for codes it does not list.
+pub(crate) fn simple_widths<'a>(pdf: Objects<'a>, dict: &'a Dictionary) -> Box<[f64; 256]> {
     let missing = pdf
         .get_dict(dict, b"FontDescriptor")
         .and_then(|descriptor| pdf.get(descriptor, b"MissingWidth"))
@@ -219,7 +223,7 @@ fn simple_widths(pdf: &Loaded, dict: &Dictionary) -> Box<[f64; 256]> {
 }
 
 /// /W of a CIDFont: `c [w1 w2 ...]` or `c_first c_last w` entries.
-fn cid_widths(pdf: &Loaded, font: &Dictionary) -> (HashMap<u32, f64>, f64) {
+pub(crate) fn cid_widths<'a>(pdf: Objects<'a>, font: &'a Dictionary) -> (HashMap<u32, f64>, f64) {
     let default_width = pdf
         .get(font, b"DW")
         .and_then(|w| w.as_float().ok())

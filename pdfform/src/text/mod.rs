@@ -4,9 +4,9 @@
 //! the show operators (Tj, TJ, ', "), descending into Form XObjects.
 //! Graphics, colour and images are skipped.
 
-mod cmap;
+pub(crate) mod cmap;
 mod embedded;
-mod font;
+pub(crate) mod font;
 mod layout;
 
 pub use layout::{TextBlock, TextLine};

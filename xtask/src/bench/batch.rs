@@ -18,7 +18,7 @@ const ROWS: usize = 1_000_000;
 
 pub fn run() -> Vec<Workload> {
     let binary = build_cli().unwrap_or_else(|e| panic!("suite batch: {e}"));
-    let dir = scratch_dir();
+    let dir = scratch_dir("batch");
     std::fs::create_dir_all(&dir)
         .unwrap_or_else(|e| panic!("suite batch: cannot create {}: {e}", dir.display()));
     let workloads = [
@@ -56,7 +56,7 @@ pub fn run() -> Vec<Workload> {
 
 /// Builds the release `magvar` binary and returns its path, as cargo
 /// reports it (whatever the target directory).
-fn build_cli() -> Result<PathBuf, String> {
+pub(super) fn build_cli() -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .args([
@@ -85,15 +85,15 @@ fn build_cli() -> Result<PathBuf, String> {
         .ok_or_else(|| "cargo did not report the magvar executable".to_string())
 }
 
-/// A directory of its own on tmpfs when the machine has one.
-fn scratch_dir() -> PathBuf {
+/// A directory of its own for `suite` on tmpfs when the machine has one.
+pub(super) fn scratch_dir(suite: &str) -> PathBuf {
     let shm = Path::new("/dev/shm");
     let base = if shm.is_dir() {
         shm.to_path_buf()
     } else {
         std::env::temp_dir()
     };
-    base.join(format!("magvar-bench-batch-{}", std::process::id()))
+    base.join(format!("magvar-bench-{suite}-{}", std::process::id()))
 }
 
 /// The dates of a generated file.
