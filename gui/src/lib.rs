@@ -19,6 +19,7 @@ pub mod controls;
 pub mod export;
 pub mod land;
 pub mod layout;
+pub mod measure;
 pub mod nmea;
 pub mod panel;
 pub mod plane;

@@ -12,6 +12,10 @@ struct Args {
     /// udp://ADDRESS:PORT (e.g. udp://0.0.0.0:10110) or tcp://HOST:PORT
     #[arg(long, value_name = "SOURCE", value_parser = magvar_gui::nmea::parse_feed_address)]
     nmea: Option<magvar_gui::nmea::FeedAddress>,
+    /// Measure the window's frame rate over N frames, print it and close
+    /// (BENCHMARKS.md).
+    #[arg(long, value_name = "N", hide = true)]
+    measure_frames: Option<usize>,
 }
 
 fn main() -> eframe::Result {
@@ -32,6 +36,9 @@ fn main() -> eframe::Result {
             if let Some(source) = args.nmea {
                 app.connect_nmea(&source.to_string());
             }
+            app.measure = args
+                .measure_frames
+                .map(magvar_gui::measure::FrameMeasure::new);
             Ok(Box::new(app))
         }),
     )

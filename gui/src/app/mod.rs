@@ -114,6 +114,8 @@ pub struct MagvarApp {
     /// colour (see `eframe::App::clear_color` below), which costs a
     /// software renderer a whole layer of pixels less each frame.
     pub paint_ocean: bool,
+    /// `--measure-frames`: the frame rate being measured.
+    pub measure: Option<crate::measure::FrameMeasure>,
 }
 
 impl MagvarApp {
@@ -168,6 +170,7 @@ impl MagvarApp {
             last_fix: 0,
             repaint,
             paint_ocean: true,
+            measure: None,
         };
         app.view.clamp(app.chart_rect);
         app.set_model(&settings.model);
@@ -533,6 +536,13 @@ impl eframe::App for MagvarApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         crate::layout::show(ui, self);
+        if let Some(mut measure) = self.measure.take() {
+            if measure.frame(ui.ctx(), self) {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                self.measure = Some(measure);
+            }
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
