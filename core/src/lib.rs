@@ -80,4 +80,5 @@ pub use position::{
     parse_altitude_with_default, parse_latitude, parse_longitude, parse_position, trim_text,
 };
 pub use quantity::{Kind, Quantity, Unit};
+pub use simd::{SimdPath, simd_path};
 pub use uncertainty::{ErrorModel, Uncertainty};

@@ -1,50 +1,14 @@
 //! The portable (non-SIMD) build of the fast paths, forced with
-//! `MAGVAR_SIMD=portable` on this machine whatever its CPU, equals the
-//! reference single-point path. Its own test binary: the variable is read
-//! once per process.
+//! `MAGVAR_SIMD=portable` whatever the CPU, equals the reference
+//! single-point path (common/paths.rs).
 
 mod common;
 
-use common::assert_same;
-use magvar_core::{BuiltinModel, DatePolicy, GridSpec, Position};
+use magvar_core::SimdPath;
 
 #[test]
 fn portable_batches_and_grids_equal_the_point_path() {
-    // SAFETY: set before any thread of this process reads the environment.
-    unsafe { std::env::set_var("MAGVAR_SIMD", "portable") };
-    for builtin in [BuiltinModel::Wmm2025, BuiltinModel::Igrf14] {
-        let model = builtin.model();
-        let spec = GridSpec::new(-180.0, -90.0, 170.0, 90.0, 10.0).unwrap();
-        let grid = model.grid(&spec, 5.0, 2027.4);
-        let mut positions = Vec::new();
-        for (row, &lat) in grid.latitudes_deg.iter().enumerate() {
-            for (column, &lon) in grid.longitudes_deg.iter().enumerate() {
-                let position = Position::geodetic(lat, lon, 5.0).unwrap();
-                let reference = model
-                    .field(&position, 2027.4, DatePolicy::Strict)
-                    .unwrap()
-                    .elements;
-                let at = format!("{} grid {lat},{lon}", model.name());
-                assert_same(&grid.at(row, column), &reference, &at);
-                positions.push((position, reference));
-            }
-        }
-        let points: Vec<Position> = positions.iter().map(|(p, _)| *p).collect();
-        let batch = model.elements_at_points(&points, 2027.4);
-        // One point a call, and points each on their own date.
-        let mut evaluator = magvar_core::Evaluator::new(model);
-        let single: Vec<_> = points
-            .iter()
-            .map(|p| evaluator.elements(p, 2027.4))
-            .collect();
-        let mut dated = Vec::new();
-        evaluator.elements_many_dated(&points, &vec![2027.4; points.len()], &mut dated);
-        let fast = batch.iter().zip(&single).zip(&dated);
-        for ((position, reference), ((batch, single), dated)) in positions.iter().zip(fast) {
-            for (path, got) in [("batch", batch), ("single", single), ("dated", dated)] {
-                let at = format!("{} {path} {position:?}", model.name());
-                assert_same(got, reference, &at);
-            }
-        }
+    if common::paths::force(SimdPath::Portable) {
+        common::paths::fast_paths_equal_the_point_path();
     }
 }

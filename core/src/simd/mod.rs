@@ -4,8 +4,9 @@
 //!
 //! Code generic over [`Float4`] compiles to one AVX2 instruction per step
 //! when instantiated with the AVX2 type inside a function compiled for
-//! AVX2 and FMA ([`with_best`] picks it after checking the CPU), and to
-//! plain scalar loops otherwise. libm's scalar `sin_cos` and `atan2` cost
+//! AVX2 and FMA, or for AVX-512 with its 32 registers ([`with_best`] picks
+//! the [`SimdPath`] after checking the CPU), and to plain scalar loops
+//! otherwise. libm's scalar `sin_cos` and `atan2` cost
 //! as much as the whole degree-12 synthesis; these cost a few dozen vector
 //! instructions for four values, within a couple of units in the last
 //! place of std's results (tests below).
@@ -71,21 +72,115 @@ pub trait Kernel {
     fn run<V: Float4>(self) -> Self::Output;
 }
 
-/// Runs `kernel` with AVX2 and FMA where the CPU has them, portable scalar
-/// code otherwise — or when the environment variable `MAGVAR_SIMD` is
-/// `portable` (read once), to debug or test the portable code on any CPU.
-pub fn with_best<K: Kernel>(kernel: K) -> K::Output {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if !portable_forced()
-            && std::is_x86_feature_detected!("avx2")
-            && std::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU has AVX2 and FMA, checked just above.
-            return unsafe { x86::run_avx2_fma(kernel) };
+/// The instruction sets the lane kernels are compiled for, chosen once per
+/// process at run time: the best the CPU has, or the one `MAGVAR_SIMD`
+/// names (`portable`, `avx2` or `avx512`) when the CPU has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SimdPath {
+    /// Plain scalar code, four values a step: any CPU.
+    Portable,
+    /// Four lanes in 256-bit registers with AVX2 and FMA.
+    Avx2,
+    /// The same four lanes compiled for AVX-512 (F, VL, DQ): 32 vector
+    /// registers instead of 16, so the kernels' many live sums stay in
+    /// registers, and comparisons into mask registers for the selects.
+    Avx512,
+}
+
+impl SimdPath {
+    /// Every path, slowest first.
+    pub const ALL: [SimdPath; 3] = [SimdPath::Portable, SimdPath::Avx2, SimdPath::Avx512];
+
+    /// The name `MAGVAR_SIMD` takes and benchmarks print.
+    pub fn name(self) -> &'static str {
+        match self {
+            SimdPath::Portable => "portable",
+            SimdPath::Avx2 => "avx2",
+            SimdPath::Avx512 => "avx512",
         }
     }
-    kernel.run::<Portable>()
+
+    /// The path of that name, if any.
+    pub fn from_name(name: &str) -> Option<SimdPath> {
+        SimdPath::ALL.into_iter().find(|path| path.name() == name)
+    }
+
+    /// Whether this CPU can run the path.
+    pub fn is_supported(self) -> bool {
+        match self {
+            SimdPath::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            SimdPath::Avx2 => {
+                std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+            }
+            #[cfg(target_arch = "x86_64")]
+            SimdPath::Avx512 => {
+                SimdPath::Avx2.is_supported()
+                    && std::is_x86_feature_detected!("avx512f")
+                    && std::is_x86_feature_detected!("avx512vl")
+                    && std::is_x86_feature_detected!("avx512dq")
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// The fastest path this CPU supports.
+    pub fn best_supported() -> SimdPath {
+        SimdPath::ALL
+            .into_iter()
+            .rev()
+            .find(|path| path.is_supported())
+            .unwrap_or(SimdPath::Portable)
+    }
+}
+
+impl std::fmt::Display for SimdPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The path the kernels run on in this process: `MAGVAR_SIMD`'s when set
+/// to a path's name and the CPU supports it, else the best the CPU
+/// supports. The environment is read once. A name the CPU cannot run, or
+/// no name at all, falls back to the best supported path rather than
+/// failing, so that a script that forces `avx512` still runs elsewhere;
+/// the benchmarks print the path that ran.
+pub fn simd_path() -> SimdPath {
+    static PATH: std::sync::OnceLock<SimdPath> = std::sync::OnceLock::new();
+    *PATH.get_or_init(|| {
+        std::env::var("MAGVAR_SIMD")
+            .ok()
+            .and_then(|name| SimdPath::from_name(name.trim()))
+            .filter(|path| path.is_supported())
+            .unwrap_or_else(SimdPath::best_supported)
+    })
+}
+
+/// Runs `kernel` on [`simd_path`].
+pub fn with_best<K: Kernel>(kernel: K) -> K::Output {
+    with_path(simd_path(), kernel)
+}
+
+/// Runs `kernel` on `path` if the CPU supports it, else on the best path
+/// it does support.
+fn with_path<K: Kernel>(path: SimdPath, kernel: K) -> K::Output {
+    let path = if path.is_supported() {
+        path
+    } else {
+        SimdPath::best_supported()
+    };
+    match path {
+        // SAFETY: `path` is one `is_supported` found the CPU features of
+        // (checked just above): AVX2 and FMA here.
+        #[cfg(target_arch = "x86_64")]
+        SimdPath::Avx2 => unsafe { x86::run_avx2_fma(kernel) },
+        // SAFETY: as above; AVX2, FMA, AVX-512 F, VL and DQ.
+        #[cfg(target_arch = "x86_64")]
+        SimdPath::Avx512 => unsafe { x86::run_avx512(kernel) },
+        _ => kernel.run::<Portable>(),
+    }
 }
 
 /// Copies `source` into `destination` (of the same length) with
@@ -98,18 +193,13 @@ pub fn copy_streaming(destination: &mut [f64], source: &[f64]) {
     assert_eq!(destination.len(), source.len(), "copy of equal lengths");
     #[cfg(target_arch = "x86_64")]
     {
-        if !portable_forced() && std::is_x86_feature_detected!("avx") {
-            // SAFETY: the CPU has AVX, checked just above.
+        if simd_path() != SimdPath::Portable {
+            // SAFETY: every path but the portable one has AVX (AVX2 implies it).
             unsafe { x86::copy_streaming(destination, source) };
             return;
         }
     }
     destination.copy_from_slice(source);
-}
-
-fn portable_forced() -> bool {
-    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *FORCED.get_or_init(|| std::env::var_os("MAGVAR_SIMD").is_some_and(|v| v == "portable"))
 }
 
 /// Horner's rule over `coefficients` (lowest power first) at x.
@@ -379,14 +469,31 @@ mod tests {
     }
 
     #[test]
-    fn best_functions_agree_with_std() {
+    fn every_supported_path_agrees_with_std() {
         let (angles, ys, xs) = inputs();
-        let kernel = Evaluate {
-            angles: &angles,
-            ys: &ys,
-            xs: &xs,
-        };
-        check(with_best(kernel), &angles, &ys, &xs);
+        for path in SimdPath::ALL.into_iter().filter(|p| p.is_supported()) {
+            let kernel = Evaluate {
+                angles: &angles,
+                ys: &ys,
+                xs: &xs,
+            };
+            eprintln!("path {path}");
+            check(with_path(path, kernel), &angles, &ys, &xs);
+        }
+    }
+
+    #[test]
+    fn paths_are_named_as_magvar_simd_takes_them() {
+        for path in SimdPath::ALL {
+            assert_eq!(SimdPath::from_name(path.name()), Some(path));
+        }
+        assert_eq!(SimdPath::from_name("sse"), None);
+        assert!(SimdPath::Portable.is_supported());
+        assert!(SimdPath::best_supported().is_supported());
+        // AVX-512 here implies AVX2: the paths nest.
+        if SimdPath::Avx512.is_supported() {
+            assert!(SimdPath::Avx2.is_supported());
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! [`Float4`] as one AVX2 register, with FMA.
 //!
-//! Values of [`Avx2`] exist only inside [`run_avx2_fma`], which is compiled
-//! with AVX2 and FMA and called only after the CPU was checked for both;
+//! Values of [`Avx2`] exist only inside [`run_avx2_fma`] and [`run_avx512`],
+//! which are compiled with AVX2 and FMA (the second with AVX-512 as well)
+//! and called only after the CPU was checked for what they need;
 //! every method is `#[inline(always)]`, so it is compiled into that
 //! context and its intrinsics are sound to execute.
 
@@ -16,9 +17,10 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// that is sound only because a value of this type never exists on a CPU
 /// without both. The type is private to this module (its field) and to
 /// `simd` (the module is private to the crate), and the only place that
-/// makes one is [`run_avx2_fma`], an `unsafe fn` whose caller
-/// (`simd::with_best`) calls it only after `is_x86_feature_detected!`
-/// found AVX2 and FMA. Code that makes an `Avx2` any other way (a
+/// makes one is [`run_avx2_fma`] or [`run_avx512`], `unsafe fn`s whose
+/// caller (`simd::with_best`) calls them only after
+/// `is_x86_feature_detected!` found AVX2 and FMA (and, for the second,
+/// AVX-512 F, VL and DQ). Code that makes an `Avx2` any other way (a
 /// `Kernel` run directly with `Avx2`, a constant, a `Default`) breaks
 /// this rule; none may be added.
 #[derive(Clone, Copy)]
@@ -30,6 +32,17 @@ pub struct Avx2(__m256d);
 /// The CPU must support AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
 pub unsafe fn run_avx2_fma<K: Kernel>(kernel: K) -> K::Output {
+    kernel.run::<Avx2>()
+}
+
+/// Runs `kernel` on [`Avx2`] compiled for AVX-512: the same four lanes,
+/// but with 32 vector registers (the compiler spills fewer of the
+/// kernels' sums to memory) and comparisons into mask registers.
+///
+/// # Safety
+/// The CPU must support AVX2, FMA and AVX-512 F, VL and DQ.
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl,avx512dq")]
+pub unsafe fn run_avx512<K: Kernel>(kernel: K) -> K::Output {
     kernel.run::<Avx2>()
 }
 

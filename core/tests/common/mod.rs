@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses part of it
 
+pub mod paths;
+
 use magvar_core::{MagneticElements, Quantity, normalize_degrees};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -46,7 +46,7 @@ pub fn run() -> Vec<Workload> {
                 "suite batch: magvar batch failed: {status}"
             );
         });
-        Workload::new("batch", name, "rows", rate, None)
+        Workload::new("batch", name, "rows", rate, None).on_lane_kernels()
     })
     .collect();
     // Best effort: a leftover scratch directory only costs space.

@@ -6,6 +6,8 @@
 //!   additions of constants in the renamer, hence a register).
 //! * `fma-f64x4`: four-wide f64 fused multiply-adds per second, from ten
 //!   independent chains, more than the pipes' latency × width.
+//! * `fma-f64x8`: the same with eight-wide AVX-512 registers, where the
+//!   CPU has AVX-512: what an eight-lane kernel could reach.
 //! * `stream-write-125mb`: bytes per second one core writes to memory
 //!   with non-temporal stores: a global 0.25° grid's fifteen bands are
 //!   125 MB.
@@ -35,6 +37,9 @@ pub fn run() -> Vec<Workload> {
         if let Some(rate) = x86::fma_rate() {
             workloads.push(Workload::new(SUITE, "fma-f64x4", "fma", rate, None));
         }
+        if let Some(rate) = x86::fma512_rate() {
+            workloads.push(Workload::new(SUITE, "fma-f64x8", "fma", rate, None));
+        }
         if let Some(rate) = x86::stream_write_rate() {
             workloads.push(Workload::new(
                 SUITE,
@@ -50,6 +55,33 @@ pub fn run() -> Vec<Workload> {
     {
         eprintln!("suite machine: measures x86-64 cores only");
         Vec::new()
+    }
+}
+
+/// Four-wide f64 multiply-adds a second on one core (`None` without AVX2
+/// and FMA, or off x86-64): the model suite's ceilings are read against
+/// it.
+pub fn fma_f64x4_rate() -> Option<f64> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        x86::fma_rate()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        None
+    }
+}
+
+/// Bytes a second one core writes with non-temporal stores (`None`
+/// without AVX, or off x86-64).
+pub fn stream_write_rate() -> Option<f64> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        x86::stream_write_rate()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        None
     }
 }
 
@@ -146,6 +178,58 @@ mod x86 {
         lanes[0]
     }
 
+    /// `None` on a CPU without AVX-512 F.
+    pub fn fma512_rate() -> Option<f64> {
+        if !is_x86_feature_detected!("avx512f") {
+            return None;
+        }
+        // SAFETY: the CPU has AVX-512 F, checked just above.
+        Some(measure(10 * FMA_ROUNDS, MIN_TIME, || unsafe {
+            std::hint::black_box(fma512_chains(FMA_ROUNDS));
+        }))
+    }
+
+    /// [`fma_chains`] in 512-bit registers: ten independent chains of
+    /// eight-wide multiply-adds.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512 F.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn fma512_chains(rounds: usize) -> f64 {
+        assert!(rounds > 0, "at least one round");
+        let sum: __m512d;
+        // SAFETY: the CPU has AVX-512 F (this function's contract); the
+        // registers named are clobbered and declared so.
+        unsafe {
+            asm!(
+                "vxorpd zmm0, zmm0, zmm0",
+                "vmovapd zmm1, zmm0", "vmovapd zmm2, zmm0", "vmovapd zmm3, zmm0",
+                "vmovapd zmm4, zmm0", "vmovapd zmm5, zmm0", "vmovapd zmm6, zmm0",
+                "vmovapd zmm7, zmm0", "vmovapd zmm8, zmm0", "vmovapd zmm9, zmm0",
+                "2:",
+                "vfmadd231pd zmm0, zmm14, zmm15", "vfmadd231pd zmm1, zmm14, zmm15",
+                "vfmadd231pd zmm2, zmm14, zmm15", "vfmadd231pd zmm3, zmm14, zmm15",
+                "vfmadd231pd zmm4, zmm14, zmm15", "vfmadd231pd zmm5, zmm14, zmm15",
+                "vfmadd231pd zmm6, zmm14, zmm15", "vfmadd231pd zmm7, zmm14, zmm15",
+                "vfmadd231pd zmm8, zmm14, zmm15", "vfmadd231pd zmm9, zmm14, zmm15",
+                "dec {n}",
+                "jnz 2b",
+                "vaddpd zmm0, zmm0, zmm9",
+                n = inout(reg) rounds => _,
+                in("zmm14") _mm512_set1_pd(0.999_999),
+                in("zmm15") _mm512_set1_pd(1e-9),
+                out("zmm0") sum, out("zmm1") _, out("zmm2") _, out("zmm3") _,
+                out("zmm4") _, out("zmm5") _, out("zmm6") _, out("zmm7") _,
+                out("zmm8") _, out("zmm9") _,
+                options(nomem, nostack),
+            );
+        }
+        let mut lanes = [0.0; 8];
+        // SAFETY: AVX-512 F is available; the pointer is to eight f64.
+        unsafe { _mm512_storeu_pd(lanes.as_mut_ptr(), sum) };
+        lanes[0]
+    }
+
     /// A global 0.25° grid's bands: 1441 × 721 points × 15 f64.
     const GRID_BYTES: usize = 1441 * 721 * 15 * 8;
 
@@ -204,6 +288,11 @@ mod tests {
         let chains = unsafe { fma_chains(rounds) };
         // The first and the last of the ten chains, added.
         assert_eq!(chains, 2.0 * x);
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512 F, checked just above.
+            let wide = unsafe { fma512_chains(rounds) };
+            assert_eq!(wide, 2.0 * x, "the eight-wide chains");
+        }
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct Workload {
     pub peer_per_s: Option<f64>,
     /// magvar_per_s / peer_per_s, or null without a peer.
     pub ratio: Option<f64>,
+    /// The lane kernels' instruction set in this run (`portable`, `avx2`,
+    /// `avx512`; `MAGVAR_SIMD` forces one), or null for a workload that
+    /// does not run them.
+    pub simd: Option<&'static str>,
 }
 
 impl Workload {
@@ -45,7 +49,16 @@ impl Workload {
             peer: peer.map(|(name, _)| name.to_string()),
             peer_per_s: peer.map(|(_, rate)| rate),
             ratio: peer.map(|(_, rate)| magvar_per_s / rate),
+            simd: None,
         }
+    }
+
+    /// Marks a workload that runs magvar-core's lane kernels with the path
+    /// they take in this process (a child process started with the same
+    /// environment on the same CPU takes the same).
+    pub fn on_lane_kernels(mut self) -> Self {
+        self.simd = Some(magvar_core::simd_path().name());
+        self
     }
 }
 
@@ -150,8 +163,8 @@ pub fn run(names: &[&str], json: bool) -> Result<(), String> {
 
 fn print_table(workloads: &[Workload]) {
     println!(
-        "{:<10} {:<28} {:>16} {:<24} {:>16} {:>7}",
-        "suite", "workload", "magvar/s", "peer", "peer/s", "ratio"
+        "{:<10} {:<28} {:>16} {:<24} {:>16} {:>7} {:<8}",
+        "suite", "workload", "magvar/s", "peer", "peer/s", "ratio", "simd"
     );
     for w in workloads {
         let peer_rate = w
@@ -163,13 +176,14 @@ fn print_table(workloads: &[Workload]) {
             .map(|r| format!("{r:.2}"))
             .unwrap_or_else(|| "-".into());
         println!(
-            "{:<10} {:<28} {:>16} {:<24} {:>16} {:>7}",
+            "{:<10} {:<28} {:>16} {:<24} {:>16} {:>7} {:<8}",
             w.suite,
             w.name,
             format!("{:.0} {}", w.magvar_per_s, w.unit),
             w.peer.as_deref().unwrap_or("-"),
             peer_rate,
-            ratio
+            ratio,
+            w.simd.unwrap_or("-")
         );
     }
 }

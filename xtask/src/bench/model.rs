@@ -20,6 +20,17 @@ const MIN_TIME: Duration = Duration::from_millis(1500);
 /// Day 100 of 2026, for both implementations (the peer takes whole days).
 const DAY_OF_YEAR: u16 = 100;
 
+/// Multiply and multiply-add instructions the four-lane kernel issues per
+/// WMM2025 point (degree 12, every element and rate): 1,850 per group of
+/// four, counted with `perf annotate` per loop iteration times the
+/// iterations (BENCHMARKS.md, "Ceilings", gives the parts).
+const FMA_PER_RANDOM_POINT: f64 = 1_850.0 / 4.0;
+/// The same for a point of the 0.25° grid: 156 in the order sums and 118
+/// for the elements per eight points.
+const FMA_PER_GRID_POINT: f64 = (156.0 + 118.0) / 8.0;
+/// Bytes written per grid point: fifteen f64 bands.
+const BYTES_PER_GRID_POINT: f64 = 15.0 * 8.0;
+
 fn year() -> f64 {
     2026.0 + f64::from(DAY_OF_YEAR - 1) / 365.0
 }
@@ -104,46 +115,75 @@ pub fn run() -> Vec<Workload> {
 
     let ours = magvar_points_rate(wmm, &positions);
     let peer = peer_points_rate(&triples);
-    out.push(Workload::new(
-        SUITE,
-        "random-wmm2025",
-        "points",
-        ours,
-        Some(("world_magnetic_model", peer)),
-    ));
-    out.push(Workload::new(
-        SUITE,
-        "random-wmm2025-pointwise",
-        "points",
-        magvar_pointwise_rate(wmm, &positions),
-        Some(("world_magnetic_model", peer)),
-    ));
+    out.push(
+        Workload::new(
+            SUITE,
+            "random-wmm2025",
+            "points",
+            ours,
+            Some(("world_magnetic_model", peer)),
+        )
+        .on_lane_kernels(),
+    );
+    out.push(
+        Workload::new(
+            SUITE,
+            "random-wmm2025-pointwise",
+            "points",
+            magvar_pointwise_rate(wmm, &positions),
+            Some(("world_magnetic_model", peer)),
+        )
+        .on_lane_kernels(),
+    );
     let mut buffer = vec![MagneticElements::ZERO; positions.len()];
     let both_cores = measure(positions.len(), MIN_TIME, || {
         wmm.elements_at_points_into(&positions, year(), &mut buffer);
         black_box(&buffer);
     });
-    out.push(Workload::new(
-        SUITE,
-        format!("random-wmm2025-{}threads", rayon::current_num_threads()),
-        "points",
-        both_cores,
-        Some(("magvar-1-thread", ours)),
-    ));
-    out.push(Workload::new(
-        SUITE,
-        "random-igrf14",
-        "points",
-        magvar_points_rate(igrf, &positions),
-        None,
-    ));
-    out.push(Workload::new(
-        SUITE,
-        "random-wmmhr2025",
-        "points",
-        magvar_points_rate(wmmhr, &positions[..2_000]),
-        None,
-    ));
+    out.push(
+        Workload::new(
+            SUITE,
+            format!("random-wmm2025-{}threads", rayon::current_num_threads()),
+            "points",
+            both_cores,
+            Some(("magvar-1-thread", ours)),
+        )
+        .on_lane_kernels(),
+    );
+    out.push(
+        Workload::new(
+            SUITE,
+            "random-igrf14",
+            "points",
+            magvar_points_rate(igrf, &positions),
+            None,
+        )
+        .on_lane_kernels(),
+    );
+    out.push(
+        Workload::new(
+            SUITE,
+            "random-wmmhr2025",
+            "points",
+            magvar_points_rate(wmmhr, &positions[..2_000]),
+            None,
+        )
+        .on_lane_kernels(),
+    );
+
+    let fma_rate = super::machine::fma_f64x4_rate();
+    if let Some(fma_rate) = fma_rate {
+        out.push(
+            Workload::new(
+                SUITE,
+                "random-wmm2025-of-ceiling",
+                "points",
+                ours,
+                Some(("fma-bound", fma_rate / FMA_PER_RANDOM_POINT)),
+            )
+            .on_lane_kernels(),
+        );
+    }
 
     let quarter = GridSpec::global(0.25).expect("valid grid");
     let grid_points: Vec<(f64, f64, f64)> = quarter
@@ -157,35 +197,62 @@ pub fn run() -> Vec<Workload> {
         })
         .collect();
     let one_thread = single_thread(|| grid_rate(wmm, &quarter));
-    out.push(Workload::new(
-        SUITE,
-        "grid-0.25-wmm2025",
-        "points",
-        one_thread,
-        Some(("world_magnetic_model", peer_points_rate(&grid_points))),
-    ));
+    out.push(
+        Workload::new(
+            SUITE,
+            "grid-0.25-wmm2025",
+            "points",
+            one_thread,
+            Some(("world_magnetic_model", peer_points_rate(&grid_points))),
+        )
+        .on_lane_kernels(),
+    );
+    if let Some((fma_rate, write_rate)) = fma_rate.zip(super::machine::stream_write_rate()) {
+        // The arithmetic and the writing at their peaks, one after the
+        // other: they did not overlap in any form tried (BENCHMARKS.md).
+        let seconds_per_point = FMA_PER_GRID_POINT / fma_rate + BYTES_PER_GRID_POINT / write_rate;
+        out.push(
+            Workload::new(
+                SUITE,
+                "grid-0.25-wmm2025-of-ceiling",
+                "points",
+                one_thread,
+                Some(("fma-and-write-bound", 1.0 / seconds_per_point)),
+            )
+            .on_lane_kernels(),
+        );
+    }
     let all_cores = grid_rate(wmm, &quarter);
-    out.push(Workload::new(
-        SUITE,
-        format!("grid-0.25-wmm2025-{}threads", rayon::current_num_threads()),
-        "points",
-        all_cores,
-        Some(("magvar-1-thread", one_thread)),
-    ));
-    out.push(Workload::new(
-        SUITE,
-        "grid-0.25-igrf14",
-        "points",
-        single_thread(|| grid_rate(igrf, &quarter)),
-        None,
-    ));
+    out.push(
+        Workload::new(
+            SUITE,
+            format!("grid-0.25-wmm2025-{}threads", rayon::current_num_threads()),
+            "points",
+            all_cores,
+            Some(("magvar-1-thread", one_thread)),
+        )
+        .on_lane_kernels(),
+    );
+    out.push(
+        Workload::new(
+            SUITE,
+            "grid-0.25-igrf14",
+            "points",
+            single_thread(|| grid_rate(igrf, &quarter)),
+            None,
+        )
+        .on_lane_kernels(),
+    );
     let degree_grid = GridSpec::global(1.0).expect("valid grid");
-    out.push(Workload::new(
-        SUITE,
-        "grid-1-wmmhr2025",
-        "points",
-        single_thread(|| grid_rate(wmmhr, &degree_grid)),
-        None,
-    ));
+    out.push(
+        Workload::new(
+            SUITE,
+            "grid-1-wmmhr2025",
+            "points",
+            single_thread(|| grid_rate(wmmhr, &degree_grid)),
+            None,
+        )
+        .on_lane_kernels(),
+    );
     out
 }

@@ -61,6 +61,7 @@ pub fn run() -> Vec<Workload> {
                 v["magvar_per_s"].as_f64().unwrap_or(0.0),
                 peer,
             )
+            .on_lane_kernels()
         })
         .collect()
 }
