@@ -7,7 +7,7 @@
 
 use crate::elements::{MagneticElements, grid_variation};
 use crate::quantity::Quantity;
-use crate::simd::{self, Float4, Lanes, SimdFloat};
+use crate::simd::{self, FloatN, SimdFloat};
 
 /// The elements of a group of points as vectors, read by [`Quantity`]:
 /// [`MagneticElements::from_vectors`] across lanes. Grid variation, which
@@ -35,11 +35,14 @@ macro_rules! element_vectors {
             }
         }
 
-        impl<V: Float4> ElementVectors<V> {
+        impl<V: SimdFloat> ElementVectors<V> {
             /// Each quantity's lanes, by `Quantity as usize`.
             #[inline(always)]
-            fn to_lanes(&self) -> [Lanes; Quantity::FIELD_COUNT] {
-                let mut lanes = [[f64::NAN; crate::simd::LANES]; Quantity::FIELD_COUNT];
+            fn to_lanes<const W: usize>(&self) -> [[f64; W]; Quantity::FIELD_COUNT]
+            where
+                V: FloatN<W>,
+            {
+                let mut lanes = [[f64::NAN; W]; Quantity::FIELD_COUNT];
                 $(lanes[Quantity::$quantity as usize] = self.$field.to_array();)*
                 lanes
             }
@@ -110,23 +113,23 @@ impl<V: SimdFloat> ElementVectors<V> {
 /// The elements of a group of points, lane by lane: [`Self::element`]
 /// builds one point's [`MagneticElements`] where it is stored, so neither
 /// a zero fill nor a copy of a whole group's elements comes in between.
-pub(crate) struct ElementLanes {
-    values: [Lanes; Quantity::FIELD_COUNT],
-    latitude_deg: Lanes,
-    longitude_deg: Lanes,
+pub(crate) struct ElementLanes<const W: usize> {
+    values: [[f64; W]; Quantity::FIELD_COUNT],
+    latitude_deg: [f64; W],
+    longitude_deg: [f64; W],
 }
 
-impl ElementLanes {
+impl<const W: usize> ElementLanes<W> {
     /// [`MagneticElements::from_vectors`] across lanes.
     // A loop, not `.map(V::to_array)`: a closure passed to `map` may stay
     // out of line, compiled without the SIMD target features, and then
     // every intrinsic in it becomes a call.
     #[inline(always)]
-    pub(crate) fn new<V: Float4>(
+    pub(crate) fn new<V: FloatN<W>>(
         field: [V; 3],
         rate: [V; 3],
-        latitude_deg: Lanes,
-        longitude_deg: Lanes,
+        latitude_deg: [f64; W],
+        longitude_deg: [f64; W],
     ) -> Self {
         ElementLanes {
             values: ElementVectors::new(field, rate).to_lanes(),
@@ -135,7 +138,7 @@ impl ElementLanes {
         }
     }
 
-    /// The elements of lane `l` (< [`LANES`](crate::simd::LANES)).
+    /// The elements of lane `l` (< `W`).
     #[inline(always)]
     pub(crate) fn element(&self, l: usize) -> MagneticElements {
         MagneticElements::from_quantities(|quantity| match quantity {
@@ -153,7 +156,7 @@ impl ElementLanes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simd::{LANES, Portable};
+    use crate::simd::{LANES, Lanes, Portable};
     use crate::synthesis::FieldVector;
 
     /// Each lane's elements equal the scalar derivation quantity by

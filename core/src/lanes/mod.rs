@@ -34,7 +34,7 @@ use crate::derived::ElementLanes;
 use crate::elements::MagneticElements;
 use crate::legendre::diagonal_factor;
 use crate::position::{Coordinates, Position};
-use crate::simd::{self, Float4, Kernel};
+use crate::simd::{self, Float4, FloatN, Kernel, WideKernel};
 pub use crate::simd::{LANES, Lanes};
 use crate::synthesis::FieldCoefficients;
 pub use point::PointExpansion;
@@ -176,7 +176,7 @@ impl PackedExpansion {
     /// The elements at `positions`, appended to `out` in order.
     pub fn elements_many(&self, positions: &[Position], out: &mut Vec<MagneticElements>) {
         out.reserve(positions.len());
-        simd::with_best(PointBatch {
+        simd::with_widest(PointBatch {
             expansion: self,
             positions,
             dates: None,
@@ -187,7 +187,7 @@ impl PackedExpansion {
     /// The elements at `positions`, written to `out` (of the same length).
     pub fn elements_into(&self, positions: &[Position], out: &mut [MagneticElements]) {
         assert_eq!(positions.len(), out.len(), "one output per position");
-        simd::with_best(PointBatch {
+        simd::with_widest(PointBatch {
             expansion: self,
             positions,
             dates: None,
@@ -221,7 +221,7 @@ impl PackedExpansion {
     ) {
         assert_eq!(positions.len(), years.len(), "one year per position");
         out.reserve(positions.len());
-        simd::with_best(PointBatch {
+        simd::with_widest(PointBatch {
             expansion: self,
             positions,
             dates: Some(Dates {
@@ -263,7 +263,7 @@ impl Kernel for SinglePoint<'_> {
     fn run<V: Float4>(self) -> MagneticElements {
         let group = std::slice::from_ref(self.position);
         self.expansion
-            .group::<V>(group, Some([self.years_since; LANES]))
+            .group::<LANES, V>(group, Some([self.years_since; LANES]))
             .element(0)
     }
 }
@@ -274,48 +274,50 @@ enum Output<'a> {
     Fill(&'a mut [MagneticElements]),
 }
 
-impl Kernel for PointBatch<'_> {
+/// At the CPU's widest lanes: eight points a group with AVX-512.
+impl WideKernel for PointBatch<'_> {
     type Output = ();
 
     #[inline(always)]
-    fn run<V: Float4>(self) {
+    fn run<const W: usize, V: FloatN<W>>(self) {
         if self.dates.is_some() {
-            self.run_with::<V, true>();
+            self.run_with::<W, V, true>();
         } else {
-            self.run_with::<V, false>();
+            self.run_with::<W, V, false>();
         }
     }
 }
 
 impl PointBatch<'_> {
-    /// The batch, with each point on its own date if `DATED`.
+    /// The batch, `W` points a group, with each point on its own date if
+    /// `DATED`.
     #[inline(always)]
-    fn run_with<V: Float4, const DATED: bool>(self) {
+    fn run_with<const W: usize, V: FloatN<W>, const DATED: bool>(self) {
         let (years, reference_year) = match &self.dates {
             Some(dates) if DATED => (dates.years, dates.reference_year),
             _ => (&[][..], 0.0),
         };
         // Years from the expansion's date, per lane; spare lanes of a
         // short group take the first point's, as their positions do.
-        let years_since = |g: usize, len: usize| -> Option<Lanes> {
+        let years_since = |g: usize, len: usize| -> Option<[f64; W]> {
             DATED.then(|| {
-                let first = g * LANES;
+                let first = g * W;
                 std::array::from_fn(|l| years[first + if l < len { l } else { 0 }] - reference_year)
             })
         };
-        let groups = self.positions.chunks(LANES).enumerate();
+        let groups = self.positions.chunks(W).enumerate();
         match self.out {
             Output::Append(out) => {
                 for (g, group) in groups {
                     let since = years_since(g, group.len());
-                    let lanes = self.expansion.group::<V>(group, since);
+                    let lanes = self.expansion.group::<W, V>(group, since);
                     out.extend((0..group.len()).map(|l| lanes.element(l)));
                 }
             }
             Output::Fill(out) => {
-                for ((g, group), out) in groups.zip(out.chunks_mut(LANES)) {
+                for ((g, group), out) in groups.zip(out.chunks_mut(W)) {
                     let since = years_since(g, group.len());
-                    let lanes = self.expansion.group::<V>(group, since);
+                    let lanes = self.expansion.group::<W, V>(group, since);
                     for (l, slot) in out.iter_mut().enumerate() {
                         *slot = lanes.element(l);
                     }
@@ -326,17 +328,27 @@ impl PointBatch<'_> {
 }
 
 impl PackedExpansion {
-    /// The elements of up to [`LANES`] positions; spare lanes of a short
-    /// group repeat its first position. With `years_since`, each lane is
-    /// that many years after the expansion's date.
+    /// The elements of up to `W` positions; spare lanes of a short group
+    /// repeat its first position. With `years_since`, each lane is that
+    /// many years after the expansion's date.
     #[inline(always)]
-    fn group<V: Float4>(&self, group: &[Position], years_since: Option<Lanes>) -> ElementLanes {
+    fn group<const W: usize, V: FloatN<W>>(
+        &self,
+        group: &[Position],
+        years_since: Option<[f64; W]>,
+    ) -> ElementLanes<W> {
         let at = |l: usize| group.get(l).unwrap_or(&group[0]);
-        let latitude: Lanes = std::array::from_fn(|l| at(l).latitude_deg);
-        let longitude: Lanes = std::array::from_fn(|l| at(l).longitude_deg);
-        let altitude: Lanes = std::array::from_fn(|l| at(l).altitude_km);
-        let geocentric: [bool; LANES] =
-            std::array::from_fn(|l| at(l).coordinates == Coordinates::Geocentric);
+        let latitude: [f64; W] = std::array::from_fn(|l| at(l).latitude_deg);
+        let longitude: [f64; W] = std::array::from_fn(|l| at(l).longitude_deg);
+        let altitude: [f64; W] = std::array::from_fn(|l| at(l).altitude_km);
+        let any_geocentric = group
+            .iter()
+            .any(|p| p.coordinates == Coordinates::Geocentric);
+        let geocentric = any_geocentric.then(|| {
+            V::from_array(std::array::from_fn(|l| {
+                f64::from(u8::from(at(l).coordinates == Coordinates::Geocentric))
+            }))
+        });
         let point = SphericalLanes::new(
             V::from_array(latitude),
             V::from_array(longitude),

@@ -208,7 +208,7 @@ impl Kernel for PointKernel<'_> {
             V::splat(position.latitude_deg),
             V::splat(position.longitude_deg),
             V::splat(position.altitude_km),
-            [geocentric; LANES],
+            geocentric.then(|| V::splat(1.0)),
         );
         let first = |v: V| v.to_array()[0];
         let (t, u) = (first(point.cos_colatitude), first(point.sin_colatitude));

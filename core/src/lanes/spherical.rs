@@ -1,9 +1,9 @@
 //! Geodetic (or geocentric) positions of a group of points as the
 //! synthesis needs them, across lanes: [`crate::geodesy::SphericalPoint`]
-//! four points at a time.
+//! for a lane's worth of points at a time.
 
 use crate::geodesy::{WGS84_A_KM, WGS84_F};
-use crate::simd::{self, Float4, LANES};
+use crate::simd::{self, SimdFloat};
 
 /// A group of points in geocentric spherical form, with the rotation to
 /// the frame of their input coordinates.
@@ -19,14 +19,16 @@ pub(super) struct SphericalLanes<V> {
     pub(super) sin_psi: V,
 }
 
-impl<V: Float4> SphericalLanes<V> {
+impl<V: SimdFloat> SphericalLanes<V> {
     /// As [`crate::geodesy::SphericalPoint`] does for one point.
+    /// `geocentric` is 1 in the lanes whose position is geocentric
+    /// (latitude and radius) and 0 elsewhere; `None` when none is.
     #[inline(always)]
     pub(super) fn new(
         latitude_deg: V,
         longitude_deg: V,
         altitude_km: V,
-        geocentric: [bool; LANES],
+        geocentric: Option<V>,
     ) -> Self {
         let (sin_lat, cos_lat) = simd::sin_cos_degrees(latitude_deg);
         // Latitudes lie in −90..=90: cos φ ≥ 0, and exactly 0 at the poles.
@@ -52,19 +54,14 @@ impl<V: Float4> SphericalLanes<V> {
             cos_psi: cos_lat.mul_add(u, sin_lat * t),
             sin_psi: sin_lat.mul_add(u, -(cos_lat * t)),
         };
-        if !geocentric.contains(&true) {
+        let Some(geocentric) = geocentric else {
             return geodetic;
-        }
+        };
         // Geocentric input: the latitude is already θ's complement, the
         // altitude a radius, and no rotation applies.
+        let is_geocentric = geocentric.gt(V::splat(0.5));
         let pick = |geocentric_value: V, geodetic_value: V| {
-            let a = geocentric_value.to_array();
-            let b = geodetic_value.to_array();
-            V::from_array(std::array::from_fn(
-                |l| {
-                    if geocentric[l] { a[l] } else { b[l] }
-                },
-            ))
+            V::select(is_geocentric, geocentric_value, geodetic_value)
         };
         SphericalLanes {
             inverse_radius: pick(one / altitude_km, geodetic.inverse_radius),

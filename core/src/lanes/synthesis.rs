@@ -4,12 +4,12 @@
 
 use super::spherical::SphericalLanes;
 use super::{PackedExpansion, SumWeights, Term};
-use crate::simd::Float4;
+use crate::simd::SimdFloat;
 
 impl PackedExpansion {
     /// Field and secular variation, north/east/down in the geocentric frame.
     #[inline(always)]
-    pub(super) fn synthesize<V: Float4>(&self, point: &SphericalLanes<V>) -> ([V; 3], [V; 3]) {
+    pub(super) fn synthesize<V: SimdFloat>(&self, point: &SphericalLanes<V>) -> ([V; 3], [V; 3]) {
         let (t, u) = (point.cos_colatitude, point.sin_colatitude);
         let rho = V::splat(self.reference_radius_km) * point.inverse_radius;
         let t_rho = t * rho;
@@ -96,7 +96,7 @@ pub(super) struct ComponentSums<V> {
     pub(super) z: V,
 }
 
-impl<V: Float4> ComponentSums<V> {
+impl<V: SimdFloat> ComponentSums<V> {
     #[inline(always)]
     pub(super) fn new() -> Self {
         let zero = V::splat(0.0);
@@ -156,7 +156,7 @@ pub(super) struct SumLanes<V> {
     pub(super) next_h: V,
 }
 
-impl<V: Float4> SumLanes<V> {
+impl<V: SimdFloat> SumLanes<V> {
     #[inline(always)]
     pub(super) fn new() -> Self {
         let zero = V::splat(0.0);
@@ -192,7 +192,7 @@ struct OrderSums<V> {
     polar_secular: V,
 }
 
-impl<V: Float4> OrderSums<V> {
+impl<V: SimdFloat> OrderSums<V> {
     #[inline(always)]
     fn new() -> Self {
         OrderSums {

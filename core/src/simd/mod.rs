@@ -17,6 +17,8 @@ mod pair;
 mod portable;
 #[cfg(target_arch = "x86_64")]
 mod x86;
+#[cfg(target_arch = "x86_64")]
+mod x86_512;
 
 pub use pair::Pair;
 pub use portable::Portable;
@@ -57,10 +59,15 @@ pub trait SimdFloat:
     fn select(mask: Self::Mask, if_true: Self, if_false: Self) -> Self;
 }
 
+/// `W` f64 lanes, to and from an array: what a kernel written for any
+/// width ([`WideKernel`]) needs besides the arithmetic.
+pub trait FloatN<const W: usize>: SimdFloat {
+    fn from_array(values: [f64; W]) -> Self;
+    fn to_array(self) -> [f64; W];
+}
+
 /// Four f64 lanes: one AVX2 register, or four scalars.
-pub trait Float4: SimdFloat {
-    fn from_array(values: Lanes) -> Self;
-    fn to_array(self) -> Lanes;
+pub trait Float4: FloatN<LANES> {
     /// The lanes in reverse order.
     fn reversed(self) -> Self;
 }
@@ -156,6 +163,28 @@ pub fn simd_path() -> SimdPath {
             .filter(|path| path.is_supported())
             .unwrap_or_else(SimdPath::best_supported)
     })
+}
+
+/// Code that runs on lanes of any width: [`with_widest`] runs it on the
+/// widest vectors the CPU has (eight lanes with AVX-512, four otherwise).
+pub trait WideKernel {
+    type Output;
+    fn run<const W: usize, V: FloatN<W>>(self) -> Self::Output;
+}
+
+/// Runs `kernel` on [`simd_path`] at its widest: eight lanes in one
+/// AVX-512 register, four in one AVX2 register, or four portable scalars.
+pub fn with_widest<K: WideKernel>(kernel: K) -> K::Output {
+    match simd_path() {
+        // SAFETY: `simd_path` gives a path only when `is_supported` found
+        // the CPU features it needs: AVX2 and FMA here.
+        #[cfg(target_arch = "x86_64")]
+        SimdPath::Avx2 => unsafe { x86::run_wide_avx2_fma(kernel) },
+        // SAFETY: as above; AVX2, FMA, AVX-512 F, VL and DQ.
+        #[cfg(target_arch = "x86_64")]
+        SimdPath::Avx512 => unsafe { x86_512::run_wide_avx512(kernel) },
+        _ => kernel.run::<LANES, Portable>(),
+    }
 }
 
 /// Runs `kernel` on [`simd_path`].

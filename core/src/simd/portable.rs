@@ -1,7 +1,7 @@
 //! [`Float4`] as four scalars: the fallback for CPUs without AVX2/FMA,
 //! and the reference the vector implementation is tested against.
 
-use super::{Float4, LANES, Lanes, SimdFloat};
+use super::{Float4, FloatN, LANES, Lanes, SimdFloat};
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,7 +102,7 @@ impl SimdFloat for Portable {
     }
 }
 
-impl Float4 for Portable {
+impl FloatN<LANES> for Portable {
     #[inline(always)]
     fn from_array(values: Lanes) -> Self {
         Portable(values)
@@ -111,6 +111,9 @@ impl Float4 for Portable {
     fn to_array(self) -> Lanes {
         self.0
     }
+}
+
+impl Float4 for Portable {
     #[inline(always)]
     fn reversed(self) -> Self {
         let mut lanes = self.0;

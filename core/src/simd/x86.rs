@@ -6,7 +6,7 @@
 //! every method is `#[inline(always)]`, so it is compiled into that
 //! context and its intrinsics are sound to execute.
 
-use super::{Float4, Kernel, LANES, Lanes, SimdFloat};
+use super::{Float4, FloatN, Kernel, LANES, Lanes, SimdFloat, WideKernel};
 use std::arch::x86_64::*;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -17,7 +17,7 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// that is sound only because a value of this type never exists on a CPU
 /// without both. The type is private to this module (its field) and to
 /// `simd` (the module is private to the crate), and the only place that
-/// makes one is [`run_avx2_fma`] or [`run_avx512`], `unsafe fn`s whose
+/// makes one is [`run_avx2_fma`], [`run_wide_avx2_fma`] or [`run_avx512`], `unsafe fn`s whose
 /// caller (`simd::with_best`) calls them only after
 /// `is_x86_feature_detected!` found AVX2 and FMA (and, for the second,
 /// AVX-512 F, VL and DQ). Code that makes an `Avx2` any other way (a
@@ -33,6 +33,15 @@ pub struct Avx2(__m256d);
 #[target_feature(enable = "avx2,fma")]
 pub unsafe fn run_avx2_fma<K: Kernel>(kernel: K) -> K::Output {
     kernel.run::<Avx2>()
+}
+
+/// Runs a kernel of any width on [`Avx2`]: four lanes.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+pub unsafe fn run_wide_avx2_fma<K: WideKernel>(kernel: K) -> K::Output {
+    kernel.run::<LANES, Avx2>()
 }
 
 /// Runs `kernel` on [`Avx2`] compiled for AVX-512: the same four lanes,
@@ -140,7 +149,7 @@ impl SimdFloat for Avx2 {
     }
 }
 
-impl Float4 for Avx2 {
+impl FloatN<LANES> for Avx2 {
     #[inline(always)]
     fn from_array(values: Lanes) -> Self {
         // SAFETY: see the module doc; the pointer is to LANES f64.
@@ -153,6 +162,9 @@ impl Float4 for Avx2 {
         unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) };
         out
     }
+}
+
+impl Float4 for Avx2 {
     #[inline(always)]
     fn reversed(self) -> Self {
         // SAFETY: see the module doc.

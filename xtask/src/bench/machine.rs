@@ -72,6 +72,19 @@ pub fn fma_f64x4_rate() -> Option<f64> {
     }
 }
 
+/// Eight-wide f64 multiply-adds a second on one core (`None` without
+/// AVX-512 F, or off x86-64).
+pub fn fma_f64x8_rate() -> Option<f64> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        x86::fma512_rate()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        None
+    }
+}
+
 /// Bytes a second one core writes with non-temporal stores (`None`
 /// without AVX, or off x86-64).
 pub fn stream_write_rate() -> Option<f64> {
