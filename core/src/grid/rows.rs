@@ -1,5 +1,6 @@
 //! One grid row: from a circle's per-order sums to every element at every
-//! longitude, [`LANES`] longitudes per SIMD step.
+//! longitude, a vector's worth of longitudes per SIMD step (eight with
+//! AVX-512, four otherwise: [`crate::simd::widest_lanes`]).
 //!
 //! Along a row a field component is a trigonometric polynomial in
 //! longitude, F(λ) = Σₘ aₘ cos mλ + bₘ sin mλ. Written about the row's
@@ -12,7 +13,7 @@
 use crate::derived::ElementVectors;
 use crate::elements::GRID_VARIATION_MIN_LATITUDE_DEG;
 use crate::quantity::Quantity;
-use crate::simd::{Float4, Kernel, LANES, Pair, SimdFloat};
+use crate::simd::{FloatN, Pair, SimdFloat, WideKernel};
 use crate::synthesis::CircleSums;
 
 /// Field components summed along a row: X, Y, Z of the main field, then
@@ -33,10 +34,13 @@ pub(super) struct RowLayout {
     /// cos mλ₀ and sin mλ₀ of the centre, by m.
     centre_cos: Vec<f64>,
     centre_sin: Vec<f64>,
-    /// cos mδᵢ (first four) and sin mδᵢ (last four) of one group of
-    /// offsets i = 4g..4g+4, at `[g * (degree + 1) + m]`: a row's pass
-    /// reads them in order.
-    offset_trig: Vec<[f64; 2 * LANES]>,
+    /// Offsets a group: the lanes of the kernel that will run.
+    width: usize,
+    /// cos mδᵢ (`width` values) then sin mδᵢ (`width` values) of one
+    /// group of offsets i = g·width .. (g+1)·width, at entry
+    /// `g * (degree + 1) + m` of `2 * width` values: a row's pass reads
+    /// them in order.
+    offset_trig: Vec<f64>,
     /// Longitude of the column at each offset east and west of the
     /// centre, degrees (for grid variation); padding repeats the last.
     east_longitudes_deg: Vec<f64>,
@@ -68,19 +72,21 @@ impl RowLayout {
             0.5 * (longitudes_deg[west_start] + longitudes_deg[east_start])
         };
         let (centre_cos, centre_sin) = multiples(centre_deg, degree).unzip();
-        let padded = half.next_multiple_of(LANES);
-        let mut offset_trig = vec![[0.0; 2 * LANES]; (degree + 1) * padded / LANES];
+        let width = crate::simd::widest_lanes();
+        let padded = half.next_multiple_of(width);
+        let mut offset_trig = vec![0.0; (degree + 1) * padded * 2];
         for i in 0..padded {
             let offset_deg = (i as f64 + first_offset) * step_deg;
-            let (group, lane) = (i / LANES, i % LANES);
+            let (group, lane) = (i / width, i % width);
             for (m, (c, s)) in multiples(offset_deg, degree).enumerate() {
-                let entry = &mut offset_trig[group * (degree + 1) + m];
-                entry[lane] = c;
-                entry[LANES + lane] = s;
+                let entry = (group * (degree + 1) + m) * 2 * width;
+                offset_trig[entry + lane] = c;
+                offset_trig[entry + width + lane] = s;
             }
         }
         RowLayout {
             degree,
+            width,
             half,
             east_start,
             west_start,
@@ -143,14 +149,14 @@ impl Row<'_> {
             scratch.centred.push(centred);
         }
         debug_assert_eq!(scratch.centred.len(), layout.degree + 1);
-        let padded = layout.half.next_multiple_of(LANES);
+        let padded = layout.half.next_multiple_of(layout.width);
         scratch.east.resize(Quantity::FIELD_COUNT * padded, 0.0);
         scratch.west.resize(Quantity::FIELD_COUNT * padded, 0.0);
         // A grid without rates needs no secular variation: half the sums.
         let rates = Quantity::FIELD
             .into_iter()
             .any(|q| q.is_rate() && self.bands[q as usize].is_some());
-        crate::simd::with_best(RowKernel {
+        crate::simd::with_widest(RowKernel {
             row: &self,
             centred: &scratch.centred,
             east: &mut scratch.east,
@@ -192,15 +198,19 @@ struct RowKernel<'r, 'a, 's> {
     rates: bool,
 }
 
-impl Kernel for RowKernel<'_, '_, '_> {
+impl WideKernel for RowKernel<'_, '_, '_> {
     type Output = ();
 
     #[inline(always)]
-    fn run<V: Float4>(self) {
+    fn run<const W: usize, V: FloatN<W>>(self) {
+        assert_eq!(
+            W, self.row.layout.width,
+            "the layout's groups are the kernel's lanes"
+        );
         if self.rates {
-            self.run_summing::<V, COMPONENTS>();
+            self.run_summing::<W, V, COMPONENTS>();
         } else {
-            self.run_summing::<V, { COMPONENTS / 2 }>();
+            self.run_summing::<W, V, { COMPONENTS / 2 }>();
         }
     }
 }
@@ -209,7 +219,7 @@ impl RowKernel<'_, '_, '_> {
     /// The row with the first `SUMMED` components (the main field's three,
     /// or all six); the others stay zero.
     #[inline(always)]
-    fn run_summing<V: Float4, const SUMMED: usize>(self) {
+    fn run_summing<const W: usize, V: FloatN<W>, const SUMMED: usize>(self) {
         let RowKernel {
             row,
             centred,
@@ -220,14 +230,14 @@ impl RowKernel<'_, '_, '_> {
         } = self;
         let layout = row.layout;
         let zero = V::splat(0.0);
-        let groups = layout.offset_trig.chunks_exact(layout.degree + 1);
-        for (i, trig) in (0..layout.half).step_by(LANES).zip(groups) {
+        let groups = layout.offset_trig.chunks_exact((layout.degree + 1) * 2 * W);
+        for (i, trig) in (0..layout.half).step_by(W).zip(groups) {
             let mut even = [zero; COMPONENTS];
             let mut odd = [zero; COMPONENTS];
-            for (coefficients, entry) in centred.iter().zip(trig) {
-                let (cos, sin) = entry.split_at(LANES);
-                let cos = V::from_array(cos.try_into().expect("four lanes"));
-                let sin = V::from_array(sin.try_into().expect("four lanes"));
+            for (coefficients, entry) in centred.iter().zip(trig.chunks_exact(2 * W)) {
+                let (cos, sin) = entry.split_at(W);
+                let cos = V::from_array(cos.try_into().expect("W lanes"));
+                let sin = V::from_array(sin.try_into().expect("W lanes"));
                 for k in 0..SUMMED {
                     even[k] = V::splat(coefficients[k]).mul_add(cos, even[k]);
                     odd[k] = V::splat(coefficients[COMPONENTS + k]).mul_add(sin, odd[k]);
@@ -245,7 +255,7 @@ impl RowKernel<'_, '_, '_> {
                 west: west_out,
                 padded,
                 east_at: i,
-                west_at: padded - LANES - i,
+                west_at: padded - W - i,
             };
             row.elements(i, sides, &mut out);
         }
@@ -264,11 +274,11 @@ struct GroupOut<'s> {
 
 impl GroupOut<'_> {
     #[inline(always)]
-    fn put<V: Float4>(&mut self, quantity: Quantity, value: Pair<V>) {
+    fn put<const W: usize, V: FloatN<W>>(&mut self, quantity: Quantity, value: Pair<V>) {
         let at = quantity as usize * self.padded + self.east_at;
-        self.east[at..at + LANES].copy_from_slice(&value.0.to_array());
+        self.east[at..at + W].copy_from_slice(&value.0.to_array());
         let at = quantity as usize * self.padded + self.west_at;
-        self.west[at..at + LANES].copy_from_slice(&value.1.reversed().to_array());
+        self.west[at..at + W].copy_from_slice(&value.1.reversed().to_array());
     }
 }
 
@@ -278,18 +288,23 @@ impl Row<'_> {
     /// and west as a [`Pair`]): both sides at once, each stored as soon
     /// as it is known, which keeps fewer values alive.
     #[inline(always)]
-    fn elements<V: Float4>(&self, i: usize, sides: [Pair<V>; COMPONENTS], out: &mut GroupOut<'_>) {
+    fn elements<const W: usize, V: FloatN<W>>(
+        &self,
+        i: usize,
+        sides: [Pair<V>; COMPONENTS],
+        out: &mut GroupOut<'_>,
+    ) {
         let [x, y, z, dx, dy, dz] = sides;
         let (c, s) = (Pair::splat(self.cos_psi), Pair::splat(self.sin_psi));
         let e = ElementVectors::new(rotate([x, y, z], c, s), rotate([dx, dy, dz], c, s));
         store_in_order(out, &e);
         let (east_longitudes, west_longitudes) = (
-            &self.layout.east_longitudes_deg[i..i + LANES],
-            &self.layout.west_longitudes_deg[i..i + LANES],
+            &self.layout.east_longitudes_deg[i..i + W],
+            &self.layout.west_longitudes_deg[i..i + W],
         );
         let longitude = Pair(
-            V::from_array(east_longitudes.try_into().expect("four lanes")),
-            V::from_array(west_longitudes.try_into().expect("four lanes")),
+            V::from_array(east_longitudes.try_into().expect("W lanes")),
+            V::from_array(west_longitudes.try_into().expect("W lanes")),
         );
         out.put(
             Quantity::GridVariation,
@@ -313,7 +328,10 @@ macro_rules! store_order {
 
         /// Stores every band but grid variation, in [`STORE_ORDER`].
         #[inline(always)]
-        fn store_in_order<V: Float4>(out: &mut GroupOut<'_>, e: &ElementVectors<Pair<V>>) {
+        fn store_in_order<const W: usize, V: FloatN<W>>(
+            out: &mut GroupOut<'_>,
+            e: &ElementVectors<Pair<V>>,
+        ) {
             $(out.put(Quantity::$quantity, e.get(Quantity::$quantity));)*
         }
     };

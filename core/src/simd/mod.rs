@@ -64,12 +64,24 @@ pub trait SimdFloat:
 pub trait FloatN<const W: usize>: SimdFloat {
     fn from_array(values: [f64; W]) -> Self;
     fn to_array(self) -> [f64; W];
+    /// The lanes in reverse order.
+    fn reversed(self) -> Self;
 }
 
 /// Four f64 lanes: one AVX2 register, or four scalars.
-pub trait Float4: FloatN<LANES> {
-    /// The lanes in reverse order.
-    fn reversed(self) -> Self;
+pub trait Float4: FloatN<LANES> {}
+
+impl<V: FloatN<LANES>> Float4 for V {}
+
+/// The lanes of [`with_widest`]'s vectors on this CPU's [`simd_path`]:
+/// eight with AVX-512, four otherwise. Layouts built ahead of a kernel
+/// (a grid's longitude groups) use it.
+pub fn widest_lanes() -> usize {
+    if simd_path() == SimdPath::Avx512 {
+        8
+    } else {
+        LANES
+    }
 }
 
 /// Code that runs on any [`Float4`]: [`with_best`] runs it on the best

@@ -1,7 +1,7 @@
 //! [`Float4`] as four scalars: the fallback for CPUs without AVX2/FMA,
 //! and the reference the vector implementation is tested against.
 
-use super::{Float4, FloatN, LANES, Lanes, SimdFloat};
+use super::{FloatN, LANES, Lanes, SimdFloat};
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -111,9 +111,6 @@ impl FloatN<LANES> for Portable {
     fn to_array(self) -> Lanes {
         self.0
     }
-}
-
-impl Float4 for Portable {
     #[inline(always)]
     fn reversed(self) -> Self {
         let mut lanes = self.0;

@@ -6,7 +6,7 @@
 //! every method is `#[inline(always)]`, so it is compiled into that
 //! context and its intrinsics are sound to execute.
 
-use super::{Float4, FloatN, Kernel, LANES, Lanes, SimdFloat, WideKernel};
+use super::{FloatN, Kernel, LANES, Lanes, SimdFloat, WideKernel};
 use std::arch::x86_64::*;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -162,9 +162,6 @@ impl FloatN<LANES> for Avx2 {
         unsafe { _mm256_storeu_pd(out.as_mut_ptr(), self.0) };
         out
     }
-}
-
-impl Float4 for Avx2 {
     #[inline(always)]
     fn reversed(self) -> Self {
         // SAFETY: see the module doc.

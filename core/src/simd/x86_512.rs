@@ -144,4 +144,9 @@ impl FloatN<WIDTH> for Avx512 {
         unsafe { _mm512_storeu_pd(out.as_mut_ptr(), self.0) };
         out
     }
+    #[inline(always)]
+    fn reversed(self) -> Self {
+        // SAFETY: see the type's invariant.
+        Avx512(unsafe { _mm512_permutexvar_pd(_mm512_set_epi64(0, 1, 2, 3, 4, 5, 6, 7), self.0) })
+    }
 }

@@ -26,9 +26,10 @@ const DAY_OF_YEAR: u16 = 100;
 /// the iterations (BENCHMARKS.md, "Ceilings", gives the parts). A group is
 /// eight points on the AVX-512 path, four otherwise.
 const FMA_PER_RANDOM_GROUP: f64 = 1_850.0;
-/// The same for a point of the 0.25° grid: 156 in the order sums and 118
-/// for the elements per eight points.
-const FMA_PER_GRID_POINT: f64 = (156.0 + 118.0) / 8.0;
+/// The same for the 0.25° grid: 156 in the order sums and 118 for the
+/// elements per pair of groups (east and west of a row's centre: eight
+/// points with four lanes, sixteen with eight).
+const FMA_PER_GRID_GROUP_PAIR: f64 = 156.0 + 118.0;
 /// Bytes written per grid point: fifteen f64 bands.
 const BYTES_PER_GRID_POINT: f64 = 15.0 * 8.0;
 
@@ -172,15 +173,15 @@ pub fn run() -> Vec<Workload> {
         .on_lane_kernels(),
     );
 
-    let fma_rate = super::machine::fma_f64x4_rate();
-    // The point batches run eight lanes on the AVX-512 path: their bound
-    // is then eight-wide multiply-adds.
-    let point_ceiling = if magvar_core::simd_path() == SimdPath::Avx512 {
-        super::machine::fma_f64x8_rate().map(|rate| rate * 8.0 / FMA_PER_RANDOM_GROUP)
+    // The kernels run eight lanes on the AVX-512 path: their bound is then
+    // eight-wide multiply-adds.
+    let (lanes, fma_rate) = if magvar_core::simd_path() == SimdPath::Avx512 {
+        (8.0, super::machine::fma_f64x8_rate())
     } else {
-        fma_rate.map(|rate| rate * 4.0 / FMA_PER_RANDOM_GROUP)
+        (4.0, super::machine::fma_f64x4_rate())
     };
-    if let Some(ceiling) = point_ceiling {
+    if let Some(fma_rate) = fma_rate {
+        let ceiling = fma_rate * lanes / FMA_PER_RANDOM_GROUP;
         out.push(
             Workload::new(
                 SUITE,
@@ -218,7 +219,8 @@ pub fn run() -> Vec<Workload> {
     if let Some((fma_rate, write_rate)) = fma_rate.zip(super::machine::stream_write_rate()) {
         // The arithmetic and the writing at their peaks, one after the
         // other: they did not overlap in any form tried (BENCHMARKS.md).
-        let seconds_per_point = FMA_PER_GRID_POINT / fma_rate + BYTES_PER_GRID_POINT / write_rate;
+        let fma_per_point = FMA_PER_GRID_GROUP_PAIR / (2.0 * lanes);
+        let seconds_per_point = fma_per_point / fma_rate + BYTES_PER_GRID_POINT / write_rate;
         out.push(
             Workload::new(
                 SUITE,
