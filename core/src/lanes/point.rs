@@ -20,6 +20,10 @@ use crate::position::{Coordinates, Position};
 use crate::simd::{self, Float4, Kernel, LANES, Lanes};
 use crate::synthesis::FieldVector;
 
+// The kernel writes a group's first orders (0–3) and its step (four
+// orders) out by hand.
+const _: () = assert!(LANES == 4, "a group is four orders");
+
 /// The weights of one step across the lanes of a group.
 #[derive(Debug, Clone, Copy, Default)]
 struct WeightLanes {
@@ -214,36 +218,53 @@ impl Kernel for PointKernel<'_> {
         let (t, u) = (first(point.cos_colatitude), first(point.sin_colatitude));
         let rho = expansion.reference_radius_km * first(point.inverse_radius);
         let (c1, s1) = (first(point.cos_longitude), first(point.sin_longitude));
-        // Per lane, ρᵐ⁺², cos mλ, sin mλ, sinᵐ⁻¹θ and sinᵐθ of its order m,
-        // carried from group to group by the angle-addition formulas (no
-        // table: a lone point should not allocate).
-        let mut running = (rho * rho, 1.0, 0.0, 1.0, 0.0);
+        // Per lane, ρᵐ⁺², cos mλ, sin mλ, sinᵐθ and sinᵐ⁻¹θ of its order
+        // m, as vectors: the first group's from the powers and multiple
+        // angles of orders 0–3, each next group's from the one before by
+        // the step of four orders (ρ⁴, the rotation by 4λ, sin⁴θ). No
+        // table (a lone point should not allocate), and no lane-by-lane
+        // scalar chain, whose latency the groups would wait on.
+        let rho2_scalar = rho * rho;
+        let (c2, s2) = (c1 * c1 - s1 * s1, 2.0 * s1 * c1);
+        let (c3, s3) = (c2 * c1 - s2 * s1, s2 * c1 + c2 * s1);
+        let (c4, s4) = (c2 * c2 - s2 * s2, 2.0 * s2 * c2);
+        let (u2, u3) = (u * u, u * u * u);
+        let mut rho_pow = V::from_array([
+            rho2_scalar,
+            rho2_scalar * rho,
+            rho2_scalar * rho2_scalar,
+            rho2_scalar * rho2_scalar * rho,
+        ]);
+        let mut cos_m = V::from_array([1.0, c1, c2, c3]);
+        let mut sin_m = V::from_array([0.0, s1, s2, s3]);
+        let mut u_pow_m = V::from_array([1.0, u, u2, u3]);
+        // Order 0 has no sinᵐ⁻¹θ term (its X and Y come otherwise).
+        let mut u_pow_m_minus_1 = V::from_array([0.0, 1.0, u, u2]);
+        let (rho_step, cos_step, sin_step) = (
+            V::splat(rho2_scalar * rho2_scalar),
+            V::splat(c4),
+            V::splat(s4),
+        );
+        let (u_step, u_cubed) = (V::splat(u2 * u2), V::splat(u3));
         let t_rho = t * rho;
-        let rho2 = V::splat(rho * rho);
+        let rho2 = V::splat(rho2_scalar);
         let mut field = ComponentSums::<V>::new();
         let mut rate = ComponentSums::<V>::new();
         let mut polar = [0.0; 2];
-        for group in &expansion.groups {
+        for (g, group) in expansion.groups.iter().enumerate() {
             let m0 = group.first_order;
-            let mut per_lane = [[0.0; LANES]; 5];
-            // Five arrays filled lane by lane from one running state.
-            #[allow(clippy::needless_range_loop)]
-            for l in 0..LANES {
-                let (r, c, sn, p, p_before) = running;
-                per_lane[0][l] = r;
-                per_lane[1][l] = c;
-                per_lane[2][l] = sn;
-                per_lane[3][l] = p;
-                // Order 0 has no sinᵐ⁻¹θ term (its X and Y come otherwise).
-                per_lane[4][l] = if m0 + l == 0 { 0.0 } else { p_before };
-                running = (r * rho, c * c1 - sn * s1, sn * c1 + c * s1, p * u, p);
+            if g > 0 {
+                // u_pow_m is still the previous group's: orders m0 − 4 …
+                u_pow_m_minus_1 = u_pow_m * u_cubed;
+                u_pow_m = u_pow_m * u_step;
+                rho_pow = rho_pow * rho_step;
+                (cos_m, sin_m) = (
+                    cos_m.mul_add(cos_step, -(sin_m * sin_step)),
+                    sin_m.mul_add(cos_step, cos_m * sin_step),
+                );
             }
-            let [rho_pow, cos_m, sin_m, u_pow_m, u_pow_m_minus_1] = per_lane;
             let c_t_rho = V::from_array(group.growth) * V::splat(t_rho);
-            let mut state = (
-                V::from_array(rho_pow) * V::from_array(group.diagonal),
-                V::splat(0.0),
-            );
+            let mut state = (rho_pow * V::from_array(group.diagonal), V::splat(0.0));
             let diagonal = state.0;
             let (mut main, mut secular) = (SumLanes::<V>::new(), SumLanes::<V>::new());
             for (k, step) in group.steps.iter().enumerate() {
@@ -275,11 +296,11 @@ impl Kernel for PointKernel<'_> {
             }
             let order_lanes: Lanes = std::array::from_fn(|l| (m0 + l) as f64);
             let factors = OrderFactors {
-                cos_m: V::from_array(cos_m),
-                sin_m: V::from_array(sin_m),
-                u_pow_m_minus_1: V::from_array(u_pow_m_minus_1),
-                u_pow_m: V::from_array(u_pow_m),
-                m_u_pow_m_minus_1: V::from_array(order_lanes) * V::from_array(u_pow_m_minus_1),
+                cos_m,
+                sin_m,
+                u_pow_m_minus_1,
+                u_pow_m,
+                m_u_pow_m_minus_1: V::from_array(order_lanes) * u_pow_m_minus_1,
             };
             field.add(&factors, &main);
             rate.add(&factors, &secular);
