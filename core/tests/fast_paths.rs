@@ -316,7 +316,7 @@ fn an_element_left_out_of_a_grid_is_named() {
 }
 
 /// A grid larger than the cache is written with non-temporal stores
-/// (`simd::copy_streaming`): its values must land exactly where a small
+/// (`simd::StreamingCopies`): its values must land exactly where a small
 /// grid's plain copies put them, on rows of every alignment.
 #[test]
 fn a_grid_larger_than_the_cache_equals_points() {

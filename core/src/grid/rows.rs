@@ -167,6 +167,8 @@ impl Row<'_> {
         // West position j holds column j − (padded − 1 − west_start); an
         // odd row's centre column comes from the east side.
         let west_first = padded - 1 - layout.west_start;
+        // Fenced once, when the row is done (dropped at the end).
+        let mut streaming = self.streaming.then(crate::simd::StreamingCopies::new);
         for (b, out) in self.bands.into_iter().enumerate() {
             let Some(out) = out else { continue };
             let (west_part, east_part) = out.split_at_mut(layout.east_start);
@@ -176,9 +178,9 @@ impl Row<'_> {
                 &scratch.east[band..band + east_part.len()],
                 &scratch.west[from..from + west_part.len()],
             );
-            if self.streaming {
-                crate::simd::copy_streaming(east_part, east_values);
-                crate::simd::copy_streaming(west_part, west_values);
+            if let Some(copies) = &mut streaming {
+                copies.copy(east_part, east_values);
+                copies.copy(west_part, west_values);
             } else {
                 east_part.copy_from_slice(east_values);
                 west_part.copy_from_slice(west_values);

@@ -169,9 +169,9 @@ impl FloatN<LANES> for Avx2 {
     }
 }
 
-/// `destination.copy_from_slice(source)` with non-temporal stores; see
-/// [`super::copy_streaming`]. Lengths must be equal (checked by the
-/// caller).
+/// `destination.copy_from_slice(source)` with non-temporal stores, not
+/// fenced; see [`super::StreamingCopies`]. Lengths must be equal (checked
+/// by the caller).
 ///
 /// # Safety
 /// The CPU must support AVX.
@@ -198,8 +198,5 @@ pub unsafe fn copy_streaming(destination: &mut [f64], source: &[f64]) {
         for i in (head..body_end).step_by(LANES) {
             _mm256_stream_pd(to.add(i), _mm256_loadu_pd(from.add(i)));
         }
-        // Non-temporal stores are weakly ordered: fence them before the
-        // buffer is handed to another thread.
-        _mm_sfence();
     }
 }

@@ -150,3 +150,33 @@ impl FloatN<WIDTH> for Avx512 {
         Avx512(unsafe { _mm512_permutexvar_pd(_mm512_set_epi64(0, 1, 2, 3, 4, 5, 6, 7), self.0) })
     }
 }
+
+/// `destination.copy_from_slice(source)` with 64-byte non-temporal stores
+/// for whole cache lines and plain stores for the partial lines at either
+/// end, not fenced; see [`super::StreamingCopies`]. A whole line in one
+/// store copied a grid's rows at 19 GB/s, against 15 GB/s with two 32-byte
+/// stores. Lengths must be equal (checked by the caller).
+///
+/// # Safety
+/// The CPU must support AVX-512 F.
+#[target_feature(enable = "avx512f")]
+pub unsafe fn copy_streaming(destination: &mut [f64], source: &[f64]) {
+    debug_assert_eq!(destination.len(), source.len());
+    let len = destination.len().min(source.len());
+    let (to, from) = (destination.as_mut_ptr(), source.as_ptr());
+    // An f64 is 8-byte aligned, so the distance to the line boundary is a
+    // whole number of values.
+    let head = ((64 - to as usize % 64) % 64 / 8).min(len);
+    let body_end = head + (len - head) / WIDTH * WIDTH;
+    // SAFETY: every index below is < len, so every pointer is in bounds
+    // of both slices; the register stores are 64-byte aligned by the
+    // choice of `head`; the CPU has AVX-512 F (the caller's contract).
+    unsafe {
+        for i in (0..head).chain(body_end..len) {
+            *to.add(i) = *from.add(i);
+        }
+        for i in (head..body_end).step_by(WIDTH) {
+            _mm512_stream_pd(to.add(i), _mm512_loadu_pd(from.add(i)));
+        }
+    }
+}
