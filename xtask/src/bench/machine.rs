@@ -147,47 +147,63 @@ mod x86 {
         }))
     }
 
-    /// Ten independent chains of multiply-adds, each adding the same
-    /// product to its own register: the FMA pipes' latency
-    /// (4 cycles) times their number (2) is fewer, so the pipes, not the
-    /// chains, set the pace.
+    /// Ten independent chains of multiply-adds in registers of `$class`
+    /// (`ymm_reg` or `zmm_reg`), each adding the same product `$x · $y` to
+    /// its own register, starting from `$zero`, `$rounds` times: the FMA
+    /// pipes' latency (4 cycles) times their number (2) is fewer than ten,
+    /// so the pipes, not the chains, set the pace. Gives the first and the
+    /// last chain. The caller's function must enable the registers' SIMD
+    /// features; the operands are the compiler's registers, declared so.
+    macro_rules! fma_chains {
+        ($rounds:expr, $class:ident, $x:expr, $y:expr, $zero:expr) => {{
+            // The loop counts down to zero after its first pass.
+            assert!($rounds > 0, "at least one round");
+            let [mut a0, mut a1, mut a2, mut a3, mut a4] = [$zero; 5];
+            let [mut a5, mut a6, mut a7, mut a8, mut a9] = [$zero; 5];
+            // SAFETY: the CPU has the registers' features (the caller's
+            // contract); every register used is an operand.
+            unsafe {
+                asm!(
+                    "2:",
+                    "vfmadd231pd {a0}, {x}, {y}", "vfmadd231pd {a1}, {x}, {y}",
+                    "vfmadd231pd {a2}, {x}, {y}", "vfmadd231pd {a3}, {x}, {y}",
+                    "vfmadd231pd {a4}, {x}, {y}", "vfmadd231pd {a5}, {x}, {y}",
+                    "vfmadd231pd {a6}, {x}, {y}", "vfmadd231pd {a7}, {x}, {y}",
+                    "vfmadd231pd {a8}, {x}, {y}", "vfmadd231pd {a9}, {x}, {y}",
+                    "dec {n}",
+                    "jnz 2b",
+                    n = inout(reg) $rounds => _,
+                    x = in($class) $x,
+                    y = in($class) $y,
+                    a0 = inout($class) a0, a1 = inout($class) a1,
+                    a2 = inout($class) a2, a3 = inout($class) a3,
+                    a4 = inout($class) a4, a5 = inout($class) a5,
+                    a6 = inout($class) a6, a7 = inout($class) a7,
+                    a8 = inout($class) a8, a9 = inout($class) a9,
+                    options(nomem, nostack),
+                );
+            }
+            std::hint::black_box((a1, a2, a3, a4, a5, a6, a7, a8));
+            (a0, a9)
+        }};
+    }
+
+    /// [`fma_chains!`] four lanes wide; the first and the last chain added.
     ///
     /// # Safety
     /// The CPU must have AVX2 and FMA.
     #[target_feature(enable = "avx2,fma")]
     pub(super) unsafe fn fma_chains(rounds: usize) -> f64 {
-        // The loop counts down to zero after its first pass.
-        assert!(rounds > 0, "at least one round");
-        let sum: __m256d;
-        // SAFETY: the CPU has AVX2 and FMA (this function's contract);
-        // the registers named are clobbered and declared so.
-        unsafe {
-            asm!(
-                "vxorpd ymm0, ymm0, ymm0",
-                "vmovapd ymm1, ymm0", "vmovapd ymm2, ymm0", "vmovapd ymm3, ymm0",
-                "vmovapd ymm4, ymm0", "vmovapd ymm5, ymm0", "vmovapd ymm6, ymm0",
-                "vmovapd ymm7, ymm0", "vmovapd ymm8, ymm0", "vmovapd ymm9, ymm0",
-                "2:",
-                "vfmadd231pd ymm0, ymm14, ymm15", "vfmadd231pd ymm1, ymm14, ymm15",
-                "vfmadd231pd ymm2, ymm14, ymm15", "vfmadd231pd ymm3, ymm14, ymm15",
-                "vfmadd231pd ymm4, ymm14, ymm15", "vfmadd231pd ymm5, ymm14, ymm15",
-                "vfmadd231pd ymm6, ymm14, ymm15", "vfmadd231pd ymm7, ymm14, ymm15",
-                "vfmadd231pd ymm8, ymm14, ymm15", "vfmadd231pd ymm9, ymm14, ymm15",
-                "dec {n}",
-                "jnz 2b",
-                "vaddpd ymm0, ymm0, ymm9",
-                n = inout(reg) rounds => _,
-                in("ymm14") _mm256_set1_pd(0.999_999),
-                in("ymm15") _mm256_set1_pd(1e-9),
-                out("ymm0") sum, out("ymm1") _, out("ymm2") _, out("ymm3") _,
-                out("ymm4") _, out("ymm5") _, out("ymm6") _, out("ymm7") _,
-                out("ymm8") _, out("ymm9") _,
-                options(nomem, nostack),
-            );
-        }
+        let (first, last) = fma_chains!(
+            rounds,
+            ymm_reg,
+            _mm256_set1_pd(0.999_999),
+            _mm256_set1_pd(1e-9),
+            _mm256_setzero_pd()
+        );
         let mut lanes = [0.0; 4];
         // SAFETY: AVX is available; the pointer is to four f64.
-        unsafe { _mm256_storeu_pd(lanes.as_mut_ptr(), sum) };
+        unsafe { _mm256_storeu_pd(lanes.as_mut_ptr(), _mm256_add_pd(first, last)) };
         lanes[0]
     }
 
@@ -202,44 +218,22 @@ mod x86 {
         }))
     }
 
-    /// [`fma_chains`] in 512-bit registers: ten independent chains of
-    /// eight-wide multiply-adds.
+    /// [`fma_chains!`] eight lanes wide; the first and the last chain added.
     ///
     /// # Safety
     /// The CPU must have AVX-512 F.
     #[target_feature(enable = "avx512f")]
     pub(super) unsafe fn fma512_chains(rounds: usize) -> f64 {
-        assert!(rounds > 0, "at least one round");
-        let sum: __m512d;
-        // SAFETY: the CPU has AVX-512 F (this function's contract); the
-        // registers named are clobbered and declared so.
-        unsafe {
-            asm!(
-                "vxorpd zmm0, zmm0, zmm0",
-                "vmovapd zmm1, zmm0", "vmovapd zmm2, zmm0", "vmovapd zmm3, zmm0",
-                "vmovapd zmm4, zmm0", "vmovapd zmm5, zmm0", "vmovapd zmm6, zmm0",
-                "vmovapd zmm7, zmm0", "vmovapd zmm8, zmm0", "vmovapd zmm9, zmm0",
-                "2:",
-                "vfmadd231pd zmm0, zmm14, zmm15", "vfmadd231pd zmm1, zmm14, zmm15",
-                "vfmadd231pd zmm2, zmm14, zmm15", "vfmadd231pd zmm3, zmm14, zmm15",
-                "vfmadd231pd zmm4, zmm14, zmm15", "vfmadd231pd zmm5, zmm14, zmm15",
-                "vfmadd231pd zmm6, zmm14, zmm15", "vfmadd231pd zmm7, zmm14, zmm15",
-                "vfmadd231pd zmm8, zmm14, zmm15", "vfmadd231pd zmm9, zmm14, zmm15",
-                "dec {n}",
-                "jnz 2b",
-                "vaddpd zmm0, zmm0, zmm9",
-                n = inout(reg) rounds => _,
-                in("zmm14") _mm512_set1_pd(0.999_999),
-                in("zmm15") _mm512_set1_pd(1e-9),
-                out("zmm0") sum, out("zmm1") _, out("zmm2") _, out("zmm3") _,
-                out("zmm4") _, out("zmm5") _, out("zmm6") _, out("zmm7") _,
-                out("zmm8") _, out("zmm9") _,
-                options(nomem, nostack),
-            );
-        }
+        let (first, last) = fma_chains!(
+            rounds,
+            zmm_reg,
+            _mm512_set1_pd(0.999_999),
+            _mm512_set1_pd(1e-9),
+            _mm512_setzero_pd()
+        );
         let mut lanes = [0.0; 8];
         // SAFETY: AVX-512 F is available; the pointer is to eight f64.
-        unsafe { _mm512_storeu_pd(lanes.as_mut_ptr(), sum) };
+        unsafe { _mm512_storeu_pd(lanes.as_mut_ptr(), _mm512_add_pd(first, last)) };
         lanes[0]
     }
 
