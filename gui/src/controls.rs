@@ -134,7 +134,7 @@ fn date_controls(ui: &mut Ui, app: &mut MagvarApp) {
         ui,
         DATE_LABEL,
         &mut text,
-        "today, 2026-11-25 or 2026.9",
+        "today, 2026-11-25, 2026.9",
         170.0,
     );
     if field.changed() {
