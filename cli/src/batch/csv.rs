@@ -1,6 +1,6 @@
 //! CSV input for `magvar batch`, as a pipeline of three stages that run at
 //! the same time: a reader cuts the input into blocks of whole records
-//! without parsing them ([`crate::csv_blocks`]), workers (one per core)
+//! without parsing them ([`super::csv_blocks`]), workers (one per core)
 //! parse, compute and render whole blocks, and the writer puts the rendered
 //! blocks out in input order. Reading and writing are serial by nature;
 //! overlapping them with the computing is what lets the cores stay busy.

@@ -328,7 +328,7 @@ macro_rules! store_order {
         #[cfg(test)]
         const STORE_ORDER: [Quantity; Quantity::FIELD_COUNT - 1] = [$(Quantity::$quantity),*];
 
-        /// Stores every band but grid variation, in [`STORE_ORDER`].
+        /// Stores every band but grid variation, in `STORE_ORDER`.
         #[inline(always)]
         fn store_in_order<const W: usize, V: FloatN<W>>(
             out: &mut GroupOut<'_>,

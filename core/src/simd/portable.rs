@@ -1,4 +1,4 @@
-//! [`Float4`] as four scalars: the fallback for CPUs without AVX2/FMA,
+//! [`Float4`](super::Float4) as four scalars: the fallback for CPUs without AVX2/FMA,
 //! and the reference the vector implementation is tested against.
 
 use super::{FloatN, LANES, Lanes, SimdFloat};

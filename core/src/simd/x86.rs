@@ -1,4 +1,4 @@
-//! [`Float4`] as one AVX2 register, with FMA.
+//! [`Float4`](super::Float4) as one AVX2 register, with FMA.
 //!
 //! Values of [`Avx2`] exist only inside [`run_avx2_fma`] and [`run_avx512`],
 //! which are compiled with AVX2 and FMA (the second with AVX-512 as well)
