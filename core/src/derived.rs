@@ -1,4 +1,4 @@
-//! The elements derived from field vectors, for [`LANES`](crate::simd::LANES) points at once:
+//! The elements derived from field vectors, for a vector's worth of points at once:
 //! [`MagneticElements::from_vectors`] across SIMD lanes, with the angles
 //! from the vectorised atan2. Used by the point batches and the grids.
 //!

@@ -105,7 +105,8 @@ impl<'m> Evaluator<'m> {
     }
 
     /// The elements at many points on one date, appended to `out` in order:
-    /// the lane kernel, [`LANES`](crate::lanes::LANES) points at a time. No validity checks.
+    /// the lane kernel, a vector's worth of points at a time (eight with
+    /// AVX-512, [`LANES`](crate::lanes::LANES) otherwise). No validity checks.
     pub fn elements_many(
         &mut self,
         positions: &[Position],

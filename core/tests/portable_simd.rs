@@ -1,14 +1,14 @@
 //! The portable (non-SIMD) build of the fast paths, forced with
-//! `MAGVAR_SIMD=portable` whatever the CPU, equals the reference
-//! single-point path (common/paths.rs).
+//! `MAGVAR_SIMD=portable` whatever the CPU, equals the scalar reference
+//! synthesis (common/paths.rs).
 
 mod common;
 
 use magvar_core::SimdPath;
 
 #[test]
-fn portable_batches_and_grids_equal_the_point_path() {
+fn portable_fast_paths_equal_the_reference() {
     if common::paths::force(SimdPath::Portable) {
-        common::paths::fast_paths_equal_the_point_path();
+        common::paths::fast_paths_equal_the_reference();
     }
 }

@@ -1,4 +1,5 @@
-//! Synthesis for many points at once: [`LANES`] points side by side, so
+//! Synthesis for many points at once: a vector's worth of points side by
+//! side (eight with AVX-512, [`LANES`] otherwise: `simd::with_widest`), so
 //! that every arithmetic step — geodetic conversion, Legendre recurrence,
 //! sums, rotation and the derived elements — is one SIMD instruction
 //! across points.

@@ -1,15 +1,16 @@
-//! Four f64 values at once: a small vector type with one implementation
+//! Several f64 values at once: small vector types with one implementation
 //! per instruction set, and the elementary functions the lane kernels need
-//! (sine and cosine of degrees, atan2 in degrees) written once over it.
+//! (sine and cosine of degrees, atan2 in degrees) written once over them.
 //!
 //! Code generic over [`Float4`] compiles to one AVX2 instruction per step
 //! when instantiated with the AVX2 type inside a function compiled for
-//! AVX2 and FMA, or for AVX-512 with its 32 registers ([`with_best`] picks
-//! the [`SimdPath`] after checking the CPU), and to plain scalar loops
-//! otherwise. libm's scalar `sin_cos` and `atan2` cost
-//! as much as the whole degree-12 synthesis; these cost a few dozen vector
-//! instructions for four values, within a couple of units in the last
-//! place of std's results (tests below).
+//! AVX2 and FMA, or for AVX-512 with its 32 registers ([`with_best`] runs
+//! it on the [`SimdPath`] chosen after checking the CPU), and to plain
+//! scalar loops otherwise. Code generic over [`FloatN`] ([`with_widest`])
+//! runs eight lanes in one register on the AVX-512 path. libm's scalar
+//! `sin_cos` and `atan2` cost as much as the whole degree-12 synthesis;
+//! these cost a few dozen vector instructions a group, within a couple of
+//! units in the last place of std's results (tests below).
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -100,9 +101,11 @@ pub enum SimdPath {
     Portable,
     /// Four lanes in 256-bit registers with AVX2 and FMA.
     Avx2,
-    /// The same four lanes compiled for AVX-512 (F, VL, DQ): 32 vector
-    /// registers instead of 16, so the kernels' many live sums stay in
-    /// registers, and comparisons into mask registers for the selects.
+    /// AVX-512 (F, VL, DQ): eight lanes in one register for the kernels
+    /// written for any width (point batches, grid rows),
+    /// and the four-lane kernels (one point a call) compiled for it, with 32
+    /// vector registers instead of 16 (the kernels' many live sums stay in
+    /// registers) and comparisons into mask registers for the selects.
     Avx512,
 }
 
@@ -187,9 +190,18 @@ pub trait WideKernel {
 /// Runs `kernel` on [`simd_path`] at its widest: eight lanes in one
 /// AVX-512 register, four in one AVX2 register, or four portable scalars.
 pub fn with_widest<K: WideKernel>(kernel: K) -> K::Output {
-    match simd_path() {
-        // SAFETY: `simd_path` gives a path only when `is_supported` found
-        // the CPU features it needs: AVX2 and FMA here.
+    // SAFETY: `simd_path` gives only a path the CPU supports.
+    unsafe { run_wide_on(simd_path(), kernel) }
+}
+
+/// Runs `kernel` on `path` at its widest, with no check of the CPU.
+///
+/// # Safety
+/// `path.is_supported()` must hold.
+unsafe fn run_wide_on<K: WideKernel>(path: SimdPath, kernel: K) -> K::Output {
+    match path {
+        // SAFETY: the path is supported (this function's contract): the
+        // CPU has AVX2 and FMA.
         #[cfg(target_arch = "x86_64")]
         SimdPath::Avx2 => unsafe { x86::run_wide_avx2_fma(kernel) },
         // SAFETY: as above; AVX2, FMA, AVX-512 F, VL and DQ.
@@ -233,34 +245,53 @@ unsafe fn run_on<K: Kernel>(path: SimdPath, kernel: K) -> K::Output {
 /// the data is handed to another thread. The fence is costly (a grid row's
 /// thirty copies each fenced ran at 8 GB/s, against 19 GB/s with one
 /// fence a row), so it is done once, when the copier is dropped.
+///
+/// The copier is not `Send`: the thread that issued the stores fences
+/// them, before whatever hands its results on. (`mem::forget` would skip
+/// the fence; nothing here does that.)
 pub struct StreamingCopies {
     /// Whether any non-temporal store was issued since the last fence.
     unfenced: bool,
+    /// The stores are fenced by the thread that made them.
+    _not_send: std::marker::PhantomData<*const ()>,
 }
 
 impl StreamingCopies {
     pub fn new() -> Self {
-        StreamingCopies { unfenced: false }
+        StreamingCopies {
+            unfenced: false,
+            _not_send: std::marker::PhantomData,
+        }
     }
 
     /// Copies `source` into `destination` (of the same length).
     pub fn copy(&mut self, destination: &mut [f64], source: &[f64]) {
-        assert_eq!(destination.len(), source.len(), "copy of equal lengths");
-        match simd_path() {
-            // SAFETY: `simd_path` gives only a path the CPU supports;
-            // AVX-512 F here.
-            #[cfg(target_arch = "x86_64")]
-            SimdPath::Avx512 => unsafe { x86_512::copy_streaming(destination, source) },
-            // SAFETY: as above; AVX2 implies AVX.
-            #[cfg(target_arch = "x86_64")]
-            SimdPath::Avx2 => unsafe { x86::copy_streaming(destination, source) },
-            _ => {
-                destination.copy_from_slice(source);
-                return;
-            }
-        }
-        self.unfenced = true;
+        // SAFETY: `simd_path` gives only a path the CPU supports.
+        self.unfenced |= unsafe { copy_on(simd_path(), destination, source) };
     }
+}
+
+/// `destination.copy_from_slice(source)`, with non-temporal stores on the
+/// paths that have them (not fenced); true if it used them.
+///
+/// # Safety
+/// `path.is_supported()` must hold.
+unsafe fn copy_on(path: SimdPath, destination: &mut [f64], source: &[f64]) -> bool {
+    assert_eq!(destination.len(), source.len(), "copy of equal lengths");
+    match path {
+        // SAFETY: the path is supported (this function's contract):
+        // AVX-512 F here.
+        #[cfg(target_arch = "x86_64")]
+        SimdPath::Avx512 => unsafe { x86_512::copy_streaming(destination, source) },
+        // SAFETY: as above; AVX2 implies AVX.
+        #[cfg(target_arch = "x86_64")]
+        SimdPath::Avx2 => unsafe { x86::copy_streaming(destination, source) },
+        _ => {
+            destination.copy_from_slice(source);
+            return false;
+        }
+    }
+    true
 }
 
 impl Default for StreamingCopies {
@@ -443,13 +474,28 @@ mod tests {
         type Output = (Vec<(f64, f64)>, Vec<f64>);
         #[inline(always)]
         fn run<V: Float4>(self) -> Self::Output {
+            self.evaluate::<LANES, V>()
+        }
+    }
+
+    impl WideKernel for Evaluate<'_> {
+        type Output = (Vec<(f64, f64)>, Vec<f64>);
+        #[inline(always)]
+        fn run<const W: usize, V: FloatN<W>>(self) -> Self::Output {
+            self.evaluate::<W, V>()
+        }
+    }
+
+    impl Evaluate<'_> {
+        #[inline(always)]
+        fn evaluate<const W: usize, V: FloatN<W>>(self) -> (Vec<(f64, f64)>, Vec<f64>) {
             let mut sin_cos = Vec::new();
-            for chunk in self.angles.chunks_exact(LANES) {
+            for chunk in self.angles.chunks_exact(W) {
                 let (s, c) = sin_cos_degrees(V::from_array(chunk.try_into().unwrap()));
                 sin_cos.extend(s.to_array().into_iter().zip(c.to_array()));
             }
             let mut atan2 = Vec::new();
-            for (y, x) in self.ys.chunks_exact(LANES).zip(self.xs.chunks_exact(LANES)) {
+            for (y, x) in self.ys.chunks_exact(W).zip(self.xs.chunks_exact(W)) {
                 let a = atan2_degrees(
                     V::from_array(y.try_into().unwrap()),
                     V::from_array(x.try_into().unwrap()),
@@ -463,7 +509,8 @@ mod tests {
     fn inputs() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let mut angles = random_values(40_000, 400.0);
         angles.extend([0.0, 90.0, -90.0, 180.0, -180.0, 45.0, 270.0, 360.0, 22.5]);
-        angles.resize(angles.len().next_multiple_of(LANES), 0.0);
+        // Whole groups of every width (four and eight lanes).
+        angles.resize(angles.len().next_multiple_of(8), 0.0);
         let mut ys = random_values(40_000, 60_000.0);
         let mut xs: Vec<f64> = random_values(40_000, 60_000.0).into_iter().rev().collect();
         // Axes, diagonals, the nodes' boundaries, zeros of either sign.
@@ -500,7 +547,7 @@ mod tests {
             ys.push(y);
             xs.push(x);
         }
-        let len = ys.len().next_multiple_of(LANES);
+        let len = ys.len().next_multiple_of(8);
         ys.resize(len, 1.0);
         xs.resize(len, 1.0);
         (angles, ys, xs)
@@ -544,7 +591,7 @@ mod tests {
             ys: &ys,
             xs: &xs,
         };
-        check(kernel.run::<Portable>(), &angles, &ys, &xs);
+        check(Kernel::run::<Portable>(kernel), &angles, &ys, &xs);
     }
 
     #[test]
@@ -559,6 +606,22 @@ mod tests {
             eprintln!("path {path}");
             // SAFETY: only supported paths, filtered above.
             check(unsafe { run_on(path, kernel) }, &angles, &ys, &xs);
+        }
+    }
+
+    /// The same on every path at its widest (eight lanes on AVX-512).
+    #[test]
+    fn every_supported_wide_path_agrees_with_std() {
+        let (angles, ys, xs) = inputs();
+        for path in SimdPath::ALL.into_iter().filter(|p| p.is_supported()) {
+            let kernel = Evaluate {
+                angles: &angles,
+                ys: &ys,
+                xs: &xs,
+            };
+            eprintln!("path {path}, widest");
+            // SAFETY: only supported paths, filtered above.
+            check(unsafe { run_wide_on(path, kernel) }, &angles, &ys, &xs);
         }
     }
 
@@ -579,15 +642,35 @@ mod tests {
     #[test]
     fn streaming_copies_equal_plain_copies_at_every_alignment() {
         let source: Vec<f64> = (0..64).map(|i| i as f64 * 1.5 - 7.0).collect();
-        for start in 0..8 {
-            for len in 0..40 {
+        let paths = SimdPath::ALL.into_iter().filter(|p| p.is_supported());
+        for (path, start, len) in
+            paths.flat_map(|p| (0..8).flat_map(move |s| (0..40).map(move |l| (p, s, l))))
+        {
+            {
                 let mut buffer = vec![f64::NAN; 64];
-                StreamingCopies::new().copy(&mut buffer[start..start + len], &source[..len]);
-                assert_eq!(&buffer[start..start + len], &source[..len], "{start} {len}");
-                assert!(buffer[..start].iter().all(|v| v.is_nan()), "{start} {len}");
+                // SAFETY: only supported paths, filtered above.
+                let streamed =
+                    unsafe { copy_on(path, &mut buffer[start..start + len], &source[..len]) };
+                if streamed {
+                    // SAFETY: SSE is part of every x86-64 CPU; this path
+                    // streams only there.
+                    #[cfg(target_arch = "x86_64")]
+                    unsafe {
+                        std::arch::x86_64::_mm_sfence()
+                    };
+                }
+                assert_eq!(
+                    &buffer[start..start + len],
+                    &source[..len],
+                    "{path} {start} {len}"
+                );
+                assert!(
+                    buffer[..start].iter().all(|v| v.is_nan()),
+                    "{path} {start} {len}"
+                );
                 assert!(
                     buffer[start + len..].iter().all(|v| v.is_nan()),
-                    "{start} {len}"
+                    "{path} {start} {len}"
                 );
             }
         }

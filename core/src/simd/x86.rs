@@ -1,8 +1,9 @@
 //! [`Float4`](super::Float4) as one AVX2 register, with FMA.
 //!
-//! Values of [`Avx2`] exist only inside [`run_avx2_fma`] and [`run_avx512`],
-//! which are compiled with AVX2 and FMA (the second with AVX-512 as well)
-//! and called only after the CPU was checked for what they need;
+//! Values of [`Avx2`] exist only inside [`run_avx2_fma`],
+//! [`run_wide_avx2_fma`] and [`run_avx512`], which are compiled with AVX2
+//! and FMA (the third with AVX-512 as well) and called only on a path the
+//! CPU was checked for;
 //! every method is `#[inline(always)]`, so it is compiled into that
 //! context and its intrinsics are sound to execute.
 
@@ -17,10 +18,10 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// that is sound only because a value of this type never exists on a CPU
 /// without both. The type is private to this module (its field) and to
 /// `simd` (the module is private to the crate), and the only place that
-/// makes one is [`run_avx2_fma`], [`run_wide_avx2_fma`] or [`run_avx512`], `unsafe fn`s whose
-/// caller (`simd::with_best`) calls them only after
-/// `is_x86_feature_detected!` found AVX2 and FMA (and, for the second,
-/// AVX-512 F, VL and DQ). Code that makes an `Avx2` any other way (a
+/// makes one is [`run_avx2_fma`], [`run_wide_avx2_fma`] or [`run_avx512`],
+/// `unsafe fn`s that `simd::with_best` and `simd::with_widest` call only
+/// on the path `simd_path()` chose after `is_x86_feature_detected!` found
+/// AVX2 and FMA (and, for the third, AVX-512 F, VL and DQ). Code that makes an `Avx2` any other way (a
 /// `Kernel` run directly with `Avx2`, a constant, a `Default`) breaks
 /// this rule; none may be added.
 #[derive(Clone, Copy)]

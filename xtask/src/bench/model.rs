@@ -174,11 +174,12 @@ pub fn run() -> Vec<Workload> {
     );
 
     // The kernels run eight lanes on the AVX-512 path: their bound is then
-    // eight-wide multiply-adds.
-    let (lanes, fma_rate) = if magvar_core::simd_path() == SimdPath::Avx512 {
-        (8.0, super::machine::fma_f64x8_rate())
-    } else {
-        (4.0, super::machine::fma_f64x4_rate())
+    // eight-wide multiply-adds. The portable path issues no vector
+    // multiply-adds, so it has no such bound.
+    let (lanes, fma_rate) = match magvar_core::simd_path() {
+        SimdPath::Avx512 => (8.0, super::machine::fma_f64x8_rate()),
+        SimdPath::Avx2 => (4.0, super::machine::fma_f64x4_rate()),
+        SimdPath::Portable => (4.0, None),
     };
     if let Some(fma_rate) = fma_rate {
         let ceiling = fma_rate * lanes / FMA_PER_RANDOM_GROUP;
