@@ -180,6 +180,30 @@ pub fn simd_path() -> SimdPath {
     })
 }
 
+/// The dispatch every `unsafe fn …_on(path, …)` below makes: the `avx2`
+/// expression on the AVX2 path, the `avx512` one on the AVX-512 path
+/// (both calls of `unsafe fn`s that need those paths' CPU features), the
+/// `portable` one otherwise. Used only in functions whose contract is
+/// that `path.is_supported()` holds.
+macro_rules! on_path {
+    ($path:expr,
+        avx2 => $avx2:expr,
+        avx512 => $avx512:expr,
+        portable => $portable:expr $(,)?
+    ) => {
+        match $path {
+            // SAFETY: the path is supported (the enclosing function's
+            // contract): the CPU has AVX2 and FMA.
+            #[cfg(target_arch = "x86_64")]
+            SimdPath::Avx2 => unsafe { $avx2 },
+            // SAFETY: as above; AVX2, FMA, AVX-512 F, VL and DQ.
+            #[cfg(target_arch = "x86_64")]
+            SimdPath::Avx512 => unsafe { $avx512 },
+            _ => $portable,
+        }
+    };
+}
+
 /// Code that runs on lanes of any width: [`with_widest`] runs it on the
 /// widest vectors the CPU has (eight lanes with AVX-512, four otherwise).
 pub trait WideKernel {
@@ -199,16 +223,11 @@ pub fn with_widest<K: WideKernel>(kernel: K) -> K::Output {
 /// # Safety
 /// `path.is_supported()` must hold.
 unsafe fn run_wide_on<K: WideKernel>(path: SimdPath, kernel: K) -> K::Output {
-    match path {
-        // SAFETY: the path is supported (this function's contract): the
-        // CPU has AVX2 and FMA.
-        #[cfg(target_arch = "x86_64")]
-        SimdPath::Avx2 => unsafe { x86::run_wide_avx2_fma(kernel) },
-        // SAFETY: as above; AVX2, FMA, AVX-512 F, VL and DQ.
-        #[cfg(target_arch = "x86_64")]
-        SimdPath::Avx512 => unsafe { x86_512::run_wide_avx512(kernel) },
-        _ => kernel.run::<LANES, Portable>(),
-    }
+    on_path!(path,
+        avx2 => x86::run_wide_avx2_fma(kernel),
+        avx512 => x86_512::run_wide_avx512(kernel),
+        portable => kernel.run::<LANES, Portable>(),
+    )
 }
 
 /// Runs `kernel` on [`simd_path`].
@@ -223,16 +242,11 @@ pub fn with_best<K: Kernel>(kernel: K) -> K::Output {
 /// # Safety
 /// `path.is_supported()` must hold.
 unsafe fn run_on<K: Kernel>(path: SimdPath, kernel: K) -> K::Output {
-    match path {
-        // SAFETY: the path is supported (this function's contract): the
-        // CPU has AVX2 and FMA.
-        #[cfg(target_arch = "x86_64")]
-        SimdPath::Avx2 => unsafe { x86::run_avx2_fma(kernel) },
-        // SAFETY: as above; AVX2, FMA, AVX-512 F, VL and DQ.
-        #[cfg(target_arch = "x86_64")]
-        SimdPath::Avx512 => unsafe { x86::run_avx512(kernel) },
-        _ => kernel.run::<Portable>(),
-    }
+    on_path!(path,
+        avx2 => x86::run_avx2_fma(kernel),
+        avx512 => x86::run_avx512(kernel),
+        portable => kernel.run::<Portable>(),
+    )
 }
 
 /// Copies with non-temporal stores where the CPU has AVX: the data goes
@@ -278,19 +292,14 @@ impl StreamingCopies {
 /// `path.is_supported()` must hold.
 unsafe fn copy_on(path: SimdPath, destination: &mut [f64], source: &[f64]) -> bool {
     assert_eq!(destination.len(), source.len(), "copy of equal lengths");
-    match path {
-        // SAFETY: the path is supported (this function's contract):
-        // AVX-512 F here.
-        #[cfg(target_arch = "x86_64")]
-        SimdPath::Avx512 => unsafe { x86_512::copy_streaming(destination, source) },
-        // SAFETY: as above; AVX2 implies AVX.
-        #[cfg(target_arch = "x86_64")]
-        SimdPath::Avx2 => unsafe { x86::copy_streaming(destination, source) },
-        _ => {
+    on_path!(path,
+        avx2 => x86::copy_streaming(destination, source),
+        avx512 => x86_512::copy_streaming(destination, source),
+        portable => {
             destination.copy_from_slice(source);
             return false;
-        }
-    }
+        },
+    );
     true
 }
 
