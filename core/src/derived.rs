@@ -5,7 +5,7 @@
 //! Both hold their values by [`Quantity`], so a value can only be stored
 //! or read under the quantity it was computed as.
 
-use crate::elements::{MagneticElements, grid_variation};
+use crate::elements::{GRID_VARIATION_MIN_LATITUDE_DEG, MagneticElements};
 use crate::quantity::Quantity;
 use crate::simd::{self, FloatN, SimdFloat};
 
@@ -115,8 +115,25 @@ impl<V: SimdFloat> ElementVectors<V> {
 /// a zero fill nor a copy of a whole group's elements comes in between.
 pub(crate) struct ElementLanes<const W: usize> {
     values: [[f64; W]; Quantity::FIELD_COUNT],
-    latitude_deg: [f64; W],
-    longitude_deg: [f64; W],
+}
+
+/// [`grid_variation`] across lanes, NaN where it is undefined: the same
+/// values (for declinations and longitudes within ±180°, where one turn
+/// either way folds the difference, the same operations as
+/// [`crate::elements::normalize_degrees`]).
+#[inline(always)]
+fn grid_variation_lanes<V: SimdFloat>(declination_deg: V, latitude_deg: V, longitude_deg: V) -> V {
+    let limit = V::splat(GRID_VARIATION_MIN_LATITUDE_DEG);
+    let north = V::or(latitude_deg.gt(limit), latitude_deg.eq(limit));
+    let south = V::or((-limit).gt(latitude_deg), (-limit).eq(latitude_deg));
+    let raw = V::select(
+        north,
+        declination_deg - longitude_deg,
+        V::select(south, declination_deg + longitude_deg, V::splat(f64::NAN)),
+    );
+    let turn = V::splat(360.0);
+    let positive = V::select(V::splat(0.0).gt(raw), raw + turn, raw);
+    V::select(positive.gt(V::splat(180.0)), positive - turn, positive)
 }
 
 impl<const W: usize> ElementLanes<W> {
@@ -131,25 +148,21 @@ impl<const W: usize> ElementLanes<W> {
         latitude_deg: [f64; W],
         longitude_deg: [f64; W],
     ) -> Self {
-        ElementLanes {
-            values: ElementVectors::new(field, rate).to_lanes(),
-            latitude_deg,
-            longitude_deg,
-        }
+        let vectors = ElementVectors::new(field, rate);
+        let mut values = vectors.to_lanes();
+        values[Quantity::GridVariation as usize] = grid_variation_lanes(
+            vectors.get(Quantity::Declination),
+            V::from_array(latitude_deg),
+            V::from_array(longitude_deg),
+        )
+        .to_array();
+        ElementLanes { values }
     }
 
     /// The elements of lane `l` (< `W`).
     #[inline(always)]
     pub(crate) fn element(&self, l: usize) -> MagneticElements {
-        MagneticElements::from_quantities(|quantity| match quantity {
-            Quantity::GridVariation => grid_variation(
-                self.values[Quantity::Declination as usize][l],
-                self.latitude_deg[l],
-                self.longitude_deg[l],
-            )
-            .unwrap_or(f64::NAN),
-            _ => self.values[quantity as usize][l],
-        })
+        MagneticElements::from_quantities(|quantity| self.values[quantity as usize][l])
     }
 }
 
@@ -163,22 +176,43 @@ mod tests {
     /// quantity: the lanes' slots are the table's.
     #[test]
     fn lanes_equal_the_scalar_elements_quantity_by_quantity() {
-        check_lanes([
-            ([21937.8, -4186.7, 43584.5], [25.1, -5.9, -145.9]),
-            ([-120.0, 35.5, 56000.0], [3.0, 11.0, -20.0]),
-            ([15000.0, 2000.0, -30000.0], [-12.0, 40.0, 7.5]),
-            ([0.0, 0.0, 0.0], [1.0, 2.0, 3.0]),
-        ]);
+        let positions = ([70.0, -80.0, 10.0, 56.0], [-30.0, 100.0, 5.0, 179.0]);
+        check_lanes(
+            positions,
+            [
+                ([21937.8, -4186.7, 43584.5], [25.1, -5.9, -145.9]),
+                ([-120.0, 35.5, 56000.0], [3.0, 11.0, -20.0]),
+                ([15000.0, 2000.0, -30000.0], [-12.0, 40.0, 7.5]),
+                ([0.0, 0.0, 0.0], [1.0, 2.0, 3.0]),
+            ],
+        );
         // A NaN field (a broken model): NaN values and rates on both paths.
-        check_lanes([
-            ([f64::NAN, 100.0, 200.0], [1.0, 2.0, 3.0]),
-            ([100.0, 200.0, f64::NAN], [1.0, 2.0, 3.0]),
-            ([100.0, 200.0, 300.0], [f64::NAN, 2.0, 3.0]),
-            ([0.0, 0.0, 5.0], [1.0, 2.0, 3.0]),
-        ]);
+        check_lanes(
+            positions,
+            [
+                ([f64::NAN, 100.0, 200.0], [1.0, 2.0, 3.0]),
+                ([100.0, 200.0, f64::NAN], [1.0, 2.0, 3.0]),
+                ([100.0, 200.0, 300.0], [f64::NAN, 2.0, 3.0]),
+                ([0.0, 0.0, 5.0], [1.0, 2.0, 3.0]),
+            ],
+        );
+        // Grid variation at its latitude limits and the antimeridian,
+        // declinations east and west: GV folded either way.
+        check_lanes(
+            (
+                [55.0, -55.0, 54.999_999, 89.0],
+                [180.0, -180.0, 0.0, -170.0],
+            ),
+            [
+                ([21937.8, -4186.7, 43584.5], [25.1, -5.9, -145.9]),
+                ([15000.0, 9000.0, -30000.0], [-12.0, 40.0, 7.5]),
+                ([-120.0, 35.5, 56000.0], [3.0, 11.0, -20.0]),
+                ([-300.0, -35.5, 56000.0], [3.0, 11.0, -20.0]),
+            ],
+        );
     }
 
-    fn check_lanes(fields: [([f64; 3], [f64; 3]); LANES]) {
+    fn check_lanes((latitudes, longitudes): (Lanes, Lanes), fields: [([f64; 3], [f64; 3]); LANES]) {
         let lane = |f: fn(&([f64; 3], [f64; 3])) -> f64| -> Lanes {
             std::array::from_fn(|l| f(&fields[l]))
         };
@@ -193,8 +227,6 @@ mod tests {
             vector(lane(|p| p.1[1])),
             vector(lane(|p| p.1[2])),
         ];
-        let latitudes = [70.0, -80.0, 10.0, 56.0];
-        let longitudes = [-30.0, 100.0, 5.0, 179.0];
         let lanes = ElementLanes::new(field, rate, latitudes, longitudes);
         for l in 0..LANES {
             let (f, r) = fields[l];
