@@ -131,8 +131,16 @@ fn grid_variation_lanes<V: SimdFloat>(declination_deg: V, latitude_deg: V, longi
         declination_deg - longitude_deg,
         V::select(south, declination_deg + longitude_deg, V::splat(f64::NAN)),
     );
+    fold_degrees(raw)
+}
+
+/// [`crate::elements::normalize_degrees`] across lanes, for angles within
+/// ±360° (a declination minus or plus a longitude): the same operations,
+/// so the same values.
+#[inline(always)]
+pub(crate) fn fold_degrees<V: SimdFloat>(degrees: V) -> V {
     let turn = V::splat(360.0);
-    let positive = V::select(V::splat(0.0).gt(raw), raw + turn, raw);
+    let positive = V::select(V::splat(0.0).gt(degrees), degrees + turn, degrees);
     V::select(positive.gt(V::splat(180.0)), positive - turn, positive)
 }
 

@@ -380,11 +380,7 @@ fn grid_variation<V: SimdFloat>(declination_deg: V, longitude_deg: V, latitude_d
     } else {
         return V::splat(f64::NAN);
     };
-    // Into (−180°, 180°]: |raw| ≤ 360°, so one turn either way suffices.
-    let turn = V::splat(360.0);
-    let folded = V::select(raw.gt(V::splat(180.0)), raw - turn, raw);
-    let at_or_below = V::or(V::splat(-180.0).gt(folded), V::splat(-180.0).eq(folded));
-    V::select(at_or_below, folded + turn, folded)
+    crate::derived::fold_degrees(raw)
 }
 
 #[cfg(test)]
