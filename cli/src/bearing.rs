@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use magvar_core::bearing::{BearingConversion, parse_bearing};
 use magvar_core::grid_north::{GridChoice, GridNorth, grid_north};
 use magvar_core::{
-    FieldReport, Position, Quantity, format_degrees_minutes, parse_date, parse_position,
+    FieldReport, Position, Quantity, format_degrees_minutes_compact, parse_date, parse_position,
 };
 use serde_json::json;
 use std::process::ExitCode;
@@ -93,9 +93,6 @@ pub fn run(args: BearingArgs, config: &Config) -> CliResult {
 /// `045.0°T = 055.8°M = 045.8°G   (VAR 10°48'W, UTM 18N convergence 0°46'W)`,
 /// then the magnetic bearing's uncertainty and the G-M angle.
 fn bearing_text(c: &BearingConversion, grid: Option<&GridNorth>, report: &FieldReport) -> String {
-    let compact = |angle: f64, positive: char, negative: char| {
-        format_degrees_minutes(angle, positive, negative).replace(' ', "")
-    };
     let mut line = c.summary(grid);
     line.push('\n');
     match report.get(Quantity::DeclinationUncertainty) {
@@ -111,7 +108,7 @@ fn bearing_text(c: &BearingConversion, grid: Option<&GridNorth>, report: &FieldR
     if let Some(angle) = c.grid_magnetic_angle_deg {
         line.push_str(&format!(
             "G-M angle {} (magnetic north from grid north)\n",
-            compact(angle, 'E', 'W')
+            format_degrees_minutes_compact(angle, 'E', 'W')
         ));
     }
     for warning in &report.warnings {

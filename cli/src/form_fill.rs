@@ -352,7 +352,8 @@ impl NameTemplate {
 struct RowOutcome {
     row: usize,
     line: u64,
-    result: Result<(PathBuf, Vec<String>), String>,
+    /// The fill's warnings, or why the row was not written.
+    result: Result<Vec<String>, String>,
 }
 
 /// Rows a worker may run ahead of the one being reported, per worker.
@@ -438,7 +439,7 @@ fn many(args: &FillArgs, dir: &Path, options: &FillOptions) -> CliResult {
         progress.inc(1);
         done += 1;
         match outcome.result {
-            Ok((_, warnings)) => {
+            Ok(warnings) => {
                 for warning in warnings {
                     if warned.insert(warning.clone()) {
                         progress.suspend(|| eprintln!("{form_name}: warning: {warning}"));
@@ -484,7 +485,7 @@ fn fill_row(
     data: &FillData,
     options: &FillOptions,
     path: &Path,
-) -> Result<(PathBuf, Vec<String>), String> {
+) -> Result<Vec<String>, String> {
     let filled = filler.fill(data, options).map_err(|error| match error {
         magvar_pdfform::Error::InvalidFill { problems, .. } => problems
             .iter()
@@ -496,5 +497,5 @@ fn fill_row(
     write_atomically(path, |file| {
         filled.write_to(file).map_err(|e| e.to_string())
     })?;
-    Ok((path.to_path_buf(), filled.warnings().to_vec()))
+    Ok(filled.warnings().to_vec())
 }

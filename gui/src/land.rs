@@ -47,7 +47,8 @@ pub type Ring = Vec<(f64, f64)>;
 /// A bounding box in the plane: [x0, y0, x1, y1].
 pub type PlaneBox = [f64; 4];
 
-fn bounding_box(points: &[[f64; 2]]) -> PlaneBox {
+/// Plane bounds of points.
+pub fn bounds_of(points: &[[f64; 2]]) -> PlaneBox {
     points.iter().fold(
         [
             f64::INFINITY,
@@ -341,7 +342,7 @@ pub fn project(polygons: &[GeoPolygon], projection: Projection) -> ProjectedLand
         land.pieces.push(FilledPiece {
             vertices: start as u32..land.vertices.len() as u32,
             triangles: triangles.iter().map(|&t| t + start as u32).collect(),
-            bounds: bounding_box(own),
+            bounds: bounds_of(own),
         });
         for coast in &polygon.coasts {
             let points: Vec<[f64; 2]> = coast
@@ -349,7 +350,7 @@ pub fn project(polygons: &[GeoPolygon], projection: Projection) -> ProjectedLand
                 .map(|&(lon, lat)| projection.forward(lon, lat))
                 .collect();
             land.coasts.push(CoastLine {
-                bounds: bounding_box(&points),
+                bounds: bounds_of(&points),
                 points,
             });
         }

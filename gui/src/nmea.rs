@@ -91,8 +91,6 @@ pub struct FeedState {
     pub last_bad: Option<String>,
     /// Why the source cannot be read (a port in use, a refused connection).
     pub error: Option<String>,
-    /// When anything last arrived.
-    pub last_heard: Option<Instant>,
 }
 
 impl FeedState {
@@ -102,7 +100,6 @@ impl FeedState {
         if line.is_empty() {
             return;
         }
-        self.last_heard = Some(now);
         match nmea::parse_str(line) {
             Ok(parsed) => {
                 self.sentences += 1;

@@ -1,7 +1,7 @@
 //! The chart's layers projected once into the plane of the projection in
 //! use, so that a frame only scales and shifts them onto the screen.
 
-use crate::land::PlaneBox;
+use crate::land::{PlaneBox, bounds_of};
 use crate::projection::Projection;
 use crate::worker::{ChartLayers, PoleTracks};
 use magvar_core::ContourLine;
@@ -43,19 +43,6 @@ pub struct PlaneLayers {
     pub blackout: Vec<Vec<[f64; 2]>>,
     pub caution: Vec<Vec<[f64; 2]>>,
     pub poles: Vec<PlanePole>,
-}
-
-/// Plane bounds of points.
-pub fn bounds_of(points: &[[f64; 2]]) -> PlaneBox {
-    points.iter().fold(
-        [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ],
-        |[x0, y0, x1, y1], &[x, y]| [x0.min(x), y0.min(y), x1.max(x), y1.max(y)],
-    )
 }
 
 fn plane_lines(lines: &[ContourLine], projection: Projection) -> Vec<PlaneLine> {

@@ -194,8 +194,17 @@ fn problems_are_all_listed_with_their_field() {
         &problems[4],
         FillProblem::OneValue { count: 2, .. }
     ));
-    for problem in &problems {
-        assert!(problem.to_string().contains('"'), "{problem}");
+    // Each message names its field, quoted.
+    let named = [
+        "contact.phon",
+        find(FieldKind::Combo),
+        find(FieldKind::Radio),
+        find(FieldKind::Signature),
+        find(FieldKind::Text),
+    ];
+    for (problem, name) in problems.iter().zip(named) {
+        let message = problem.to_string();
+        assert!(message.contains(&format!("\"{name}\"")), "{message}");
     }
 }
 

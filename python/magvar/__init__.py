@@ -44,12 +44,6 @@ __all__ = [
 #: The keys of a report, in order: exactly those of `magvar at --format json`.
 REPORT_KEYS: tuple[str, ...] = tuple(_magvar.report_keys())
 
-_NUMBER_KEYS = tuple(
-    k
-    for k in REPORT_KEYS
-    if k not in ("model", "coordinates", "height_reference", "warnings")
-)
-
 _ALTITUDE_UNITS = {"km": 1.0, "m": 1e-3, "ft": 0.0003048}
 
 

@@ -264,11 +264,6 @@ impl MagvarApp {
             .map(|s| (s.latitude_deg, s.longitude_deg))
     }
 
-    /// The chart's rectangle when last drawn.
-    pub fn chart_rect(&self) -> Rect {
-        self.chart_rect
-    }
-
     // ----- changing the state -----
 
     /// Places the marker at a latitude and longitude (degrees), as a click on the chart does.

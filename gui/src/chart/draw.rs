@@ -115,10 +115,9 @@ pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Sha
             };
             chart.line(&mut shapes, &mut labels, line, style, &text);
         }
-        // Major lines first, so that theirs are the labels that fit.
-        let mut lines: Vec<&PlaneLine> = plane.declination.iter().collect();
-        lines.sort_by_key(|line| !is_major(line.value, step));
-        for line in lines {
+        // Major lines come first (the worker orders them), so that theirs
+        // are the labels that fit.
+        for line in &plane.declination {
             let major = is_major(line.value, step);
             let width = if line.value == 0.0 {
                 2.2
@@ -347,7 +346,7 @@ impl Chart<'_> {
         if polygons.is_empty() {
             return;
         }
-        let all = crate::plane::bounds_of(&polygons.iter().flatten().copied().collect::<Vec<_>>());
+        let all = crate::land::bounds_of(&polygons.iter().flatten().copied().collect::<Vec<_>>());
         let mut mesh = Mesh::default();
         for offset in self.offsets_for(all) {
             for polygon in polygons {

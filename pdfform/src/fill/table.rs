@@ -28,6 +28,9 @@ pub(super) struct FieldTable {
     pub(super) originals: HashMap<ObjectId, Dictionary>,
     pub(super) fonts: Vec<FillFont>,
     pub(super) acroform: Option<AcroFormEntry>,
+    /// The indices of the form's fields by full name (a name may stand
+    /// for several fields): what each fill's data is looked up in.
+    pub(super) by_name: HashMap<String, Vec<usize>>,
 }
 
 /// Where the AcroForm dictionary lives: its own object, or inside the
@@ -103,11 +106,16 @@ impl FieldTable {
                 _ => None,
             }
         });
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, field) in form.fields.iter().enumerate() {
+            by_name.entry(field.name.clone()).or_default().push(index);
+        }
         let mut table = FieldTable {
             fields: Vec::with_capacity(form.fields.len()),
             originals: HashMap::new(),
             fonts: Vec::new(),
             acroform,
+            by_name,
         };
         let mut font_index: HashMap<Vec<u8>, usize> = HashMap::new();
         for (field, location) in form.fields.iter().zip(locations) {

@@ -5,7 +5,6 @@
 use super::data::FillData;
 use super::table::{FF_EDIT, FF_MULTI_SELECT, FieldTable};
 use crate::model::{Field, FieldKind, FieldValue, Form};
-use std::collections::HashMap;
 
 /// One way the data does not fit the form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,14 +125,10 @@ pub(super) fn check(
     data: &FillData,
     force: bool,
 ) -> Result<Vec<Change>, Vec<FillProblem>> {
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, field) in form.fields.iter().enumerate() {
-        by_name.entry(field.name.as_str()).or_default().push(index);
-    }
     let mut changes = Vec::new();
     let mut problems = Vec::new();
     for (name, value) in data.iter() {
-        let Some(indices) = by_name.get(name) else {
+        let Some(indices) = table.by_name.get(name) else {
             problems.push(FillProblem::UnknownField {
                 name: name.to_owned(),
                 closest: closest(form, name),
