@@ -1,6 +1,10 @@
 """The Python API gives the same numbers as `magvar at --format json`,
-every key, on random points (the CLI takes the scalar synthesis, Python
-the lane kernel: equal to 1e-9)."""
+every key, on random points. The CLI and Python's scalar path both call
+core's `MagneticModel::field`, so for scalars this checks the arguments
+and the keys, not the arithmetic; arrays go through the batch kernel,
+which is compared here with the CLI's one-point path to 1e-9. The
+references for the numbers themselves are in test_reference.py and
+test_independent.py."""
 
 import json
 import math
