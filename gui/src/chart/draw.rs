@@ -45,6 +45,8 @@ pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Sha
     let plane = app.plane().filter(|plane| plane.projection == t.projection);
     let mut chart = Chart {
         ctx,
+        visible_plane: t.visible_plane(),
+        world_width: t.projection.world_width(),
         t,
         rect,
         dip_poles: Vec::new(),
@@ -170,6 +172,9 @@ pub fn chart_shapes(ctx: &egui::Context, app: &MagvarApp, rect: Rect) -> Vec<Sha
 struct Chart<'a> {
     ctx: &'a egui::Context,
     t: ScreenTransform,
+    /// `t`'s visible plane box and world width, asked for every shape.
+    visible_plane: PlaneBox,
+    world_width: f64,
     rect: Rect,
     /// The dip poles on the screen, in every copy in view.
     dip_poles: Vec<Pos2>,
@@ -178,8 +183,8 @@ struct Chart<'a> {
 impl Chart<'_> {
     /// The copy offsets at which a plane box shows.
     fn offsets_for(&self, bounds: PlaneBox) -> Vec<f64> {
-        let [x0, y0, x1, y1] = self.t.visible_plane();
-        let width = self.t.projection.world_width();
+        let [x0, y0, x1, y1] = self.visible_plane;
+        let width = self.world_width;
         let first = ((x0 - bounds[2]) / width).ceil() as i64;
         let last = ((x1 - bounds[0]) / width).floor() as i64;
         if bounds[3] < y0 || bounds[1] > y1 {
