@@ -62,11 +62,7 @@ impl ModelOptions {
     }
 
     pub fn policy(&self) -> DatePolicy {
-        if self.extrapolate {
-            DatePolicy::Extrapolate
-        } else {
-            DatePolicy::Strict
-        }
+        DatePolicy::extrapolating(self.extrapolate)
     }
 }
 

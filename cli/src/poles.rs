@@ -70,11 +70,7 @@ pub fn run(args: PolesArgs, config: &Config) -> CliResult {
         }
         _ => vec![parse_date(args.date.as_deref().unwrap_or("today")).map_err(usage)?],
     };
-    let policy = if args.extrapolate {
-        DatePolicy::Extrapolate
-    } else {
-        DatePolicy::Strict
-    };
+    let policy = DatePolicy::extrapolating(args.extrapolate);
     let mut rows = Vec::with_capacity(dates.len());
     for &year in &dates {
         let model = choice.model_for(year);

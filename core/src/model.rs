@@ -161,6 +161,17 @@ pub enum DatePolicy {
     Extrapolate,
 }
 
+impl DatePolicy {
+    /// The policy of an `--extrapolate` flag (or `extrapolate=` argument).
+    pub fn extrapolating(extrapolate: bool) -> DatePolicy {
+        if extrapolate {
+            DatePolicy::Extrapolate
+        } else {
+            DatePolicy::Strict
+        }
+    }
+}
+
 /// Everything `magvar at` reports about one point: the serialised form has
 /// exactly the documented JSON keys ([`FieldReport::KEYS_BEFORE_QUANTITIES`],
 /// then every [`Quantity`], then `warnings`).

@@ -85,14 +85,6 @@ fn choice_of(model: &Bound<'_, PyAny>) -> PyResult<ModelChoice> {
     ))
 }
 
-fn policy(extrapolate: bool) -> DatePolicy {
-    if extrapolate {
-        DatePolicy::Extrapolate
-    } else {
-        DatePolicy::Strict
-    }
-}
-
 /// A point that cannot be computed: the argument, the flat index of the
 /// element and why. The Python side turns it into a `ValueError` with the
 /// index in the caller's own argument.
@@ -302,7 +294,7 @@ fn field<'py>(
     if [longitudes.len(), altitudes.len(), years.len()] != [n; 3] {
         return Err(PyValueError::new_err("the arrays differ in length"));
     }
-    let policy = policy(extrapolate);
+    let policy = DatePolicy::extrapolating(extrapolate);
     let keys = number_keys();
     let mut numbers = vec![0.0; keys.len() * n];
     let result = py.detach(|| {
@@ -392,7 +384,7 @@ fn point<'py>(
     let choice = choice_of(model)?;
     let report = choice
         .model_for(year)
-        .field(&position, year, policy(extrapolate))
+        .field(&position, year, DatePolicy::extrapolating(extrapolate))
         .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?;
     let out = PyDict::new(py);
     out.set_item("model", &report.model)?;
@@ -474,7 +466,7 @@ fn element_grid(
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     let model = choice.model_for(year);
     let warning = model
-        .check_date(year, policy(extrapolate))
+        .check_date(year, DatePolicy::extrapolating(extrapolate))
         .map_err(|e| PyValueError::new_err(("date", 0usize, e.to_string())))?
         .map(|w| w.to_string());
     let reference = if msl {

@@ -72,11 +72,7 @@ pub fn run(args: BatchArgs, config: &Config) -> CliResult {
     let usage = |e: magvar_core::InputError| CliError::Usage(e.to_string());
     let mut settings = Settings {
         choice: ModelChoice::parse(config.model_or(args.model.as_deref())).map_err(model_error)?,
-        policy: if args.extrapolate {
-            DatePolicy::Extrapolate
-        } else {
-            DatePolicy::Strict
-        },
+        policy: DatePolicy::extrapolating(args.extrapolate),
         default_year: parse_date(&args.date).map_err(usage)?,
         default_altitude_km: parse_altitude_with_default(&args.alt, config.altitude_unit())
             .map_err(usage)?,
