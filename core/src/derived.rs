@@ -7,7 +7,7 @@
 
 use crate::elements::{GRID_VARIATION_MIN_LATITUDE_DEG, MagneticElements};
 use crate::quantity::Quantity;
-use crate::simd::{self, FloatN, SimdFloat};
+use crate::simd::{self, Evaluation, FloatN, Horner, SimdFloat};
 
 /// The elements of a group of points as vectors, read by [`Quantity`]:
 /// [`MagneticElements::from_vectors`] across lanes. Grid variation, which
@@ -72,6 +72,12 @@ impl<V: SimdFloat> ElementVectors<V> {
     /// of the requested coordinates.
     #[inline(always)]
     pub(crate) fn new(field: [V; 3], rate: [V; 3]) -> Self {
+        Self::new_by::<Horner>(field, rate)
+    }
+
+    /// [`Self::new`] with atan2's polynomial evaluated by `E`.
+    #[inline(always)]
+    pub(crate) fn new_by<E: Evaluation>(field: [V; 3], rate: [V; 3]) -> Self {
         let [x, y, z] = field;
         let [dx, dy, dz] = rate;
         let zero = V::splat(0.0);
@@ -92,8 +98,8 @@ impl<V: SimdFloat> ElementVectors<V> {
         let dh = xdx_ydy * inverse_h;
         let degrees = V::splat(180.0 / std::f64::consts::PI);
         ElementVectors {
-            declination: simd::atan2_degrees(y, x),
-            inclination: simd::atan2_degrees(z, h),
+            declination: simd::atan2_degrees_by::<E, V>(y, x),
+            inclination: simd::atan2_degrees_by::<E, V>(z, h),
             horizontal: h,
             north: x,
             east: y,
@@ -156,7 +162,18 @@ impl<const W: usize> ElementLanes<W> {
         latitude_deg: [f64; W],
         longitude_deg: [f64; W],
     ) -> Self {
-        let vectors = ElementVectors::new(field, rate);
+        Self::new_by::<Horner, V>(field, rate, latitude_deg, longitude_deg)
+    }
+
+    /// [`Self::new`] with atan2's polynomial evaluated by `E`.
+    #[inline(always)]
+    pub(crate) fn new_by<E: Evaluation, V: FloatN<W>>(
+        field: [V; 3],
+        rate: [V; 3],
+        latitude_deg: [f64; W],
+        longitude_deg: [f64; W],
+    ) -> Self {
+        let vectors = ElementVectors::new_by::<E>(field, rate);
         let mut values = vectors.to_lanes();
         values[Quantity::GridVariation as usize] = grid_variation_lanes(
             vectors.get(Quantity::Declination),

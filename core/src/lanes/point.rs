@@ -11,13 +11,13 @@
 //! order's column is shorter than its group's longest has zero weights
 //! past its end, and lanes past the model's degree start from zero.
 
-use super::spherical::SphericalLanes;
 use super::synthesis::{ComponentSums, OrderFactors, SumLanes};
 use super::{PackedExpansion, SumWeights, Term};
 use crate::derived::ElementLanes;
 use crate::elements::MagneticElements;
 use crate::position::{Coordinates, Position};
-use crate::simd::{self, Float4, Kernel, LANES, Lanes};
+use crate::geodesy::{WGS84_A_KM, WGS84_F};
+use crate::simd::{self, Estrin, Evaluation, Float4, Kernel, LANES, Lanes};
 use crate::synthesis::FieldVector;
 
 // The kernel writes a group's first orders (0–3) and its step (four
@@ -200,6 +200,108 @@ impl PointKernel<'_> {
     }
 }
 
+/// Terms of (1 − x)^(−1/2) = Σ C(2k, k)/4ᵏ · xᵏ, the prime vertical
+/// radius over a, for x = e² sin²φ ≤ e² < 0.0067: the first term left out
+/// (k = 8) is below 1e-18 of the sum.
+const INVERSE_SQRT_ONE_MINUS: [f64; 8] = [
+    1.0,
+    0.5,
+    0.375,
+    0.3125,
+    0.273_437_5,
+    0.246_093_75,
+    0.225_585_937_5,
+    0.209_472_656_25,
+];
+
+/// One point's position as the synthesis needs it, every lane the same
+/// value, worked out along the shortest chain to what the term loops
+/// wait on (ρ² and t·ρ): sin/cos of latitude and longitude in one call
+/// with Estrin's polynomials, the prime vertical radius as a polynomial
+/// instead of a square root and a division, and 1/r² by one division
+/// beside the square root that only the sums' final factors need. The
+/// batch's `SphericalLanes` computes the same values (to a few units in
+/// the last place) with fewer operations but a longer chain.
+struct PointPosition<V> {
+    /// cos θ and sin θ (geocentric colatitude).
+    t: V,
+    u: V,
+    /// ρ = a/r and ρ².
+    rho: V,
+    rho2: V,
+    /// t·ρ.
+    t_rho: V,
+    cos_longitude: f64,
+    sin_longitude: f64,
+    /// ψ (geodetic − geocentric latitude); (1, 0) for geocentric input.
+    cos_psi: V,
+    sin_psi: V,
+}
+
+impl<V: Float4> PointPosition<V> {
+    #[inline(always)]
+    fn new(position: &Position, reference_radius_km: f64) -> Self {
+        let (latitude, longitude) = (position.latitude_deg, position.longitude_deg);
+        let (sin, cos) = simd::sin_cos_degrees_by::<Estrin, V>(V::from_array([
+            latitude, longitude, latitude, longitude,
+        ]));
+        let (sin, cos) = (sin.to_array(), cos.to_array());
+        // Latitudes lie in −90..=90: cos φ ≥ 0, and exactly 0 at the poles.
+        let (sin_lat, cos_lat) = (V::splat(sin[0]), V::splat(cos[0].abs()));
+        let altitude = V::splat(position.altitude_km);
+        let geocentric = position.coordinates == Coordinates::Geocentric;
+        let (p, z) = if geocentric {
+            // The altitude is the radius, the latitude geocentric.
+            (altitude * cos_lat, altitude * sin_lat)
+        } else {
+            let e2 = WGS84_F * (2.0 - WGS84_F);
+            let x = V::splat(e2) * sin_lat * sin_lat;
+            let prime_vertical =
+                V::splat(WGS84_A_KM) * Estrin::polynomial(&INVERSE_SQRT_ONE_MINUS, x);
+            (
+                (prime_vertical + altitude) * cos_lat,
+                prime_vertical.mul_add(V::splat(1.0 - e2), altitude) * sin_lat,
+            )
+        };
+        let r2 = p.mul_add(p, z * z);
+        let inverse_r2 = V::splat(1.0) / r2;
+        let a = V::splat(reference_radius_km);
+        let inverse_r = r2.sqrt() * inverse_r2;
+        let (t, u) = (z * inverse_r, p * inverse_r);
+        let (cos_psi, sin_psi) = if geocentric {
+            (V::splat(1.0), V::splat(0.0))
+        } else {
+            (
+                cos_lat.mul_add(u, sin_lat * t),
+                sin_lat.mul_add(u, -(cos_lat * t)),
+            )
+        };
+        PointPosition {
+            t,
+            u,
+            rho: a * inverse_r,
+            rho2: (a * a) * inverse_r2,
+            t_rho: (a * z) * inverse_r2,
+            cos_longitude: cos[1],
+            sin_longitude: sin[1],
+            cos_psi,
+            sin_psi,
+        }
+    }
+
+    /// North/east/down from the geocentric frame into the input's frame.
+    #[inline(always)]
+    fn rotated(&self, v: FieldVector) -> [V; 3] {
+        let (c, s) = (self.cos_psi, self.sin_psi);
+        let (north, east, down) = (V::splat(v.north), V::splat(v.east), V::splat(v.down));
+        [
+            north.mul_add(c, down * s),
+            east,
+            down.mul_add(c, -(north * s)),
+        ]
+    }
+}
+
 impl Kernel for PointKernel<'_> {
     type Output = MagneticElements;
 
@@ -207,47 +309,44 @@ impl Kernel for PointKernel<'_> {
     fn run<V: Float4>(self) -> MagneticElements {
         let expansion = self.expansion;
         let position = self.position;
-        let geocentric = position.coordinates == Coordinates::Geocentric;
-        let point = SphericalLanes::new(
-            V::splat(position.latitude_deg),
-            V::splat(position.longitude_deg),
-            V::splat(position.altitude_km),
-            geocentric.then(|| V::splat(1.0)),
-        );
+        let point = PointPosition::<V>::new(position, expansion.reference_radius_km);
         let first = |v: V| v.to_array()[0];
-        let (t, u) = (first(point.cos_colatitude), first(point.sin_colatitude));
-        let rho = expansion.reference_radius_km * first(point.inverse_radius);
-        let (c1, s1) = (first(point.cos_longitude), first(point.sin_longitude));
-        // Per lane, ρᵐ⁺², cos mλ, sin mλ, sinᵐθ and sinᵐ⁻¹θ of its order
-        // m, as vectors: the first group's from the powers and multiple
-        // angles of orders 0–3, each next group's from the one before by
-        // the step of four orders (ρ⁴, the rotation by 4λ, sin⁴θ). No
-        // table (a lone point should not allocate), and no lane-by-lane
-        // scalar chain, whose latency the groups would wait on.
-        let rho2_scalar = rho * rho;
+        let (t, u, rho) = (first(point.t), first(point.u), first(point.rho));
+        let (c1, s1) = (point.cos_longitude, point.sin_longitude);
+        // Per lane, cos mλ, sin mλ, sinᵐθ and sinᵐ⁻¹θ of its order m, and
+        // the recurrence's start ρᵐ⁺² as the even power ρ^(2⌈m/2⌉+2) with
+        // the odd orders' missing ρ applied to their sums afterwards (the
+        // recurrence is linear in its start), so that the term loops wait
+        // only on ρ² and t·ρ, not on the square root behind ρ. Each next
+        // group's from the one before by the step of four orders (ρ⁴, the
+        // rotation by 4λ, sin⁴θ). No table (a lone point should not
+        // allocate), and no lane-by-lane scalar chain, whose latency the
+        // groups would wait on.
+        let rho2 = point.rho2;
+        let rho4 = rho2 * rho2;
+        let mut rho_pow = V::from_array([1.0, 1.0, 0.0, 0.0]).mul_add(rho2, V::splat(0.0));
+        rho_pow = V::select(
+            V::from_array([0.0, 0.0, 1.0, 1.0]).gt(V::splat(0.5)),
+            rho4,
+            rho_pow,
+        );
+        let odd_order_rho = V::select(
+            V::from_array([0.0, 1.0, 0.0, 1.0]).gt(V::splat(0.5)),
+            point.rho,
+            V::splat(1.0),
+        );
         let (c2, s2) = (c1 * c1 - s1 * s1, 2.0 * s1 * c1);
         let (c3, s3) = (c2 * c1 - s2 * s1, s2 * c1 + c2 * s1);
         let (c4, s4) = (c2 * c2 - s2 * s2, 2.0 * s2 * c2);
         let (u2, u3) = (u * u, u * u * u);
-        let mut rho_pow = V::from_array([
-            rho2_scalar,
-            rho2_scalar * rho,
-            rho2_scalar * rho2_scalar,
-            rho2_scalar * rho2_scalar * rho,
-        ]);
         let mut cos_m = V::from_array([1.0, c1, c2, c3]);
         let mut sin_m = V::from_array([0.0, s1, s2, s3]);
         let mut u_pow_m = V::from_array([1.0, u, u2, u3]);
         // Order 0 has no sinᵐ⁻¹θ term (its X and Y come otherwise).
         let mut u_pow_m_minus_1 = V::from_array([0.0, 1.0, u, u2]);
-        let (rho_step, cos_step, sin_step) = (
-            V::splat(rho2_scalar * rho2_scalar),
-            V::splat(c4),
-            V::splat(s4),
-        );
+        let (cos_step, sin_step) = (V::splat(c4), V::splat(s4));
         let (u_step, u_cubed) = (V::splat(u2 * u2), V::splat(u3));
-        let t_rho = t * rho;
-        let rho2 = V::splat(rho2_scalar);
+        let t_rho = point.t_rho;
         let mut field = ComponentSums::<V>::new();
         let mut rate = ComponentSums::<V>::new();
         let mut polar = [0.0; 2];
@@ -257,13 +356,13 @@ impl Kernel for PointKernel<'_> {
                 // u_pow_m is still the previous group's: orders m0 − 4 …
                 u_pow_m_minus_1 = u_pow_m * u_cubed;
                 u_pow_m = u_pow_m * u_step;
-                rho_pow = rho_pow * rho_step;
+                rho_pow = rho_pow * rho4;
                 (cos_m, sin_m) = (
                     cos_m.mul_add(cos_step, -(sin_m * sin_step)),
                     sin_m.mul_add(cos_step, cos_m * sin_step),
                 );
             }
-            let c_t_rho = V::from_array(group.growth) * V::splat(t_rho);
+            let c_t_rho = V::from_array(group.growth) * t_rho;
             let mut state = (rho_pow * V::from_array(group.diagonal), V::splat(0.0));
             let diagonal = state.0;
             let (mut main, mut secular) = (SumLanes::<V>::new(), SumLanes::<V>::new());
@@ -292,12 +391,14 @@ impl Kernel for PointKernel<'_> {
                     sums.1 = V::from_array(*ps).mul_add(value, sums.1);
                 }
                 let total = |v: V| v.to_array().iter().sum::<f64>();
-                polar = [u * total(sums.0), u * total(sums.1)];
+                // Order 1 started from ρ², not ρ³.
+                let u_rho = u * rho;
+                polar = [u_rho * total(sums.0), u_rho * total(sums.1)];
             }
             let order_lanes: Lanes = std::array::from_fn(|l| (m0 + l) as f64);
             let factors = OrderFactors {
-                cos_m,
-                sin_m,
+                cos_m: cos_m * odd_order_rho,
+                sin_m: sin_m * odd_order_rho,
                 u_pow_m_minus_1,
                 u_pow_m,
                 m_u_pow_m_minus_1: V::from_array(order_lanes) * u_pow_m_minus_1,
@@ -310,20 +411,80 @@ impl Kernel for PointKernel<'_> {
             lane_totals(&rate, t, rho, polar[1]),
         );
         // Along the secular variation to the point's date, into the
-        // input's frame, then the elements, as the batch kernel does.
+        // input's frame, then the elements, as the batch kernel does
+        // (with the atan2 polynomial's shorter chain).
         let years = self.years_since;
-        let vector = |f: FieldVector| [V::splat(f.north), V::splat(f.east), V::splat(f.down)];
         let moved = FieldVector {
             north: years.mul_add(rate.north, field.north),
             east: years.mul_add(rate.east, field.east),
             down: years.mul_add(rate.down, field.down),
         };
-        ElementLanes::new(
-            point.rotated(vector(moved)),
-            point.rotated(vector(rate)),
+        ElementLanes::new_by::<Estrin, V>(
+            point.rotated(moved),
+            point.rotated(rate),
             [position.latitude_deg; LANES],
             [position.longitude_deg; LANES],
         )
         .element(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::SphericalPoint;
+    use crate::simd::{FloatN, Portable};
+
+    /// The short-chain position equals the scalar reference's, geodetic
+    /// and geocentric, at the poles, the equator and the antimeridian,
+    /// to a few units in the last place: a mistyped digit in the first six
+    /// terms of the prime vertical's series moves ρ by 1e-14 or more
+    /// (checked), which the 1e-9 of the fast-path tests would hide; the
+    /// last two terms are at rounding level.
+    #[test]
+    fn point_position_equals_the_reference_conversion() {
+        let a = 6371.2;
+        let mut positions = Vec::new();
+        for latitude in [-90.0, -89.999, -55.0, -12.5, 0.0, 1e-9, 33.3, 67.0, 90.0] {
+            for longitude in [-180.0, -97.25, 0.0, 45.0, 179.99, 180.0] {
+                positions.push(Position::geodetic(latitude, longitude, 0.0).unwrap());
+                positions.push(Position::geodetic(latitude, longitude, 850.0).unwrap());
+                positions.push(Position::geodetic(latitude, longitude, -10.0).unwrap());
+                positions.push(Position::geocentric(latitude, longitude, 6371.2).unwrap());
+                positions.push(Position::geocentric(latitude, longitude, 12_000.0).unwrap());
+            }
+        }
+        for position in &positions {
+            let (lat, lon, alt) = (
+                position.latitude_deg,
+                position.longitude_deg,
+                position.altitude_km,
+            );
+            let reference = match position.coordinates {
+                Coordinates::Geodetic => SphericalPoint::from_geodetic(lat, lon, alt),
+                Coordinates::Geocentric => SphericalPoint::from_geocentric(lat, lon, alt),
+            };
+            let point = PointPosition::<Portable>::new(position, a);
+            let first = |v: Portable| v.to_array()[0];
+            let rho = a / reference.radius_km;
+            let (sin_lon, cos_lon) = reference.longitude_rad.sin_cos();
+            let pairs = [
+                ("t", first(point.t), reference.cos_colatitude),
+                ("u", first(point.u), reference.sin_colatitude),
+                ("rho", first(point.rho), rho),
+                ("rho2", first(point.rho2), rho * rho),
+                ("t_rho", first(point.t_rho), reference.cos_colatitude * rho),
+                ("cos_psi", first(point.cos_psi), reference.cos_psi),
+                ("sin_psi", first(point.sin_psi), reference.sin_psi),
+                ("cos_lon", point.cos_longitude, cos_lon),
+                ("sin_lon", point.sin_longitude, sin_lon),
+            ];
+            for (name, got, expected) in pairs {
+                assert!(
+                    (got - expected).abs() <= 2e-15 * expected.abs().max(1.0),
+                    "{name} at {position:?}: {got} vs {expected}"
+                );
+            }
+        }
     }
 }

@@ -95,7 +95,9 @@ impl<V: SimdFloat> SimdFloat for Pair<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simd::{Float4, Kernel, Lanes, Portable, atan2_degrees, sin_cos_degrees, with_best};
+    use crate::simd::{
+        Float4, Horner, Kernel, Lanes, Portable, atan2_degrees_by, sin_cos_degrees, with_best,
+    };
 
     /// Each half of a pair's result is what its own lanes give alone.
     struct Halves {
@@ -109,14 +111,14 @@ mod tests {
         fn run<V: Float4>(self) {
             let (a, b) = (self.a.map(V::from_array), self.b.map(V::from_array));
             let pair = |k: usize| Pair(a[k], b[k]);
-            let angle = atan2_degrees(pair(0), pair(1));
+            let angle = atan2_degrees_by::<Horner, _>(pair(0), pair(1));
             let (sin, cos) = sin_cos_degrees(pair(2));
             let root = (pair(0) * pair(0) + pair(1) / pair(2)).sqrt();
             let picked = Pair::select(pair(0).gt(pair(1)), pair(0), -pair(1));
             for (half, (y, x, d)) in [(0, (a[0], a[1], a[2])), (1, (b[0], b[1], b[2]))] {
                 let of = |p: Pair<V>| if half == 0 { p.0 } else { p.1 }.to_array();
                 let (s, c) = sin_cos_degrees(d);
-                assert_eq!(of(angle), atan2_degrees(y, x).to_array());
+                assert_eq!(of(angle), atan2_degrees_by::<Horner, _>(y, x).to_array());
                 assert_eq!(of(sin), s.to_array());
                 assert_eq!(of(cos), c.to_array());
                 assert_eq!(of(root), (y * y + x / d).sqrt().to_array());
