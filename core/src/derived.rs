@@ -7,7 +7,7 @@
 
 use crate::elements::{GRID_VARIATION_MIN_LATITUDE_DEG, MagneticElements};
 use crate::quantity::Quantity;
-use crate::simd::{self, Evaluation, FloatN, Horner, SimdFloat};
+use crate::simd::{self, Estrin, Evaluation, FloatN, Horner, SimdFloat};
 
 /// The elements of a group of points as vectors, read by [`Quantity`]:
 /// [`MagneticElements::from_vectors`] across lanes. Grid variation, which
@@ -151,7 +151,10 @@ pub(crate) fn fold_degrees<V: SimdFloat>(degrees: V) -> V {
 }
 
 impl<const W: usize> ElementLanes<W> {
-    /// [`MagneticElements::from_vectors`] across lanes.
+    /// [`MagneticElements::from_vectors`] across lanes, with atan2's
+    /// polynomial by Estrin's scheme: the point kernels, one group after
+    /// another, wait on this chain (the grid, whose rows keep many groups
+    /// in flight, uses [`ElementVectors`] with Horner's rule).
     // A loop, not `.map(V::to_array)`: a closure passed to `map` may stay
     // out of line, compiled without the SIMD target features, and then
     // every intrinsic in it becomes a call.
@@ -162,18 +165,7 @@ impl<const W: usize> ElementLanes<W> {
         latitude_deg: [f64; W],
         longitude_deg: [f64; W],
     ) -> Self {
-        Self::new_by::<Horner, V>(field, rate, latitude_deg, longitude_deg)
-    }
-
-    /// [`Self::new`] with atan2's polynomial evaluated by `E`.
-    #[inline(always)]
-    pub(crate) fn new_by<E: Evaluation, V: FloatN<W>>(
-        field: [V; 3],
-        rate: [V; 3],
-        latitude_deg: [f64; W],
-        longitude_deg: [f64; W],
-    ) -> Self {
-        let vectors = ElementVectors::new_by::<E>(field, rate);
+        let vectors = ElementVectors::new_by::<Estrin>(field, rate);
         let mut values = vectors.to_lanes();
         values[Quantity::GridVariation as usize] = grid_variation_lanes(
             vectors.get(Quantity::Declination),

@@ -15,8 +15,8 @@ use super::synthesis::{ComponentSums, OrderFactors, SumLanes};
 use super::{PackedExpansion, SumWeights, Term};
 use crate::derived::ElementLanes;
 use crate::elements::MagneticElements;
-use crate::position::{Coordinates, Position};
 use crate::geodesy::{WGS84_A_KM, WGS84_F};
+use crate::position::{Coordinates, Position};
 use crate::simd::{self, Estrin, Evaluation, Float4, Kernel, LANES, Lanes};
 use crate::synthesis::FieldVector;
 
@@ -419,7 +419,7 @@ impl Kernel for PointKernel<'_> {
             east: years.mul_add(rate.east, field.east),
             down: years.mul_add(rate.down, field.down),
         };
-        ElementLanes::new_by::<Estrin, V>(
+        ElementLanes::new(
             point.rotated(moved),
             point.rotated(rate),
             [position.latitude_deg; LANES],

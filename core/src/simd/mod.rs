@@ -22,8 +22,8 @@ mod x86;
 #[cfg(target_arch = "x86_64")]
 mod x86_512;
 
-pub(crate) use math::{Estrin, Evaluation, Horner, atan2_degrees_by, sin_cos_degrees_by};
 pub use math::sin_cos_degrees;
+pub(crate) use math::{Estrin, Evaluation, Horner, atan2_degrees_by, sin_cos_degrees_by};
 pub use pair::Pair;
 pub use portable::Portable;
 
