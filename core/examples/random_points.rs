@@ -5,34 +5,14 @@
 //!
 //!     cargo run --release -p magvar-core --example random_points [POINTS] [MODEL]
 
-use magvar_core::{BuiltinModel, Evaluator, Position};
+use magvar_core::Evaluator;
+
+#[path = "common/mod.rs"]
+mod common;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let points: usize = args
-        .next()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(20_000_000);
-    let model = match args.next().as_deref() {
-        Some("igrf14") => BuiltinModel::Igrf14,
-        Some("wmmhr2025") => BuiltinModel::Wmmhr2025,
-        _ => BuiltinModel::Wmm2025,
-    }
-    .model();
-    // A fixed sequence (a 64-bit LCG): the same points every run.
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let batch: Vec<Position> = (0..100_000)
-        .map(|_| {
-            let latitude = (2.0 * next() - 1.0).asin().to_degrees();
-            Position::geodetic(latitude, 360.0 * next() - 180.0, 10.0 * next()).unwrap()
-        })
-        .collect();
+    let (points, model) = common::arguments(20_000_000);
+    let batch = common::positions(100_000, true);
     let mut evaluator = Evaluator::new(model);
     let mut out = Vec::with_capacity(batch.len());
     let mut sum = 0.0;

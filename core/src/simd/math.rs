@@ -330,57 +330,61 @@ mod tests {
         }
     }
 
-    #[test]
-    fn portable_functions_agree_with_std() {
-        let (angles, ys, xs) = inputs();
-        let kernel = Evaluate::<Horner> {
-            evaluation: std::marker::PhantomData,
-            angles: &angles,
-            ys: &ys,
-            xs: &xs,
-        };
-        check(Kernel::run::<Portable>(kernel), &angles, &ys, &xs);
-    }
-
-    #[test]
-    fn every_supported_path_agrees_with_std() {
-        let (angles, ys, xs) = inputs();
-        for path in SimdPath::ALL.into_iter().filter(|p| p.is_supported()) {
-            let kernel = Evaluate::<Horner> {
+    impl<'a, E> Evaluate<'a, E> {
+        fn new((angles, ys, xs): &'a (Vec<f64>, Vec<f64>, Vec<f64>)) -> Self {
+            Evaluate {
                 evaluation: std::marker::PhantomData,
-                angles: &angles,
-                ys: &ys,
-                xs: &xs,
-            };
-            eprintln!("path {path}");
-            // SAFETY: only supported paths, filtered above.
-            check(unsafe { run_on(path, kernel) }, &angles, &ys, &xs);
-            let kernel = Evaluate::<Estrin> {
-                evaluation: std::marker::PhantomData,
-                angles: &angles,
-                ys: &ys,
-                xs: &xs,
-            };
-            eprintln!("path {path}, Estrin's scheme");
-            // SAFETY: as above.
-            check(unsafe { run_on(path, kernel) }, &angles, &ys, &xs);
+                angles,
+                ys,
+                xs,
+            }
         }
     }
 
-    /// The same on every path at its widest (eight lanes on AVX-512).
+    /// Both evaluations on `path` at four lanes and at its widest.
+    fn check_path(path: SimdPath) {
+        assert!(path.is_supported(), "{path} is not supported here");
+        let inputs = inputs();
+        let (angles, ys, xs) = (&inputs.0, &inputs.1, &inputs.2);
+        eprintln!("path {path}");
+        // SAFETY (each call): the path is supported (asserted above).
+        check(
+            unsafe { run_on(path, Evaluate::<Horner>::new(&inputs)) },
+            angles,
+            ys,
+            xs,
+        );
+        check(
+            unsafe { run_on(path, Evaluate::<Estrin>::new(&inputs)) },
+            angles,
+            ys,
+            xs,
+        );
+        check(
+            unsafe { run_wide_on(path, Evaluate::<Horner>::new(&inputs)) },
+            angles,
+            ys,
+            xs,
+        );
+        check(
+            unsafe { run_wide_on(path, Evaluate::<Estrin>::new(&inputs)) },
+            angles,
+            ys,
+            xs,
+        );
+    }
+
     #[test]
-    fn every_supported_wide_path_agrees_with_std() {
-        let (angles, ys, xs) = inputs();
+    fn portable_functions_agree_with_std() {
+        check_path(SimdPath::Portable);
+    }
+
+    /// Every path the CPU has, at four lanes and at its widest (eight on
+    /// AVX-512), each polynomial evaluation.
+    #[test]
+    fn every_supported_path_agrees_with_std() {
         for path in SimdPath::ALL.into_iter().filter(|p| p.is_supported()) {
-            let kernel = Evaluate::<Horner> {
-                evaluation: std::marker::PhantomData,
-                angles: &angles,
-                ys: &ys,
-                xs: &xs,
-            };
-            eprintln!("path {path}, widest");
-            // SAFETY: only supported paths, filtered above.
-            check(unsafe { run_wide_on(path, kernel) }, &angles, &ys, &xs);
+            check_path(path);
         }
     }
 
