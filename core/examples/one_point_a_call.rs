@@ -12,7 +12,7 @@ mod common;
 
 fn main() {
     let (points, model) = common::arguments(2_000_000);
-    let positions = common::positions(4096, false);
+    let positions = common::positions(4096);
     let mut evaluator = Evaluator::new(model);
     let mut sum = 0.0;
     let started = std::time::Instant::now();

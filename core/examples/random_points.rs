@@ -12,7 +12,7 @@ mod common;
 
 fn main() {
     let (points, model) = common::arguments(20_000_000);
-    let batch = common::positions(100_000, true);
+    let batch = common::positions(100_000);
     let mut evaluator = Evaluator::new(model);
     let mut out = Vec::with_capacity(batch.len());
     let mut sum = 0.0;

@@ -68,12 +68,8 @@ impl Projection {
             Projection::PlateCarree => [lambda, phi],
             Projection::EqualEarth => {
                 let theta = (HALF_ROOT_3 * phi.sin()).asin();
-                let t2 = theta * theta;
-                let t6 = t2 * t2 * t2;
-                let slope = A1 + 3.0 * A2 * t2 + t6 * (7.0 * A3 + 9.0 * A4 * t2);
-                let x = 4.0 * HALF_ROOT_3 * lambda * theta.cos() / (3.0 * slope);
-                let y = theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2));
-                [x, y]
+                let x = 4.0 * HALF_ROOT_3 * lambda * theta.cos() / (3.0 * equal_earth_slope(theta));
+                [x, equal_earth_y(theta)]
             }
         }
     }
@@ -111,10 +107,7 @@ impl Projection {
             Projection::Mercator | Projection::PlateCarree => x,
             Projection::EqualEarth => {
                 let theta = equal_earth_theta(y);
-                let t2 = theta * theta;
-                let t6 = t2 * t2 * t2;
-                let slope = A1 + 3.0 * A2 * t2 + t6 * (7.0 * A3 + 9.0 * A4 * t2);
-                3.0 * x * slope / (4.0 * HALF_ROOT_3 * theta.cos())
+                3.0 * x * equal_earth_slope(theta) / (4.0 * HALF_ROOT_3 * theta.cos())
             }
         };
         let longitude_deg = lambda.to_degrees();
@@ -138,16 +131,27 @@ impl Projection {
     }
 }
 
+/// Equal Earth's y of the parametric latitude θ: the paper's polynomial
+/// A1 θ + A2 θ³ + A3 θ⁷ + A4 θ⁹.
+fn equal_earth_y(theta: f64) -> f64 {
+    let t2 = theta * theta;
+    let t6 = t2 * t2 * t2;
+    theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2))
+}
+
+/// dy/dθ of [`equal_earth_y`], which also scales x.
+fn equal_earth_slope(theta: f64) -> f64 {
+    let t2 = theta * theta;
+    let t6 = t2 * t2 * t2;
+    A1 + 3.0 * A2 * t2 + t6 * (7.0 * A3 + 9.0 * A4 * t2)
+}
+
 /// Equal Earth's parametric latitude θ of a y, by Newton's method (the
 /// polynomial is monotonic on |θ| ≤ π/3).
 fn equal_earth_theta(y: f64) -> f64 {
     let mut theta = y / A1;
     for _ in 0..20 {
-        let t2 = theta * theta;
-        let t6 = t2 * t2 * t2;
-        let f = theta * (A1 + A2 * t2 + t6 * (A3 + A4 * t2)) - y;
-        let slope = A1 + 3.0 * A2 * t2 + t6 * (7.0 * A3 + 9.0 * A4 * t2);
-        let step = f / slope;
+        let step = (equal_earth_y(theta) - y) / equal_earth_slope(theta);
         theta -= step;
         if step.abs() < 1e-14 {
             break;

@@ -25,12 +25,16 @@ pub fn magvar_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("magvar runs");
     if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        let written = child.stdin.take().unwrap().write_all(text.as_bytes());
+        // A command refused for its arguments may exit before it reads its
+        // input: the pipe is then closed, which is not the test's failure.
+        if let Err(error) = written {
+            assert_eq!(
+                error.kind(),
+                std::io::ErrorKind::BrokenPipe,
+                "writing magvar's input: {error}"
+            );
+        }
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()

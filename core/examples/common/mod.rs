@@ -20,10 +20,9 @@ pub fn arguments(default_points: usize) -> (usize, &'static MagneticModel) {
     (points, model)
 }
 
-/// `count` points at heights of 0–10 km from a fixed sequence (a 64-bit
-/// LCG), the same every run: uniform in latitude and longitude, or, with
-/// `on_the_sphere`, uniform on the sphere as the bench's are.
-pub fn positions(count: usize, on_the_sphere: bool) -> Vec<Position> {
+/// `count` points uniform on the sphere at heights of 0–10 km, as the
+/// bench's are, from a fixed sequence (a 64-bit LCG): the same every run.
+pub fn positions(count: usize) -> Vec<Position> {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move || {
         state = state
@@ -33,12 +32,7 @@ pub fn positions(count: usize, on_the_sphere: bool) -> Vec<Position> {
     };
     (0..count)
         .map(|_| {
-            let u = next();
-            let latitude = if on_the_sphere {
-                (2.0 * u - 1.0).asin().to_degrees()
-            } else {
-                180.0 * u - 90.0
-            };
+            let latitude = (2.0 * next() - 1.0).asin().to_degrees();
             Position::geodetic(latitude, 360.0 * next() - 180.0, 10.0 * next())
                 .expect("a position in range")
         })

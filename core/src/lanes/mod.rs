@@ -318,8 +318,13 @@ impl PointBatch<'_> {
         let positions = self.positions;
         let group_count = positions.len().div_ceil(W);
         let group_at = |g: usize| &positions[g * W..positions.len().min(g * W + W)];
-        let mut next = (group_count > 0)
-            .then(|| PreparedGroup::<W, V>::new(group_at(0), years_since(0, group_at(0).len())));
+        let mut next = None;
+        if group_count > 0 {
+            next = Some(PreparedGroup::<W, V>::new(
+                group_at(0),
+                years_since(0, group_at(0).len()),
+            ));
+        }
         let mut out = self.out;
         for g in 0..group_count {
             let Some(group) = next.take() else { break };

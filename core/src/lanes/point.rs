@@ -7,9 +7,11 @@
 //! and a library user's loop ask for.
 //!
 //! The recurrence, weights and sums are [`PackedExpansion`]'s (see the
-//! module doc of [`crate::lanes`]); only their layout differs. A lane whose
-//! order's column is shorter than its group's longest has zero weights
-//! past its end, and lanes past the model's degree start from zero.
+//! module doc of [`crate::lanes`]), laid out by order across the lanes,
+//! with one difference: odd orders start one power of ρ low and get it
+//! back in their sums (see `PointKernel::run`). A lane whose order's
+//! column is shorter than its group's longest has zero weights past its
+//! end, and lanes past the model's degree start from zero.
 
 use super::synthesis::{ComponentSums, OrderFactors, SumLanes};
 use super::{PackedExpansion, SumWeights, Term};
@@ -51,7 +53,8 @@ struct OrderGroup {
     /// cₘ of each lane's recurrence.
     growth: Lanes,
     /// ∏ᵢ₌₁..ₘ √((2i−1)/(2i)) for i ≥ 2: S(m, m) is ρᵐ⁺² times this (0
-    /// for a lane past the degree).
+    /// for a lane past the degree); the kernel starts odd orders from
+    /// ρᵐ⁺¹ times it.
     diagonal: Lanes,
     steps: Vec<Step>,
     /// Group 0 only: order 1's weights of the order-0 derivative, by step
@@ -154,9 +157,10 @@ impl PointExpansion {
     }
 }
 
-/// One point as a SIMD kernel: the position's conversion and the elements
-/// as the batch kernel does them (every lane the same point, so no libm
-/// call), the synthesis with the orders across the lanes.
+/// One point as a SIMD kernel: the position's conversion along the
+/// shortest chain ([`PointPosition`]), the synthesis with the orders
+/// across the lanes, and the elements as the batch kernel derives them
+/// (every lane the same point, so no libm call).
 struct PointKernel<'a> {
     expansion: &'a PointExpansion,
     position: &'a Position,
@@ -222,10 +226,11 @@ const INVERSE_SQRT_ONE_MINUS: [f64; 8] = [
 /// value, worked out along the shortest chain to what the term loops
 /// wait on (ρ² and t·ρ): sin/cos of latitude and longitude in one call
 /// with Estrin's polynomials, the prime vertical radius as a polynomial
-/// instead of a square root and a division, and 1/r² by one division
-/// beside the square root that only the sums' final factors need. The
-/// batch's `SphericalLanes` computes the same values (to a few units in
-/// the last place) with fewer operations but a longer chain.
+/// instead of a square root and a division, and ρ² = a²/r² by one
+/// division, with the square root for ρ, which only the sums' final
+/// factors need, after it. The batch's `SphericalLanes` computes the same
+/// values (to a few units in the last place) with fewer operations but a
+/// longer chain.
 struct PointPosition<V> {
     /// cos θ and sin θ (geocentric colatitude).
     t: V,
@@ -270,7 +275,10 @@ impl<V: Float4> PointPosition<V> {
         let r2 = p.mul_add(p, z * z);
         let inverse_r2 = V::splat(1.0) / r2;
         let a = V::splat(reference_radius_km);
-        let inverse_r = r2.sqrt() * inverse_r2;
+        // √(1/r²), not √r²·(1/r²): past r ≈ 1e154 km r² overflows, and
+        // ∞·0 would make every element NaN where the field is 0. Only the
+        // sums' final factors wait on it.
+        let inverse_r = inverse_r2.sqrt();
         let (t, u) = (z * inverse_r, p * inverse_r);
         let (cos_psi, sin_psi) = if geocentric {
             (V::splat(1.0), V::splat(0.0))
@@ -318,7 +326,7 @@ impl Kernel for PointKernel<'_> {
         let (t, u, rho) = (first(point.t), first(point.u), first(point.rho));
         let (c1, s1) = (point.cos_longitude, point.sin_longitude);
         // Per lane, cos mλ, sin mλ, sinᵐθ and sinᵐ⁻¹θ of its order m, and
-        // the recurrence's start ρᵐ⁺² as the even power ρ^(2⌈m/2⌉+2) with
+        // the recurrence's start ρᵐ⁺² as the even power ρ^(2⌊m/2⌋+2) with
         // the odd orders' missing ρ applied to their sums afterwards (the
         // recurrence is linear in its start), so that the term loops wait
         // only on ρ² and t·ρ, not on the square root behind ρ. Each next
@@ -439,12 +447,31 @@ mod tests {
     use crate::geodesy::SphericalPoint;
     use crate::simd::{FloatN, Portable};
 
+    /// Far beyond the model's range (accepted, as the reference accepts
+    /// it), one point a call gives the reference's zero field, not NaN.
+    #[test]
+    fn a_point_beyond_any_radius_gives_the_references_elements() {
+        let model = crate::BuiltinModel::Wmm2025.model();
+        let mut evaluator = crate::Evaluator::new(model);
+        for position in [
+            Position::geodetic(30.0, 40.0, 1e155).unwrap(),
+            Position::geocentric(-30.0, 40.0, 1e160).unwrap(),
+        ] {
+            let fast = evaluator.elements(&position, 2026.0);
+            let reference = evaluator.elements_reference(&position, 2026.0);
+            for quantity in crate::Quantity::FIELD {
+                let (a, b) = (quantity.get(&fast), quantity.get(&reference));
+                assert_eq!(a, b, "{quantity:?} at {position:?}");
+            }
+        }
+    }
+
     /// The short-chain position equals the scalar reference's, geodetic
     /// and geocentric, at the poles, the equator and the antimeridian,
-    /// to a few units in the last place: a mistyped digit in the first six
-    /// terms of the prime vertical's series moves ρ by 1e-14 or more
-    /// (checked), which the 1e-9 of the fast-path tests would hide; the
-    /// last two terms are at rounding level.
+    /// to a few units in the last place: a wrong leading digit in any of
+    /// the first six terms of the prime vertical's series moves ρ by 1e-14
+    /// or more (checked for the sixth), which the 1e-9 of the fast-path
+    /// tests would hide; later digits and terms are at rounding level.
     #[test]
     fn point_position_equals_the_reference_conversion() {
         let a = 6371.2;
