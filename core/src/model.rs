@@ -541,9 +541,9 @@ impl MagneticModel {
         report.date = year;
         report.latitude_deg = position.latitude_deg;
         report.longitude_deg = position.longitude_deg;
-        report.altitude_km = position.msl.map_or(position.altitude_km, |m| m.altitude_km);
+        report.altitude_km = position.altitude_as_given_km();
         report.height_reference = position.height_reference();
-        report.geoid_height_m = position.msl.map(|m| m.geoid_height_m);
+        report.geoid_height_m = position.geoid_height_m();
         report.coordinates = position.coordinates;
         report.elements = elements;
         report.uncertainty = self.uncertainty_at(&elements);
@@ -568,7 +568,7 @@ impl MagneticModel {
                 warnings.push(Warning::AltitudeOutOfRange {
                     // The altitude as given (above sea level with --msl);
                     // the range is checked on the ellipsoidal height.
-                    altitude_km: position.msl.map_or(position.altitude_km, |m| m.altitude_km),
+                    altitude_km: position.altitude_as_given_km(),
                     model: self.name.clone(),
                     min_km,
                     max_km,

@@ -110,6 +110,20 @@ impl Position {
         }
     }
 
+    /// The altitude as given, km: above mean sea level for a position
+    /// made by [`Self::geodetic_msl`], else `altitude_km` (above the
+    /// ellipsoid, or the radius of a geocentric position). What reports
+    /// print; the synthesis uses `altitude_km`.
+    pub fn altitude_as_given_km(&self) -> f64 {
+        self.msl.map_or(self.altitude_km, |m| m.altitude_km)
+    }
+
+    /// The EGM96 geoid's height above the ellipsoid here, m, for a
+    /// position given above mean sea level; `None` otherwise.
+    pub fn geoid_height_m(&self) -> Option<f64> {
+        self.msl.map(|m| m.geoid_height_m)
+    }
+
     /// What the altitude was given above (geocentric positions: the
     /// ellipsoid, their radius being no height).
     pub fn height_reference(&self) -> HeightReference {

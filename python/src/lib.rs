@@ -253,8 +253,8 @@ fn write_numbers(point: &DatedPoint<'_, '_>, rows: &mut [&mut [f64]], k: usize) 
         point.year,
         position.latitude_deg,
         position.longitude_deg,
-        position.msl.map_or(position.altitude_km, |m| m.altitude_km),
-        position.msl.map_or(f64::NAN, |m| m.geoid_height_m),
+        position.altitude_as_given_km(),
+        position.geoid_height_m().unwrap_or(f64::NAN),
     ];
     let quantities = Quantity::ALL
         .iter()
