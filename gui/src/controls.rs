@@ -295,7 +295,7 @@ fn live_menu(ui: &mut Ui, app: &mut MagvarApp) {
             let address = app.nmea_input.clone();
             app.connect_nmea(&address);
         }
-        if app.vessel().is_some() && ui.button("Disconnect").clicked() {
+        if app.has_live_feed() && ui.button("Disconnect").clicked() {
             app.disconnect_nmea();
         }
         error_label(ui, app.nmea_error.as_ref());

@@ -136,6 +136,12 @@ impl MagvarApp {
         }
     }
 
+    /// Whether a live feed is connected (without copying its state, as
+    /// [`Self::vessel`] does under the feed's lock).
+    pub fn has_live_feed(&self) -> bool {
+        self.nmea.is_some()
+    }
+
     /// The live feed's state, if one is connected.
     pub fn vessel(&self) -> Option<VesselState> {
         let feed = self.nmea.as_ref()?;

@@ -41,7 +41,7 @@ pub fn show(ui: &mut Ui, app: &mut MagvarApp) -> Response {
         // cheaply in case it finished between frames.
         ui.ctx().request_repaint_after(Duration::from_millis(50));
     }
-    if app.vessel().is_some() {
+    if app.has_live_feed() {
         // A silent feed turns stale without any event to wake the UI.
         ui.ctx().request_repaint_after(Duration::from_secs(1));
     }
