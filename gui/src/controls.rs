@@ -169,38 +169,62 @@ fn altitude_controls(ui: &mut Ui, app: &mut MagvarApp) {
     if field.changed() {
         app.set_altitude_input(&text);
     }
-    let mut unit = app.altitude_unit();
-    let combo = egui::ComboBox::from_id_salt("altitude unit")
-        .selected_text(unit.symbol())
-        .width(50.0)
-        .show_ui(ui, |ui| {
-            for choice in [
-                AltitudeUnit::Metres,
-                AltitudeUnit::Feet,
-                AltitudeUnit::Kilometres,
-            ] {
-                ui.selectable_value(&mut unit, choice, choice.symbol());
-            }
-        });
-    combo.response.labelled_by(label.id);
-    if unit != app.altitude_unit() {
+    let units = [
+        AltitudeUnit::Metres,
+        AltitudeUnit::Feet,
+        AltitudeUnit::Kilometres,
+    ];
+    let chosen = dropdown(
+        ui,
+        &label,
+        "altitude unit",
+        Some(50.0),
+        app.altitude_unit(),
+        &units,
+        |unit| unit.symbol(),
+    );
+    if let Some(unit) = chosen {
         app.set_altitude_unit(unit);
     }
     error_label(ui, app.altitude_error.as_ref());
 }
 
+/// A dropdown of `choices` named by `label` (for screen readers and
+/// tests), showing `current`: the choice picked, if it differs.
+fn dropdown<T: Copy + PartialEq>(
+    ui: &mut Ui,
+    label: &egui::Response,
+    id: &str,
+    width: Option<f32>,
+    current: T,
+    choices: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> Option<T> {
+    let mut value = current;
+    let mut combo = egui::ComboBox::from_id_salt(id).selected_text(name(current));
+    if let Some(width) = width {
+        combo = combo.width(width);
+    }
+    let shown = combo.show_ui(ui, |ui| {
+        for &choice in choices {
+            ui.selectable_value(&mut value, choice, name(choice));
+        }
+    });
+    shown.response.labelled_by(label.id);
+    (value != current).then_some(value)
+}
+
 fn layer_controls(ui: &mut Ui, app: &mut MagvarApp) {
     let label = ui.label("Also draw");
-    let mut overlay = app.overlay();
-    let combo = egui::ComboBox::from_id_salt("overlay")
-        .selected_text(overlay.label())
-        .show_ui(ui, |ui| {
-            for choice in Overlay::ALL {
-                ui.selectable_value(&mut overlay, choice, choice.label());
-            }
-        });
-    combo.response.labelled_by(label.id);
-    if overlay != app.overlay() {
+    if let Some(overlay) = dropdown(
+        ui,
+        &label,
+        "overlay",
+        None,
+        app.overlay(),
+        &Overlay::ALL,
+        Overlay::label,
+    ) {
         app.set_overlay(overlay);
     }
     let mut choices = app.layer_choices();
@@ -217,16 +241,16 @@ fn layer_controls(ui: &mut Ui, app: &mut MagvarApp) {
 
 fn view_controls(ui: &mut Ui, app: &mut MagvarApp) {
     let label = ui.label("Projection");
-    let mut projection = app.view.projection;
-    let combo = egui::ComboBox::from_id_salt("projection")
-        .selected_text(projection.label())
-        .show_ui(ui, |ui| {
-            for choice in Projection::ALL {
-                ui.selectable_value(&mut projection, choice, choice.label());
-            }
-        });
-    combo.response.labelled_by(label.id);
-    if projection != app.view.projection {
+    let current = app.view.projection;
+    if let Some(projection) = dropdown(
+        ui,
+        &label,
+        "projection",
+        None,
+        current,
+        &Projection::ALL,
+        Projection::label,
+    ) {
         app.set_projection(projection);
     }
     if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
