@@ -86,3 +86,20 @@ fn intensity_contours_close_or_end_at_the_grid_edge() {
         );
     }
 }
+
+/// Many levels at once, in any order, with a repeat and a NaN, give each
+/// level the lines it gives alone, in the order the levels were asked in
+/// (the levels are found in one pass over the cells).
+#[test]
+fn levels_asked_together_give_what_each_gives_alone() {
+    let model = BuiltinModel::Wmm2025.model();
+    let grid = model.grid(&GridSpec::global(2.0).unwrap(), 0.0, 2026.0);
+    let asked = [20.0, -10.0, 0.0, 20.0, f64::NAN, 175.0, -60.0, 5.5];
+    let together = contour_lines(&grid, Element::Declination, &asked);
+    let alone: Vec<_> = asked
+        .iter()
+        .flat_map(|&level| contour_lines(&grid, Element::Declination, &[level]))
+        .collect();
+    assert!(together.len() > 10, "{} lines", together.len());
+    assert_eq!(together, alone);
+}

@@ -81,34 +81,44 @@ pub fn contour_lines_of(
             quantity.element(),
             Element::Declination | Element::GridVariation
         );
-    let mut lines = Vec::new();
-    for &level in levels {
-        let mut segments: Vec<(Edge, Edge)> = Vec::new();
-        for r in 0..rows - 1 {
-            for c in 0..columns - 1 {
-                let corners = [
-                    values[r * columns + c],
-                    values[r * columns + c + 1],
-                    values[(r + 1) * columns + c + 1],
-                    values[(r + 1) * columns + c],
-                ];
-                if corners.iter().any(|v| !v.is_finite()) {
-                    continue;
-                }
-                if wraps {
-                    let (lo, hi) = corners
-                        .iter()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                            (lo.min(v), hi.max(v))
-                        });
-                    if hi - lo > 180.0 {
-                        continue;
-                    }
-                }
-                cell_segments(r, c, corners, level, &mut segments);
+    // One pass over the cells, each visiting only the levels within its
+    // corners' range (no other level crosses it): the levels in ascending
+    // order by index, the segments kept per level in the cells' order,
+    // as a pass per level would have found them.
+    let mut ascending: Vec<usize> = (0..levels.len()).collect();
+    ascending.sort_by(|&a, &b| levels[a].total_cmp(&levels[b]));
+    let sorted: Vec<f64> = ascending.iter().map(|&i| levels[i]).collect();
+    let mut segments: Vec<Vec<(Edge, Edge)>> = vec![Vec::new(); levels.len()];
+    for r in 0..rows - 1 {
+        for c in 0..columns - 1 {
+            let corners = [
+                values[r * columns + c],
+                values[r * columns + c + 1],
+                values[(r + 1) * columns + c + 1],
+                values[(r + 1) * columns + c],
+            ];
+            if corners.iter().any(|v| !v.is_finite()) {
+                continue;
+            }
+            let (lo, hi) = corners
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                });
+            if wraps && hi - lo > 180.0 {
+                continue;
+            }
+            // NaN levels sort last and fall in no range, as they cross no cell.
+            let first = sorted.partition_point(|&level| level < lo);
+            let last = sorted.partition_point(|&level| level <= hi);
+            for k in first..last {
+                cell_segments(r, c, corners, sorted[k], &mut segments[ascending[k]]);
             }
         }
-        for (points, closed) in join(&segments) {
+    }
+    let mut lines = Vec::new();
+    for (&level, segments) in levels.iter().zip(&segments) {
+        for (points, closed) in join(segments) {
             let points = points
                 .iter()
                 .map(|&edge| vertex(grid, values, columns, edge, level))
