@@ -67,7 +67,6 @@ pub(super) fn draw(look: &Look, font: &FillFont, content: &Content<'_>) -> Drawn
         height,
         inset,
     };
-    let mut missing = Vec::new();
     ops.push_str("/Tx BMC\nq\n");
     let _ = writeln!(
         ops,
@@ -77,13 +76,20 @@ pub(super) fn draw(look: &Look, font: &FillFont, content: &Content<'_>) -> Drawn
         number((width - 2.0 * inset).max(0.0)),
         number((height - 2.0 * inset).max(0.0))
     );
+    let mut painter = Painter {
+        look,
+        font,
+        area,
+        ops,
+        missing: Vec::new(),
+    };
     match content {
         Content::Text {
             value,
             multiline: true,
             password: false,
             ..
-        } => multiline(look, font, &area, value, &mut ops, &mut missing),
+        } => painter.multiline(value),
         Content::Text {
             value,
             comb,
@@ -96,27 +102,19 @@ pub(super) fn draw(look: &Look, font: &FillFont, content: &Content<'_>) -> Drawn
                 value.replace("\r\n", " ").replace(['\r', '\n'], " ")
             };
             match comb {
-                Some(cells) if *cells > 0 && !*password => {
-                    comb_line(look, font, &area, &shown, *cells, &mut ops, &mut missing)
-                }
-                _ => single_line(look, font, &area, &shown, &mut ops, &mut missing),
+                Some(cells) if *cells > 0 && !*password => painter.comb_line(&shown, *cells),
+                _ => painter.single_line(&shown),
             }
         }
         Content::List {
             items,
             selected,
             top,
-        } => list(
-            look,
-            font,
-            &area,
-            items,
-            selected,
-            *top,
-            &mut ops,
-            &mut missing,
-        ),
+        } => painter.list(items, selected, *top),
     }
+    let Painter {
+        mut ops, missing, ..
+    } = painter;
     ops.push_str("Q\nEMC\n");
     let mut fonts = Dictionary::new();
     fonts.set(font.resource.clone(), font.object.clone());
@@ -282,99 +280,190 @@ fn string_token(font: &FillFont, text: &str, missing: &mut Vec<char>) -> (String
     (out, encoded.width)
 }
 
-/// The x where a line of `line_width` starts under /Q.
-fn aligned_x(look: &Look, area: &Area, line_width: f64) -> f64 {
-    let padding = area.inset + TEXT_PADDING;
-    match look.quadding {
-        1 => (area.width - line_width) / 2.0,
-        2 => area.width - padding - line_width,
-        _ => padding,
+/// What the painters of a widget's value share: its look and font, the
+/// layout box, the content stream being written, and the characters the
+/// font could not show.
+struct Painter<'a> {
+    look: &'a Look,
+    font: &'a FillFont,
+    area: Area,
+    ops: String,
+    missing: Vec<char>,
+}
+
+impl Painter<'_> {
+    /// The x where a line of `line_width` starts under /Q.
+    fn aligned_x(&self, line_width: f64) -> f64 {
+        let padding = self.area.inset + TEXT_PADDING;
+        match self.look.quadding {
+            1 => (self.area.width - line_width) / 2.0,
+            2 => self.area.width - padding - line_width,
+            _ => padding,
+        }
     }
-}
 
-/// The baseline that centres one line of `size` in the box's height.
-fn centred_baseline(font: &FillFont, area: &Area, size: f64) -> f64 {
-    (area.height - (font.ascent - font.descent) * size) / 2.0 - font.descent * size
-}
+    /// The baseline that centres one line of `size` in the box's height.
+    fn centred_baseline(&self, size: f64) -> f64 {
+        let font = self.font;
+        (self.area.height - (font.ascent - font.descent) * size) / 2.0 - font.descent * size
+    }
 
-fn begin_text(look: &Look, font: &FillFont, size: f64, ops: &mut String) {
-    let _ = writeln!(
-        ops,
-        "BT\n{}",
-        look.appearance.operators(&font.resource, size)
-    );
-}
+    fn begin_text(&mut self, size: f64) {
+        let _ = writeln!(
+            self.ops,
+            "BT\n{}",
+            self.look.appearance.operators(&self.font.resource, size)
+        );
+    }
 
-fn single_line(
-    look: &Look,
-    font: &FillFont,
-    area: &Area,
-    text: &str,
-    ops: &mut String,
-    missing: &mut Vec<char>,
-) {
-    let width = font.width(text);
-    let mut size = look.appearance.size;
-    if size == 0.0 {
-        size = ((area.height - 2.0 * area.inset) / AUTO_HEIGHT_FACTOR).max(MIN_AUTO_SIZE);
+    /// `text` as a shown string and its width at size 1.
+    fn shown(&mut self, text: &str) -> (String, f64) {
+        string_token(self.font, text, &mut self.missing)
+    }
+
+    fn single_line(&mut self, text: &str) {
+        let (look, font, area) = (self.look, self.font, &self.area);
+        let width = font.width(text);
+        let mut size = look.appearance.size;
+        if size == 0.0 {
+            size = ((area.height - 2.0 * area.inset) / AUTO_HEIGHT_FACTOR).max(MIN_AUTO_SIZE);
+            let room = area.width - 2.0 * (area.inset + TEXT_PADDING);
+            if width * size > room && width > 0.0 {
+                size = (room / width).max(MIN_AUTO_SIZE);
+            }
+            size = (size * 10.0).floor() / 10.0;
+        }
+        let (shown, width) = self.shown(text);
+        self.begin_text(size);
+        let x = self.aligned_x(width * size);
+        let y = self.centred_baseline(size);
+        let _ = writeln!(self.ops, "{} {} Td\n{shown} Tj\nET", number(x), number(y));
+    }
+
+    fn comb_line(&mut self, text: &str, cells: usize) {
+        let (look, font) = (self.look, self.font);
+        let cell = self.area.width / cells as f64;
+        let chars: Vec<char> = text.chars().take(cells).collect();
+        let mut size = look.appearance.size;
+        if size == 0.0 {
+            let widest = chars
+                .iter()
+                .map(|c| font.width(c.encode_utf8(&mut [0; 4])))
+                .fold(0.0, f64::max);
+            size = ((self.area.height - 2.0 * self.area.inset) / AUTO_HEIGHT_FACTOR)
+                .max(MIN_AUTO_SIZE);
+            if widest > 0.0 {
+                size = size.min(cell * 0.9 / widest).max(MIN_AUTO_SIZE);
+            }
+            size = (size * 10.0).floor() / 10.0;
+        }
+        // Dividers between the cells, in the border's colour.
+        if let Some(stroke) = colour(&look.border_color, true).filter(|_| look.border_width > 0.0) {
+            let _ = writeln!(self.ops, "{stroke}\n{} w", number(look.border_width));
+            for index in 1..cells {
+                let x = number(cell * index as f64);
+                let _ = writeln!(self.ops, "{x} 0 m {x} {} l S", number(self.area.height));
+            }
+        }
+        // /Q places a short value's cells: from the left, centred, or right.
+        let first = match look.quadding {
+            1 => (cells - chars.len()) / 2,
+            2 => cells - chars.len(),
+            _ => 0,
+        };
+        self.begin_text(size);
+        let y = self.centred_baseline(size);
+        for (index, c) in chars.iter().enumerate() {
+            let (shown, width) = self.shown(c.encode_utf8(&mut [0; 4]));
+            let x = cell * (first + index) as f64 + (cell - width * size) / 2.0;
+            let _ = writeln!(
+                self.ops,
+                "1 0 0 1 {} {} Tm {shown} Tj",
+                number(x),
+                number(y)
+            );
+        }
+        self.ops.push_str("ET\n");
+    }
+
+    fn multiline(&mut self, text: &str) {
+        let (look, font, area) = (self.look, self.font, &self.area);
         let room = area.width - 2.0 * (area.inset + TEXT_PADDING);
-        if width * size > room && width > 0.0 {
-            size = (room / width).max(MIN_AUTO_SIZE);
+        let height = area.height - 2.0 * (area.inset + TEXT_PADDING);
+        let top = area.height - area.inset - TEXT_PADDING;
+        let mut size = look.appearance.size;
+        let mut lines;
+        if size == 0.0 {
+            size = AUTO_MULTILINE_SIZE;
+            loop {
+                lines = wrap(font, text, size, room);
+                if lines.len() as f64 * size * LINE_FACTOR <= height || size <= MIN_AUTO_SIZE {
+                    break;
+                }
+                size -= 0.5;
+            }
+        } else {
+            lines = wrap(font, text, size, room);
         }
-        size = (size * 10.0).floor() / 10.0;
+        self.begin_text(size);
+        for (index, line) in lines.iter().enumerate() {
+            let (shown, width) = self.shown(line);
+            let x = self.aligned_x(width * size);
+            let y = top - font.ascent * size - index as f64 * size * LINE_FACTOR;
+            let _ = writeln!(
+                self.ops,
+                "1 0 0 1 {} {} Tm {shown} Tj",
+                number(x),
+                number(y)
+            );
+        }
+        self.ops.push_str("ET\n");
     }
-    let (shown, width) = string_token(font, text, missing);
-    begin_text(look, font, size, ops);
-    let x = aligned_x(look, area, width * size);
-    let y = centred_baseline(font, area, size);
-    let _ = writeln!(ops, "{} {} Td\n{shown} Tj\nET", number(x), number(y));
-}
 
-fn comb_line(
-    look: &Look,
-    font: &FillFont,
-    area: &Area,
-    text: &str,
-    cells: usize,
-    ops: &mut String,
-    missing: &mut Vec<char>,
-) {
-    let cell = area.width / cells as f64;
-    let chars: Vec<char> = text.chars().take(cells).collect();
-    let mut size = look.appearance.size;
-    if size == 0.0 {
-        let widest = chars
-            .iter()
-            .map(|c| font.width(c.encode_utf8(&mut [0; 4])))
-            .fold(0.0, f64::max);
-        size = ((area.height - 2.0 * area.inset) / AUTO_HEIGHT_FACTOR).max(MIN_AUTO_SIZE);
-        if widest > 0.0 {
-            size = size.min(cell * 0.9 / widest).max(MIN_AUTO_SIZE);
+    /// A list box's rows from `top` (scrolled to the first selected), the
+    /// `selected` ones highlighted.
+    fn list(&mut self, items: &[String], selected: &[usize], top: usize) {
+        let (look, font) = (self.look, self.font);
+        let (width, height, inset) = (self.area.width, self.area.height, self.area.inset);
+        let size = match look.appearance.size {
+            0.0 => AUTO_MULTILINE_SIZE,
+            size => size,
+        };
+        let row = size * LINE_FACTOR;
+        let visible = (((height - 2.0 * inset) / row).floor() as usize).max(1);
+        // Scroll so that the first selected item shows.
+        let top = match selected.iter().min() {
+            Some(&first) if first < top || first >= top + visible => first,
+            _ => top.min(items.len().saturating_sub(1)),
+        };
+        let row_top = |index: usize| height - inset - (index - top) as f64 * row;
+        for &index in selected {
+            if (top..top + visible).contains(&index) {
+                let _ = writeln!(
+                    self.ops,
+                    "{SELECTION_RGB}\n{} {} {} {} re f",
+                    number(inset),
+                    number(row_top(index) - row),
+                    number(width - 2.0 * inset),
+                    number(row)
+                );
+            }
         }
-        size = (size * 10.0).floor() / 10.0;
-    }
-    // Dividers between the cells, in the border's colour.
-    if let Some(stroke) = colour(&look.border_color, true).filter(|_| look.border_width > 0.0) {
-        let _ = writeln!(ops, "{stroke}\n{} w", number(look.border_width));
-        for index in 1..cells {
-            let x = number(cell * index as f64);
-            let _ = writeln!(ops, "{x} 0 m {x} {} l S", number(area.height));
+        self.begin_text(size);
+        for (index, item) in items.iter().enumerate().skip(top).take(visible) {
+            let (shown, _) = self.shown(item);
+            let baseline = row_top(index) - row + (row - (font.ascent - font.descent) * size) / 2.0
+                - font.descent * size;
+            let x = inset + TEXT_PADDING;
+            let _ = writeln!(
+                self.ops,
+                "1 0 0 1 {} {} Tm {shown} Tj",
+                number(x),
+                number(baseline)
+            );
         }
+        self.ops.push_str("ET\n");
     }
-    // /Q places a short value's cells: from the left, centred, or right.
-    let first = match look.quadding {
-        1 => (cells - chars.len()) / 2,
-        2 => cells - chars.len(),
-        _ => 0,
-    };
-    begin_text(look, font, size, ops);
-    let y = centred_baseline(font, area, size);
-    for (index, c) in chars.iter().enumerate() {
-        let (shown, width) = string_token(font, c.encode_utf8(&mut [0; 4]), missing);
-        let x = cell * (first + index) as f64 + (cell - width * size) / 2.0;
-        let _ = writeln!(ops, "1 0 0 1 {} {} Tm {shown} Tj", number(x), number(y));
-    }
-    ops.push_str("ET\n");
 }
 
 /// Lines of `text` no wider than `room` at `size`: hard breaks kept,
@@ -410,90 +499,4 @@ fn wrap(font: &FillFont, text: &str, size: f64, room: f64) -> Vec<String> {
         lines.push(line.trim_end().to_owned());
     }
     lines
-}
-
-fn multiline(
-    look: &Look,
-    font: &FillFont,
-    area: &Area,
-    text: &str,
-    ops: &mut String,
-    missing: &mut Vec<char>,
-) {
-    let room = area.width - 2.0 * (area.inset + TEXT_PADDING);
-    let height = area.height - 2.0 * (area.inset + TEXT_PADDING);
-    let mut size = look.appearance.size;
-    let mut lines;
-    if size == 0.0 {
-        size = AUTO_MULTILINE_SIZE;
-        loop {
-            lines = wrap(font, text, size, room);
-            if lines.len() as f64 * size * LINE_FACTOR <= height || size <= MIN_AUTO_SIZE {
-                break;
-            }
-            size -= 0.5;
-        }
-    } else {
-        lines = wrap(font, text, size, room);
-    }
-    begin_text(look, font, size, ops);
-    let top = area.height - area.inset - TEXT_PADDING;
-    for (index, line) in lines.iter().enumerate() {
-        let (shown, width) = string_token(font, line, missing);
-        let x = aligned_x(look, area, width * size);
-        let y = top - font.ascent * size - index as f64 * size * LINE_FACTOR;
-        let _ = writeln!(ops, "1 0 0 1 {} {} Tm {shown} Tj", number(x), number(y));
-    }
-    ops.push_str("ET\n");
-}
-
-#[allow(clippy::too_many_arguments)]
-fn list(
-    look: &Look,
-    font: &FillFont,
-    area: &Area,
-    items: &[String],
-    selected: &[usize],
-    top: usize,
-    ops: &mut String,
-    missing: &mut Vec<char>,
-) {
-    let size = match look.appearance.size {
-        0.0 => AUTO_MULTILINE_SIZE,
-        size => size,
-    };
-    let row = size * LINE_FACTOR;
-    let visible = (((area.height - 2.0 * area.inset) / row).floor() as usize).max(1);
-    // Scroll so that the first selected item shows.
-    let top = match selected.iter().min() {
-        Some(&first) if first < top || first >= top + visible => first,
-        _ => top.min(items.len().saturating_sub(1)),
-    };
-    let row_top = |index: usize| area.height - area.inset - (index - top) as f64 * row;
-    for &index in selected {
-        if (top..top + visible).contains(&index) {
-            let _ = writeln!(
-                ops,
-                "{SELECTION_RGB}\n{} {} {} {} re f",
-                number(area.inset),
-                number(row_top(index) - row),
-                number(area.width - 2.0 * area.inset),
-                number(row)
-            );
-        }
-    }
-    begin_text(look, font, size, ops);
-    for (index, item) in items.iter().enumerate().skip(top).take(visible) {
-        let (shown, _) = string_token(font, item, missing);
-        let baseline = row_top(index) - row + (row - (font.ascent - font.descent) * size) / 2.0
-            - font.descent * size;
-        let x = area.inset + TEXT_PADDING;
-        let _ = writeln!(
-            ops,
-            "1 0 0 1 {} {} Tm {shown} Tj",
-            number(x),
-            number(baseline)
-        );
-    }
-    ops.push_str("ET\n");
 }
