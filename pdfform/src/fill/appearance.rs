@@ -321,6 +321,16 @@ impl Painter<'_> {
         string_token(self.font, text, &mut self.missing)
     }
 
+    /// A shown string placed with its origin at (x, y).
+    fn show_at(&mut self, shown: &str, x: f64, y: f64) {
+        let _ = writeln!(
+            self.ops,
+            "1 0 0 1 {} {} Tm {shown} Tj",
+            number(x),
+            number(y)
+        );
+    }
+
     fn single_line(&mut self, text: &str) {
         let (look, font, area) = (self.look, self.font, &self.area);
         let width = font.width(text);
@@ -376,12 +386,7 @@ impl Painter<'_> {
         for (index, c) in chars.iter().enumerate() {
             let (shown, width) = self.shown(c.encode_utf8(&mut [0; 4]));
             let x = cell * (first + index) as f64 + (cell - width * size) / 2.0;
-            let _ = writeln!(
-                self.ops,
-                "1 0 0 1 {} {} Tm {shown} Tj",
-                number(x),
-                number(y)
-            );
+            self.show_at(&shown, x, y);
         }
         self.ops.push_str("ET\n");
     }
@@ -410,12 +415,7 @@ impl Painter<'_> {
             let (shown, width) = self.shown(line);
             let x = self.aligned_x(width * size);
             let y = top - font.ascent * size - index as f64 * size * LINE_FACTOR;
-            let _ = writeln!(
-                self.ops,
-                "1 0 0 1 {} {} Tm {shown} Tj",
-                number(x),
-                number(y)
-            );
+            self.show_at(&shown, x, y);
         }
         self.ops.push_str("ET\n");
     }
@@ -455,12 +455,7 @@ impl Painter<'_> {
             let baseline = row_top(index) - row + (row - (font.ascent - font.descent) * size) / 2.0
                 - font.descent * size;
             let x = inset + TEXT_PADDING;
-            let _ = writeln!(
-                self.ops,
-                "1 0 0 1 {} {} Tm {shown} Tj",
-                number(x),
-                number(baseline)
-            );
+            self.show_at(&shown, x, baseline);
         }
         self.ops.push_str("ET\n");
     }
