@@ -140,6 +140,20 @@ fn grid_variation_lanes<V: SimdFloat>(declination_deg: V, latitude_deg: V, longi
     fold_degrees(raw)
 }
 
+/// North, east, down from the geocentric frame into the geodetic one, by
+/// the angle ψ between them (`cos_psi`, `sin_psi`): what every kernel does
+/// to its field and rate before the elements.
+// A function, not a closure: a closure may be compiled out of line,
+// without the SIMD target features, and then every intrinsic is a call.
+#[inline(always)]
+pub(crate) fn rotated_by_psi<V: SimdFloat>([x, y, z]: [V; 3], cos_psi: V, sin_psi: V) -> [V; 3] {
+    [
+        x.mul_add(cos_psi, z * sin_psi),
+        y,
+        z.mul_add(cos_psi, -(x * sin_psi)),
+    ]
+}
+
 /// [`crate::elements::normalize_degrees`] across lanes, for angles within
 /// ±360° (a declination minus or plus a longitude): the same operations,
 /// so the same values.

@@ -10,7 +10,7 @@
 //! centre, so one pass over the orders gives two points: half the work of
 //! summing at every longitude.
 
-use crate::derived::ElementVectors;
+use crate::derived::{ElementVectors, rotated_by_psi};
 use crate::elements::GRID_VARIATION_MIN_LATITUDE_DEG;
 use crate::quantity::Quantity;
 use crate::simd::{FloatN, Pair, SimdFloat, WideKernel};
@@ -298,7 +298,10 @@ impl Row<'_> {
     ) {
         let [x, y, z, dx, dy, dz] = sides;
         let (c, s) = (Pair::splat(self.cos_psi), Pair::splat(self.sin_psi));
-        let e = ElementVectors::new(rotate([x, y, z], c, s), rotate([dx, dy, dz], c, s));
+        let e = ElementVectors::new(
+            rotated_by_psi([x, y, z], c, s),
+            rotated_by_psi([dx, dy, dz], c, s),
+        );
         store_in_order(out, &e);
         let (east_longitudes, west_longitudes) = (
             &self.layout.east_longitudes_deg[i..i + W],
@@ -355,19 +358,6 @@ store_order!(
     Inclination,
     Declination,
 );
-
-/// North, east, down from the geocentric to the geodetic frame, by the
-/// angle ψ between them (`cos_psi`, `sin_psi`).
-// A function, not a closure: a closure may be compiled out of line,
-// without the SIMD target features, and then every intrinsic is a call.
-#[inline(always)]
-fn rotate<V: SimdFloat>([x, y, z]: [V; 3], cos_psi: V, sin_psi: V) -> [V; 3] {
-    [
-        x.mul_add(cos_psi, z * sin_psi),
-        y,
-        z.mul_add(cos_psi, -(x * sin_psi)),
-    ]
-}
 
 /// [`crate::elements::grid_variation`] across lanes on one row; NaN where
 /// it is undefined (|latitude| below 55°).

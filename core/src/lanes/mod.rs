@@ -35,7 +35,7 @@ use crate::derived::ElementLanes;
 use crate::elements::MagneticElements;
 use crate::legendre::diagonal_factor;
 use crate::position::{Coordinates, Position};
-use crate::simd::{self, Float4, FloatN, Kernel, WideKernel};
+use crate::simd::{self, FloatN, WideKernel};
 pub use crate::simd::{LANES, Lanes};
 use crate::synthesis::FieldCoefficients;
 pub use point::PointExpansion;
@@ -196,18 +196,6 @@ impl PackedExpansion {
         });
     }
 
-    /// The elements at one position, `years_since` years after the
-    /// expansion's date (along its secular variation): one group of the
-    /// batch kernel, which costs about half the plain synthesis of one
-    /// point, with every lane the same point.
-    pub fn element_dated(&self, position: &Position, years_since: f64) -> MagneticElements {
-        simd::with_best(SinglePoint {
-            expansion: self,
-            position,
-            years_since,
-        })
-    }
-
     /// The elements at `positions`, each on its own date (`years`), for an
     /// expansion built at `reference_year` whose coefficients are linear
     /// in time between those dates: the field at a point's date is the
@@ -248,25 +236,6 @@ struct Dates<'a> {
     /// Decimal years, one per position.
     years: &'a [f64],
     reference_year: f64,
-}
-
-/// One point as a SIMD kernel.
-struct SinglePoint<'a> {
-    expansion: &'a PackedExpansion,
-    position: &'a Position,
-    years_since: f64,
-}
-
-impl Kernel for SinglePoint<'_> {
-    type Output = MagneticElements;
-
-    #[inline(always)]
-    fn run<V: Float4>(self) -> MagneticElements {
-        let group = std::slice::from_ref(self.position);
-        self.expansion
-            .group::<LANES, V>(group, Some([self.years_since; LANES]))
-            .element(0)
-    }
 }
 
 /// Where a batch's elements go.
@@ -362,8 +331,8 @@ impl Output<'_> {
     }
 }
 
-/// A group of up to `W` positions converted for the synthesis: the first
-/// half of [`PackedExpansion::group`].
+/// A group of up to `W` positions converted for the synthesis; its
+/// elements follow from the synthesis' field ([`Self::elements`]).
 struct PreparedGroup<const W: usize, V> {
     point: SphericalLanes<V>,
     latitude: [f64; W],
@@ -425,21 +394,5 @@ impl<const W: usize, V: FloatN<W>> PreparedGroup<W, V> {
             self.latitude,
             self.longitude,
         )
-    }
-}
-
-impl PackedExpansion {
-    /// The elements of up to `W` positions; spare lanes of a short group
-    /// repeat its first position. With `years_since`, each lane is that
-    /// many years after the expansion's date.
-    #[inline(always)]
-    fn group<const W: usize, V: FloatN<W>>(
-        &self,
-        group: &[Position],
-        years_since: Option<[f64; W]>,
-    ) -> ElementLanes<W> {
-        let prepared = PreparedGroup::<W, V>::new(group, years_since);
-        let fields = self.synthesize(&prepared.point);
-        prepared.elements(fields)
     }
 }

@@ -304,13 +304,8 @@ impl<V: Float4> PointPosition<V> {
     /// North/east/down from the geocentric frame into the input's frame.
     #[inline(always)]
     fn rotated(&self, v: FieldVector) -> [V; 3] {
-        let (c, s) = (self.cos_psi, self.sin_psi);
-        let (north, east, down) = (V::splat(v.north), V::splat(v.east), V::splat(v.down));
-        [
-            north.mul_add(c, down * s),
-            east,
-            down.mul_add(c, -(north * s)),
-        ]
+        let vector = [V::splat(v.north), V::splat(v.east), V::splat(v.down)];
+        crate::derived::rotated_by_psi(vector, self.cos_psi, self.sin_psi)
     }
 }
 
@@ -336,17 +331,13 @@ impl Kernel for PointKernel<'_> {
         // groups would wait on.
         let rho2 = point.rho2;
         let rho4 = rho2 * rho2;
-        let mut rho_pow = V::from_array([1.0, 1.0, 0.0, 0.0]).mul_add(rho2, V::splat(0.0));
-        rho_pow = V::select(
-            V::from_array([0.0, 0.0, 1.0, 1.0]).gt(V::splat(0.5)),
-            rho4,
-            rho_pow,
-        );
-        let odd_order_rho = V::select(
-            V::from_array([0.0, 1.0, 0.0, 1.0]).gt(V::splat(0.5)),
-            point.rho,
-            V::splat(1.0),
-        );
+        // Orders 0 and 1 start from ρ², 2 and 3 from ρ⁴ (masks written out,
+        // not made by a closure: it could lose the SIMD target features).
+        let half = V::splat(0.5);
+        let upper_orders = V::from_array([0.0, 0.0, 1.0, 1.0]).gt(half);
+        let odd_orders = V::from_array([0.0, 1.0, 0.0, 1.0]).gt(half);
+        let mut rho_pow = V::select(upper_orders, rho4, rho2);
+        let odd_order_rho = V::select(odd_orders, point.rho, V::splat(1.0));
         let (c2, s2) = (c1 * c1 - s1 * s1, 2.0 * s1 * c1);
         let (c3, s3) = (c2 * c1 - s2 * s1, s2 * c1 + c2 * s1);
         let (c4, s4) = (c2 * c2 - s2 * s2, 2.0 * s2 * c2);

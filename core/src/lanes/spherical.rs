@@ -76,11 +76,6 @@ impl<V: SimdFloat> SphericalLanes<V> {
     /// North/east/down from the geocentric frame into the input's frame.
     #[inline(always)]
     pub(super) fn rotated(&self, v: [V; 3]) -> [V; 3] {
-        let (c, s) = (self.cos_psi, self.sin_psi);
-        [
-            v[0].mul_add(c, v[2] * s),
-            v[1],
-            v[2].mul_add(c, -(v[0] * s)),
-        ]
+        crate::derived::rotated_by_psi(v, self.cos_psi, self.sin_psi)
     }
 }
